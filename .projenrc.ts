@@ -1,0 +1,115 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * jsii line: jsii 6.0 + jsii-rosetta 6.0 + TypeScript 6.0.
+ * jsii and jsii-rosetta must share a minor line (rosetta compiles the README
+ * samples with the same compiler jsii uses). 6.0 is the current line, runs on
+ * Node 20, and TypeScript 6 still ships the JavaScript compiler API that
+ * ts-node and ts-jest need (TypeScript 7 does not).
+ */
+const JSII_LINE = '~6.0.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-lattice-eks',
+  description:
+    'AWS CDK constructs for secure cross-cluster service-to-service calls between Amazon EKS clusters over Amazon VPC Lattice: private CA + custom domain, Gateway API controller, ExternalDNS, Pod Identity auth policies and a SigV4 sidecar.',
+  author: 'cdk-lattice-eks maintainers',
+  authorAddress: 'maintainers@cdklatticeeks.github.io',
+  authorOrganization: true,
+  repositoryUrl: 'https://github.com/cdklatticeeks/cdk-lattice-eks',
+  homepage: 'https://github.com/cdklatticeeks/cdk-lattice-eks',
+  license: 'Apache-2.0',
+  keywords: ['aws', 'cdk', 'awscdk', 'eks', 'vpc-lattice', 'gateway-api', 'private-ca', 'pod-identity', 'sigv4'],
+  stability: 'experimental',
+
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: JSII_LINE,
+  typescriptVersion: '~6.0.3',
+
+  devDeps: [
+    'cdk-nag@^3.0.2',
+    '@aws-cdk/lambda-layer-kubectl-v35@^2.2.2',
+  ],
+
+  // Nothing here talks to GitHub: no workflows, no mergify, no release workflow.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  buildWorkflow: false,
+  pullRequestTemplate: false,
+
+  publishToPypi: {
+    distName: 'cdk-lattice-eks',
+    module: 'cdk_lattice_eks',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdklatticeeks',
+    mavenGroupId: 'io.github.cdklatticeeks',
+    mavenArtifactId: 'cdk-lattice-eks',
+  },
+
+  docgen: true,
+  eslint: true,
+  jestOptions: {
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // 2 cores: keep the suite to the machine.
+      maxWorkers: 2,
+      testTimeout: 120_000,
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
+    },
+  },
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    include: ['examples/**/*.ts'],
+    compilerOptions: {},
+  },
+  gitignore: [
+    'examples/**/cdk.out/',
+    'test/consumers/**/.venv/',
+    'test/consumers/**/target/',
+    'test/consumers/**/cdk.out/',
+    '*.cdk.out/',
+  ],
+});
+
+project.npmignore?.exclude('/examples/', '/.ci/', '/test/');
+
+// Lint the example too.
+project.eslint?.addLintPattern('examples');
+
+// Offline synth of the bundled example, with AwsSolutions checks enabled.
+const synthExample = project.addTask('synth:example', {
+  description: 'Synthesize examples/cross-cluster into examples/cross-cluster/cdk.out (offline, cdk-nag AwsSolutions on)',
+  exec: 'ts-node --project tsconfig.dev.json examples/cross-cluster/main.ts',
+  env: { CDK_OUTDIR: 'examples/cross-cluster/cdk.out' },
+});
+
+// Consumer smoke tests: install the freshly built Python wheel and Java jar in
+// clean environments and synthesize a stack with them.
+const consumers = project.addTask('test:consumers', {
+  description: 'Install the built Python and Java packages into fresh projects and synthesize a stack with them',
+});
+consumers.exec('bash test/consumers/python/run.sh');
+consumers.exec('bash test/consumers/java/run.sh');
+
+// `npx projen build` is the one test command: projen's default `package`
+// builds only the js package when CI is set; here it always builds all three
+// (js, python, java) and then proves them with the consumer smoke tests.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package-all')!);
+project.packageTask.spawn(consumers);
+
+// Snapshots are never rewritten by the build (update with `npx projen test -u`);
+// the example synth (with AwsSolutions checks) is part of the tests.
+project.testTask.reset('jest --passWithNoTests', { receiveArgs: true });
+project.testTask.spawn(project.tasks.tryFind('eslint')!);
+project.testTask.spawn(synthExample);
+
+project.synth();

@@ -1,0 +1,2 @@
+export * from './private-ca-domain';
+export * from './service-network';
