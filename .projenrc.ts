@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, DependencyType, javascript } from 'projen';
 
 /**
  * jsii line: jsii 6.0 + jsii-rosetta 6.0 + TypeScript 6.0.
@@ -8,6 +8,11 @@ import { awscdk, javascript } from 'projen';
  * ts-node and ts-jest need (TypeScript 7 does not).
  */
 const JSII_LINE = '~6.0.0';
+
+/** Lowest aws-cdk-lib this library supports (the peer dependency floor). */
+const MIN_CDK_VERSION = '2.263.0';
+/** aws-cdk-lib the library is developed and tested with. */
+const DEV_CDK_VERSION = '2.276.0';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-lattice-eks',
@@ -27,12 +32,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
   minNodeVersion: '20.0.0',
 
-  cdkVersion: '2.276.0',
+  // Built and tested against aws-cdk-lib 2.276.0 (dev dependency below), but
+  // the peer range starts at 2.263.0: the newest aws-cdk-lib that npm, PyPI
+  // (2.275.0) and Maven Central (2.263.0) all serve, so the Python and Java
+  // packages resolve. The consumer smoke tests run on those older versions.
+  cdkVersion: MIN_CDK_VERSION,
+  peerDependencyOptions: { pinnedDevDependency: false },
   constructsVersion: '10.5.1',
   jsiiVersion: JSII_LINE,
   typescriptVersion: '~6.0.3',
 
   devDeps: [
+    'constructs@10.5.1',
     'cdk-nag@^3.0.2',
     '@aws-cdk/lambda-layer-kubectl-v35@^2.2.2',
   ],
@@ -79,6 +90,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 });
 
+// Develop and test on DEV_CDK_VERSION; consumers may use anything from MIN_CDK_VERSION.
+project.deps.removeDependency('aws-cdk-lib', DependencyType.BUILD);
+project.deps.addDependency(`aws-cdk-lib@${DEV_CDK_VERSION}`, DependencyType.BUILD);
+
 project.npmignore?.exclude('/examples/', '/.ci/', '/test/');
 
 // Lint the example too.
@@ -89,6 +104,9 @@ const synthExample = project.addTask('synth:example', {
   description: 'Synthesize examples/cross-cluster into examples/cross-cluster/cdk.out (offline, cdk-nag AwsSolutions on)',
   exec: 'ts-node --project tsconfig.dev.json examples/cross-cluster/main.ts',
   env: { CDK_OUTDIR: 'examples/cross-cluster/cdk.out' },
+});
+synthExample.exec('cfn-lint --non-zero-exit-code error -- examples/cross-cluster/cdk.out/*.template.json', {
+  name: 'cfn-lint the example templates (errors fail, warnings are reported)',
 });
 
 // Consumer smoke tests: install the freshly built Python wheel and Java jar in
