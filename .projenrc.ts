@@ -67,6 +67,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   docgen: true,
   eslint: true,
+  // One typed-lint program for src, test, examples and .projenrc.ts.
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples'], tsconfigPath: './tsconfig.dev.json', projectService: false },
   jestOptions: {
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
@@ -78,7 +80,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
-    include: ['examples/**/*.ts'],
+    include: ['examples/**/*.ts', '.projenrc.ts'],
     compilerOptions: {},
   },
   gitignore: [

@@ -1,0 +1,564 @@
+import { Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as acmpca from 'aws-cdk-lib/aws-acmpca';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IConstruct } from 'constructs';
+import { assertDnsName } from './private/dns';
+import { validationError } from './private/errors';
+
+const KIND = 'PrivateCaDomain';
+
+/** ACM puts the certificate's domain name into the subject CN, which RFC 5280 limits to 64 characters. */
+const MAX_COMMON_NAME_LENGTH = 64;
+
+/** ACM private certificates are valid for 395 days and the CA must outlive them. */
+const MIN_CA_VALIDITY_DAYS = 396;
+
+/** 100 years. */
+const MAX_CA_VALIDITY_DAYS = 36_500;
+
+/** CIDR of the placeholder VPC: the smallest VPC AWS allows; it never gets subnets. */
+const PLACEHOLDER_VPC_CIDR = '10.255.0.0/28';
+
+/** Construct id of the Lambda function that every `AwsCustomResource` in a stack shares. */
+const AWS_CUSTOM_RESOURCE_PROVIDER_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
+
+/**
+ * Key algorithm of a private CA created by `PrivateCaDomain`.
+ */
+export enum CaKeyAlgorithm {
+  /** RSA with a 2048-bit key. */
+  RSA_2048 = 'RSA_2048',
+  /** RSA with a 4096-bit key. */
+  RSA_4096 = 'RSA_4096',
+  /** ECDSA on the NIST P-256 curve. */
+  EC_PRIME256V1 = 'EC_prime256v1',
+  /** ECDSA on the NIST P-384 curve. */
+  EC_SECP384R1 = 'EC_secp384r1',
+}
+
+/**
+ * Algorithm a private CA created by `PrivateCaDomain` signs with. Its family
+ * (RSA or ECDSA) must match the family of the CA's `CaKeyAlgorithm`.
+ */
+export enum CaSigningAlgorithm {
+  /** RSA signature over SHA-256. */
+  SHA256WITHRSA = 'SHA256WITHRSA',
+  /** RSA signature over SHA-384. */
+  SHA384WITHRSA = 'SHA384WITHRSA',
+  /** RSA signature over SHA-512. */
+  SHA512WITHRSA = 'SHA512WITHRSA',
+  /** ECDSA signature over SHA-256. */
+  SHA256WITHECDSA = 'SHA256WITHECDSA',
+  /** ECDSA signature over SHA-384. */
+  SHA384WITHECDSA = 'SHA384WITHECDSA',
+  /** ECDSA signature over SHA-512. */
+  SHA512WITHECDSA = 'SHA512WITHECDSA',
+}
+
+/**
+ * Properties of a `PrivateCaDomain`.
+ */
+export interface PrivateCaDomainProps {
+  /**
+   * The private DNS domain, e.g. `example.com`.
+   *
+   * It names the private hosted zone, the certificate (`domainName` and
+   * `*.domainName`) and, in the VPC Lattice pattern, the services' custom
+   * domains. It must be a literal, lowercase DNS name of at least two labels
+   * without trailing dot, and at most 64 characters long (the certificate's
+   * subject common name limit).
+   */
+  readonly domainName: string;
+
+  /**
+   * An existing, active AWS Private CA to issue the certificate from.
+   *
+   * A CA in general-purpose mode costs about USD 400 per month, so share one
+   * CA between environments where you can. When set, `keyAlgorithm`,
+   * `signingAlgorithm`, `caValidity` and `caCommonName` must not be set.
+   *
+   * @default - a new ROOT CA is created, self-signed and activated
+   */
+  readonly certificateAuthority?: acmpca.ICertificateAuthority;
+
+  /**
+   * Key algorithm of the created CA. Only for a created CA.
+   *
+   * @default CaKeyAlgorithm.RSA_4096
+   */
+  readonly keyAlgorithm?: CaKeyAlgorithm;
+
+  /**
+   * Signing algorithm of the created CA; its family must match `keyAlgorithm`.
+   * Only for a created CA.
+   *
+   * @default - SHA512WITHRSA for RSA keys, SHA256WITHECDSA for EC_prime256v1,
+   * SHA384WITHECDSA for EC_secp384r1
+   */
+  readonly signingAlgorithm?: CaSigningAlgorithm;
+
+  /**
+   * Validity of the created CA's self-signed root certificate, in whole days.
+   *
+   * Must be between 396 days (ACM private certificates are valid for 395 days
+   * and must expire before their CA) and 100 years. Only for a created CA.
+   *
+   * @default Duration.days(3650) (10 years)
+   */
+  readonly caValidity?: Duration;
+
+  /**
+   * Subject common name of the created CA, at most 64 characters.
+   * Only for a created CA.
+   *
+   * @default - the domain name
+   */
+  readonly caCommonName?: string;
+
+  /**
+   * Key algorithm of the ACM certificate for the domain.
+   *
+   * ACM requires its family (RSA or ECDSA) to match the issuing CA's key; only
+   * RSA_2048, EC_PRIME256V1 and EC_SECP384R1 can be requested. Set it when you
+   * bring an ECDSA CA.
+   *
+   * @default - RSA_2048 for an RSA or imported CA, EC_PRIME256V1 for an
+   * EC_prime256v1 CA, EC_SECP384R1 for an EC_secp384r1 CA
+   */
+  readonly certificateKeyAlgorithm?: acm.KeyAlgorithm;
+
+  /**
+   * The VPC the private hosted zone is created with. Add more with
+   * `associateVpc()`.
+   *
+   * @default - a placeholder VPC (an `AWS::EC2::VPC` with a /28 CIDR, no
+   * subnets, no gateways): a private zone must name a VPC when it is created,
+   * and this one carries no traffic and costs nothing
+   */
+  readonly zoneVpc?: ec2.IVpc;
+
+  /**
+   * What happens to the CA (with its root certificate and activation) and the
+   * hosted zone when they leave the stack.
+   *
+   * DESTROY fits the pattern's throw-away environments, where the CA is the
+   * main cost: a deleted private CA is no longer billed, yet stays restorable
+   * for its restoration period (7 to 30 days, 30 by default) in case it was
+   * deleted by mistake. Use RETAIN for a long-lived CA whose root certificate
+   * clients already trust. A hosted zone that still holds records (for example
+   * ones written by ExternalDNS) cannot be deleted; remove them first.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A private DNS domain with a wildcard TLS certificate from AWS Private CA.
+ *
+ * It creates a Route 53 private hosted zone for `domainName`, an ACM private
+ * certificate for `domainName` and `*.domainName`, and, unless you bring one,
+ * a ROOT AWS Private CA that issues it. The CA's root certificate PEM is
+ * exposed for client trust stores. Created CAs cost about USD 400 per month
+ * (general-purpose mode); pass `certificateAuthority` to share an existing one.
+ *
+ * Use `associateVpc()` to let more VPCs (for example EKS cluster VPCs in other
+ * stacks) resolve names in the zone.
+ */
+export class PrivateCaDomain extends Construct {
+  /** The private DNS domain, e.g. `example.com`. */
+  public readonly domainName: string;
+
+  /** The Route 53 private hosted zone for `domainName`. */
+  public readonly hostedZone: route53.IPrivateHostedZone;
+
+  /** ACM private certificate for `domainName` and `*.domainName`. */
+  public readonly certificate: acm.ICertificate;
+
+  /** The CA that issues `certificate` (created or imported). */
+  public readonly certificateAuthority: acmpca.ICertificateAuthority;
+
+  /**
+   * PEM of the CA's certificate, for client trust stores. A deploy-time value:
+   * the root certificate of a created CA, or read with
+   * `GetCertificateAuthorityCertificate` for an imported one.
+   */
+  public readonly caCertificatePem: string;
+
+  /** The created CA; undefined when `certificateAuthority` was given. */
+  public readonly cfnCertificateAuthority?: acmpca.CfnCertificateAuthority;
+
+  /**
+   * Activation of the created CA; undefined when `certificateAuthority` was
+   * given. Anything else that issues certificates from the created CA must
+   * depend on it.
+   */
+  public readonly cfnCertificateAuthorityActivation?: acmpca.CfnCertificateAuthorityActivation;
+
+  /** The placeholder VPC the zone was created with; set only when `zoneVpc` was not given. */
+  public readonly placeholderVpc?: ec2.CfnVPC;
+
+  private readonly zone: route53.PrivateHostedZone;
+  private readonly associatedVpcIds = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: PrivateCaDomainProps) {
+    super(scope, id);
+
+    const domainName = props.domainName;
+    if (Token.isUnresolved(domainName)) {
+      throw validationError(this, KIND,
+        `domainName must be a literal string, got the unresolved token "${domainName}"; it becomes the certificate's name and the Lattice custom domain, which must be known at synth time`);
+    }
+    assertDnsName(this, KIND, 'domainName', domainName);
+    if (domainName.length > MAX_COMMON_NAME_LENGTH) {
+      throw validationError(this, KIND,
+        `domainName "${domainName}" is ${domainName.length} characters long; ACM allows at most ${MAX_COMMON_NAME_LENGTH} for a certificate's domain name`);
+    }
+    this.domainName = domainName;
+
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+
+    // Validate everything before creating resources.
+    let caSettings: CaSettings | undefined;
+    if (props.certificateAuthority) {
+      this.assertNoCaSettings(props);
+    } else {
+      caSettings = this.caSettings(props);
+    }
+    const certificateKeyAlgorithm = props.certificateKeyAlgorithm ?? caSettings?.leafKeyAlgorithm ?? acm.KeyAlgorithm.RSA_2048;
+    this.assertCertificateKeyAlgorithm(certificateKeyAlgorithm, caSettings?.family);
+
+    // Certificate authority.
+    if (props.certificateAuthority) {
+      this.certificateAuthority = props.certificateAuthority;
+      this.caCertificatePem = this.readCaCertificatePem(props.certificateAuthority.certificateAuthorityArn);
+    } else {
+      const ca = this.createCertificateAuthority(caSettings!, removalPolicy);
+      this.cfnCertificateAuthority = ca.authority;
+      this.cfnCertificateAuthorityActivation = ca.activation;
+      this.certificateAuthority = acmpca.CertificateAuthority.fromCertificateAuthorityArn(this, 'CertificateAuthority', ca.authority.attrArn);
+      this.caCertificatePem = ca.rootCertificate.attrCertificate;
+    }
+
+    // Certificate for the domain and its wildcard.
+    const certificate = new acm.PrivateCertificate(this, 'Certificate', {
+      domainName,
+      subjectAlternativeNames: [`*.${domainName}`],
+      certificateAuthority: this.certificateAuthority,
+      keyAlgorithm: certificateKeyAlgorithm,
+    });
+    if (this.cfnCertificateAuthorityActivation) {
+      // ACM can only issue from an ACTIVE CA, and nothing in the certificate
+      // references the activation.
+      certificate.node.addDependency(this.cfnCertificateAuthorityActivation);
+    }
+    this.certificate = certificate;
+
+    // Private hosted zone.
+    let zoneVpc = props.zoneVpc;
+    if (!zoneVpc) {
+      this.placeholderVpc = this.createPlaceholderVpc();
+      zoneVpc = ec2.Vpc.fromVpcAttributes(this, 'PlaceholderVpcRef', {
+        vpcId: this.placeholderVpc.ref,
+        // The import needs at least one AZ; with no subnets it never reaches the template.
+        availabilityZones: [Fn.select(0, Fn.getAzs())],
+      });
+    }
+    this.zone = new route53.PrivateHostedZone(this, 'HostedZone', {
+      zoneName: domainName,
+      vpc: zoneVpc,
+      comment: `Private zone for ${domainName}`,
+    });
+    this.zone.applyRemovalPolicy(removalPolicy);
+    this.hostedZone = this.zone;
+    this.associatedVpcIds.add(zoneVpc.vpcId);
+  }
+
+  /**
+   * Lets `vpc` resolve names in the private hosted zone.
+   *
+   * For a VPC in this construct's stack the VPC joins the zone's own VPC list.
+   * For a VPC in another stack (same account) an association is created in
+   * that VPC's stack with `AssociateVPCWithHostedZone`, and removed with
+   * `DisassociateVPCFromHostedZone` when that stack deletes it. That stack
+   * then depends on this one.
+   *
+   * @param vpc the VPC to associate; must have DNS support and DNS hostnames enabled
+   */
+  public associateVpc(vpc: ec2.IVpc): void {
+    const vpcStack = Stack.of(vpc);
+    const zoneStack = Stack.of(this);
+    const associationId = `PrivateZoneAssociation-${this.domainName}`;
+
+    if (this.associatedVpcIds.has(vpc.vpcId) || vpc.node.tryFindChild(associationId)) {
+      throw validationError(this, KIND,
+        `VPC "${vpc.node.path}" is already associated with the private hosted zone "${this.domainName}"`);
+    }
+
+    if (vpcStack === zoneStack) {
+      this.zone.addVpc(vpc);
+      this.associatedVpcIds.add(vpc.vpcId);
+      return;
+    }
+
+    if (!Token.isUnresolved(vpcStack.account) && !Token.isUnresolved(zoneStack.account) && vpcStack.account !== zoneStack.account) {
+      throw validationError(this, KIND,
+        `VPC "${vpc.node.path}" is in account "${vpcStack.account}" but the zone "${this.domainName}" is in account "${zoneStack.account}"; cross-account zone associations are not supported`);
+    }
+
+    const vpcRef = { VPCId: vpc.vpcId, VPCRegion: vpcStack.region };
+    const physicalResourceId = cr.PhysicalResourceId.of(`${this.zone.hostedZoneId}:${vpc.vpcId}`);
+    const association = new cr.AwsCustomResource(vpc, associationId, {
+      resourceType: 'Custom::PrivateZoneVpcAssociation',
+      onCreate: {
+        service: 'Route53',
+        action: 'associateVPCWithHostedZone',
+        parameters: { HostedZoneId: this.zone.hostedZoneId, VPC: vpcRef },
+        physicalResourceId,
+      },
+      onUpdate: {
+        service: 'Route53',
+        action: 'associateVPCWithHostedZone',
+        parameters: { HostedZoneId: this.zone.hostedZoneId, VPC: vpcRef },
+        physicalResourceId,
+        // An update that keeps zone and VPC finds them associated already.
+        ignoreErrorCodesMatching: 'ConflictingDomainExists',
+      },
+      onDelete: {
+        service: 'Route53',
+        action: 'disassociateVPCFromHostedZone',
+        parameters: { HostedZoneId: this.zone.hostedZoneId, VPC: vpcRef },
+        // Already gone (zone, VPC or association): nothing left to remove.
+        ignoreErrorCodesMatching: 'VPCAssociationNotFound|NoSuchHostedZone|InvalidVPCId',
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({
+          actions: ['route53:AssociateVPCWithHostedZone', 'route53:DisassociateVPCFromHostedZone'],
+          resources: [this.zone.hostedZoneArn],
+        }),
+        new iam.PolicyStatement({
+          actions: ['ec2:DescribeVpcs'],
+          resources: ['*'],
+        }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    const policy = association.node.findChild('CustomResourcePolicy');
+    Validations.of(policy.node.defaultChild ?? policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Route 53 requires ec2:DescribeVpcs to associate or disassociate a VPC, and DescribeVpcs supports no resource-level permissions; the Route 53 actions are scoped to this hosted zone.',
+    });
+    acknowledgeCustomResourceProvider(association);
+    this.associatedVpcIds.add(vpc.vpcId);
+  }
+
+  /**
+   * Grants `grantee` permission to read this CA's certificate
+   * (`acm-pca:GetCertificateAuthorityCertificate` on this CA's ARN only), for
+   * example for a workload that builds its trust store at start-up.
+   *
+   * @param grantee the principal to grant the permission to
+   */
+  public grantReadCaCertificate(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['acm-pca:GetCertificateAuthorityCertificate'],
+      resourceArns: [this.certificateAuthority.certificateAuthorityArn],
+    });
+  }
+
+  private assertNoCaSettings(props: PrivateCaDomainProps): void {
+    const caOnly: Array<[string, unknown]> = [
+      ['keyAlgorithm', props.keyAlgorithm],
+      ['signingAlgorithm', props.signingAlgorithm],
+      ['caValidity', props.caValidity?.toString()],
+      ['caCommonName', props.caCommonName],
+    ];
+    for (const [name, value] of caOnly) {
+      if (value !== undefined) {
+        throw validationError(this, KIND,
+          `certificateAuthority and ${name} ("${value}") cannot be combined: ${name} only configures a CA that this construct creates`);
+      }
+    }
+  }
+
+  private caSettings(props: PrivateCaDomainProps): CaSettings {
+    const keyAlgorithm = props.keyAlgorithm ?? CaKeyAlgorithm.RSA_4096;
+    const family = keyFamily(keyAlgorithm);
+    const signingAlgorithm = props.signingAlgorithm ?? defaultSigningAlgorithm(keyAlgorithm);
+    if (signingFamily(signingAlgorithm) !== family) {
+      throw validationError(this, KIND,
+        `signingAlgorithm "${signingAlgorithm}" does not fit keyAlgorithm "${keyAlgorithm}": ${family === 'RSA' ? 'an RSA key needs a ...WITHRSA' : 'an EC key needs a ...WITHECDSA'} signing algorithm`);
+    }
+    const validityDays = this.caValidityDays(props.caValidity ?? Duration.days(3650));
+
+    const commonName = props.caCommonName ?? this.domainName;
+    if (!Token.isUnresolved(commonName) && (commonName.length === 0 || commonName.length > MAX_COMMON_NAME_LENGTH)) {
+      throw validationError(this, KIND,
+        `caCommonName "${commonName}" must be 1 to ${MAX_COMMON_NAME_LENGTH} characters long, got ${commonName.length}`);
+    }
+
+    let leafKeyAlgorithm = acm.KeyAlgorithm.RSA_2048;
+    if (keyAlgorithm === CaKeyAlgorithm.EC_PRIME256V1) {
+      leafKeyAlgorithm = acm.KeyAlgorithm.EC_PRIME256V1;
+    } else if (keyAlgorithm === CaKeyAlgorithm.EC_SECP384R1) {
+      leafKeyAlgorithm = acm.KeyAlgorithm.EC_SECP384R1;
+    }
+    return { keyAlgorithm, signingAlgorithm, validityDays, commonName, family, leafKeyAlgorithm };
+  }
+
+  private createCertificateAuthority(settings: CaSettings, removalPolicy: RemovalPolicy) {
+    const authority = new acmpca.CfnCertificateAuthority(this, 'RootCa', {
+      type: 'ROOT',
+      keyAlgorithm: settings.keyAlgorithm,
+      signingAlgorithm: settings.signingAlgorithm,
+      subject: { commonName: settings.commonName },
+      usageMode: 'GENERAL_PURPOSE',
+    });
+    const rootCertificate = new acmpca.CfnCertificate(this, 'RootCaCertificate', {
+      certificateAuthorityArn: authority.attrArn,
+      certificateSigningRequest: authority.attrCertificateSigningRequest,
+      signingAlgorithm: settings.signingAlgorithm,
+      templateArn: `arn:${Stack.of(this).partition}:acm-pca:::template/RootCACertificate/V1`,
+      validity: { type: 'DAYS', value: settings.validityDays },
+    });
+    const activation = new acmpca.CfnCertificateAuthorityActivation(this, 'RootCaActivation', {
+      certificateAuthorityArn: authority.attrArn,
+      certificate: rootCertificate.attrCertificate,
+      status: 'ACTIVE',
+    });
+    // Retaining the CA only helps if it stays active, so its root certificate
+    // and activation share its removal policy.
+    for (const resource of [authority, rootCertificate, activation]) {
+      resource.applyRemovalPolicy(removalPolicy);
+    }
+    return { authority, rootCertificate, activation };
+  }
+
+  private caValidityDays(validity: Duration): number {
+    if (validity.isUnresolved()) {
+      throw validationError(this, KIND, `caValidity must be a literal duration, got the unresolved token "${validity.toString()}"`);
+    }
+    const days = validity.toDays({ integral: false });
+    if (!Number.isInteger(days)) {
+      throw validationError(this, KIND,
+        `caValidity must be a whole number of days, got "${validity.toHumanString()}" (${days} days)`);
+    }
+    if (days < MIN_CA_VALIDITY_DAYS || days > MAX_CA_VALIDITY_DAYS) {
+      throw validationError(this, KIND,
+        `caValidity must be between ${MIN_CA_VALIDITY_DAYS} days (ACM private certificates live 395 days and must expire before their CA) and ${MAX_CA_VALIDITY_DAYS} days, got "${validity.toHumanString()}"`);
+    }
+    return days;
+  }
+
+  private assertCertificateKeyAlgorithm(algorithm: acm.KeyAlgorithm, caFamily: KeyFamily | undefined): void {
+    const requestable = [acm.KeyAlgorithm.RSA_2048.name, acm.KeyAlgorithm.EC_PRIME256V1.name, acm.KeyAlgorithm.EC_SECP384R1.name];
+    if (!requestable.includes(algorithm.name)) {
+      throw validationError(this, KIND,
+        `certificateKeyAlgorithm "${algorithm.name}" cannot be requested from a private CA; use one of ${requestable.join(', ')}`);
+    }
+    const family: KeyFamily = algorithm.name.startsWith('RSA') ? 'RSA' : 'EC';
+    if (caFamily !== undefined && family !== caFamily) {
+      throw validationError(this, KIND,
+        `certificateKeyAlgorithm "${algorithm.name}" does not fit the CA's ${caFamily} key; ACM requires the certificate key family to match the CA's`);
+    }
+  }
+
+  private createPlaceholderVpc(): ec2.CfnVPC {
+    const vpc = new ec2.CfnVPC(this, 'PlaceholderVpc', {
+      cidrBlock: PLACEHOLDER_VPC_CIDR,
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: [{ key: 'Name', value: `private-zone-placeholder-${this.domainName}` }],
+    });
+    Validations.of(vpc).acknowledge({
+      id: 'AwsSolutions-VPC7',
+      reason: 'Placeholder VPC that only anchors the private hosted zone at creation: it has no subnets, no gateways and no network interfaces, so there is no traffic a flow log could record.',
+    });
+    return vpc;
+  }
+
+  private readCaCertificatePem(caArn: string): string {
+    const call: cr.AwsSdkCall = {
+      service: 'ACMPCA',
+      action: 'getCertificateAuthorityCertificate',
+      parameters: { CertificateAuthorityArn: caArn },
+      physicalResourceId: cr.PhysicalResourceId.of(caArn),
+      outputPaths: ['Certificate'],
+    };
+    const reader = new cr.AwsCustomResource(this, 'CaCertificatePem', {
+      resourceType: 'Custom::PrivateCaCertificatePem',
+      onCreate: call,
+      onUpdate: call,
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({
+          actions: ['acm-pca:GetCertificateAuthorityCertificate'],
+          resources: [caArn],
+        }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    acknowledgeCustomResourceProvider(reader);
+    return reader.getResponseField('Certificate');
+  }
+}
+
+type KeyFamily = 'RSA' | 'EC';
+
+/** Validated settings of a CA this construct creates. */
+interface CaSettings {
+  readonly keyAlgorithm: CaKeyAlgorithm;
+  readonly signingAlgorithm: CaSigningAlgorithm;
+  readonly validityDays: number;
+  readonly commonName: string;
+  readonly family: KeyFamily;
+  /** Default key algorithm of the ACM certificate: the CA's family. */
+  readonly leafKeyAlgorithm: acm.KeyAlgorithm;
+}
+
+function keyFamily(algorithm: CaKeyAlgorithm): KeyFamily {
+  return algorithm.startsWith('RSA') ? 'RSA' : 'EC';
+}
+
+function signingFamily(algorithm: CaSigningAlgorithm): KeyFamily {
+  return algorithm.endsWith('WITHRSA') ? 'RSA' : 'EC';
+}
+
+function defaultSigningAlgorithm(keyAlgorithm: CaKeyAlgorithm): CaSigningAlgorithm {
+  switch (keyAlgorithm) {
+    case CaKeyAlgorithm.EC_PRIME256V1:
+      return CaSigningAlgorithm.SHA256WITHECDSA;
+    case CaKeyAlgorithm.EC_SECP384R1:
+      return CaSigningAlgorithm.SHA384WITHECDSA;
+    default:
+      return CaSigningAlgorithm.SHA512WITHRSA;
+  }
+}
+
+/**
+ * Acknowledges, on the stack-wide Lambda function behind `AwsCustomResource`,
+ * the cdk-nag findings that come from how aws-cdk-lib builds that function.
+ */
+function acknowledgeCustomResourceProvider(customResource: IConstruct): void {
+  const provider = Stack.of(customResource).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
+  const role = provider?.node.tryFindChild('ServiceRole');
+  if (role) {
+    acknowledgeOnce(role.node.defaultChild ?? role,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'aws-cdk-lib gives the shared AwsCustomResource provider function the AWSLambdaBasicExecutionRole managed policy, which only lets it write its own CloudWatch Logs; the SDK call permissions are separate inline policies scoped per custom resource.');
+  }
+}
+
+/** `Validations.acknowledge` that skips rules already acknowledged on `scope` (shared constructs get visited more than once). */
+function acknowledgeOnce(scope: IConstruct, id: string, reason: string): void {
+  const known = scope.node.metadata
+    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data)
+    .some((entry) => Object.keys(entry.data).some((key) => key.replace(/^annotation::/i, '') === id));
+  if (!known) {
+    Validations.of(scope).acknowledge({ id, reason });
+  }
+}
