@@ -43,8 +43,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   typescriptVersion: '~6.0.3',
 
   devDeps: [
-    'constructs@10.5.1',
     'cdk-nag@^3.0.2',
+    // Kubernetes schema validation of synthesized manifests (tests only).
+    'ajv@8.20.0',
+    'ajv-formats@3.0.1',
+    'yaml@2.9.1',
+    // 4.x: the last line that loads on Node 20 (5.x is ESM-only, Node >= 22).
+    'kubernetes-models@4.5.1',
     '@aws-cdk/lambda-layer-kubectl-v35@^2.2.2',
   ],
 
@@ -95,6 +100,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // Develop and test on DEV_CDK_VERSION; consumers may use anything from MIN_CDK_VERSION.
 project.deps.removeDependency('aws-cdk-lib', DependencyType.BUILD);
 project.deps.addDependency(`aws-cdk-lib@${DEV_CDK_VERSION}`, DependencyType.BUILD);
+project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 
 project.npmignore?.exclude('/examples/', '/.ci/', '/test/');
 

@@ -1,13 +1,14 @@
-import { Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { assertDnsName } from './private/dns';
 import { validationError } from './private/errors';
+import { acknowledge, acknowledgeAwsCustomResourceProvider } from './private/nag';
 
 const KIND = 'PrivateCaDomain';
 
@@ -23,8 +24,6 @@ const MAX_CA_VALIDITY_DAYS = 36_500;
 /** CIDR of the placeholder VPC: the smallest VPC AWS allows; it never gets subnets. */
 const PLACEHOLDER_VPC_CIDR = '10.255.0.0/28';
 
-/** Construct id of the Lambda function that every `AwsCustomResource` in a stack shares. */
-const AWS_CUSTOM_RESOURCE_PROVIDER_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
 
 /**
  * Key algorithm of a private CA created by `PrivateCaDomain`.
@@ -348,11 +347,9 @@ export class PrivateCaDomain extends Construct {
       installLatestAwsSdk: false,
     });
     const policy = association.node.findChild('CustomResourcePolicy');
-    Validations.of(policy.node.defaultChild ?? policy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Route 53 requires ec2:DescribeVpcs to associate or disassociate a VPC, and DescribeVpcs supports no resource-level permissions; the Route 53 actions are scoped to this hosted zone.',
-    });
-    acknowledgeCustomResourceProvider(association);
+    acknowledge(policy.node.defaultChild ?? policy, 'AwsSolutions-IAM5[Resource::*]',
+      'Route 53 requires ec2:DescribeVpcs to associate or disassociate a VPC, and DescribeVpcs supports no resource-level permissions; the Route 53 actions are scoped to this hosted zone.');
+    acknowledgeAwsCustomResourceProvider(association);
     this.associatedVpcIds.add(vpc.vpcId);
   }
 
@@ -475,10 +472,7 @@ export class PrivateCaDomain extends Construct {
       enableDnsHostnames: true,
       tags: [{ key: 'Name', value: `private-zone-placeholder-${this.domainName}` }],
     });
-    Validations.of(vpc).acknowledge({
-      id: 'AwsSolutions-VPC7',
-      reason: 'Placeholder VPC that only anchors the private hosted zone at creation: it has no subnets, no gateways and no network interfaces, so there is no traffic a flow log could record.',
-    });
+    acknowledge(vpc, 'AwsSolutions-VPC7', 'Placeholder VPC that only anchors the private hosted zone at creation: it has no subnets, no gateways and no network interfaces, so there is no traffic a flow log could record.');
     return vpc;
   }
 
@@ -502,7 +496,7 @@ export class PrivateCaDomain extends Construct {
       ]),
       installLatestAwsSdk: false,
     });
-    acknowledgeCustomResourceProvider(reader);
+    acknowledgeAwsCustomResourceProvider(reader);
     return reader.getResponseField('Certificate');
   }
 }
@@ -539,26 +533,3 @@ function defaultSigningAlgorithm(keyAlgorithm: CaKeyAlgorithm): CaSigningAlgorit
   }
 }
 
-/**
- * Acknowledges, on the stack-wide Lambda function behind `AwsCustomResource`,
- * the cdk-nag findings that come from how aws-cdk-lib builds that function.
- */
-function acknowledgeCustomResourceProvider(customResource: IConstruct): void {
-  const provider = Stack.of(customResource).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
-  const role = provider?.node.tryFindChild('ServiceRole');
-  if (role) {
-    acknowledgeOnce(role.node.defaultChild ?? role,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'aws-cdk-lib gives the shared AwsCustomResource provider function the AWSLambdaBasicExecutionRole managed policy, which only lets it write its own CloudWatch Logs; the SDK call permissions are separate inline policies scoped per custom resource.');
-  }
-}
-
-/** `Validations.acknowledge` that skips rules already acknowledged on `scope` (shared constructs get visited more than once). */
-function acknowledgeOnce(scope: IConstruct, id: string, reason: string): void {
-  const known = scope.node.metadata
-    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data)
-    .some((entry) => Object.keys(entry.data).some((key) => key.replace(/^annotation::/i, '') === id));
-  if (!known) {
-    Validations.of(scope).acknowledge({ id, reason });
-  }
-}

@@ -1,0 +1,43 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { IConstruct } from 'constructs';
+
+/** Construct id of the singleton Lambda function behind every `AwsCustomResource` of a stack. */
+export const AWS_CUSTOM_RESOURCE_PROVIDER_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
+
+/**
+ * `Validations.of(scope).acknowledge({ id, reason })`, also on aws-cdk-lib
+ * releases before 2.276 that reject ids with `::` (cdk-nag's bracketed ids such
+ * as `AwsSolutions-IAM4[Policy::arn:...]`): there the same acknowledgement
+ * metadata, which cdk-nag reads, is recorded directly.
+ */
+export function acknowledge(scope: IConstruct, id: string, reason: string): void {
+  try {
+    Validations.of(scope).acknowledge({ id, reason });
+  } catch (e: any) {
+    if (!/InvalidValidationId|delimiter is reserved/.test(`${e?.name} ${e?.message}`)) throw e;
+    scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
+  }
+}
+
+/** `acknowledge` that skips rules already acknowledged on `scope` (shared constructs get visited more than once). */
+export function acknowledgeOnce(scope: IConstruct, id: string, reason: string): void {
+  const known = scope.node.metadata
+    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && entry.data)
+    .some((entry) => Object.keys(entry.data).some((key) => key.replace(/^annotation::/i, '') === id));
+  if (!known) acknowledge(scope, id, reason);
+}
+
+/**
+ * Acknowledges, on the stack-wide Lambda function behind `AwsCustomResource`,
+ * the cdk-nag findings that come from how aws-cdk-lib builds that function.
+ */
+export function acknowledgeAwsCustomResourceProvider(customResource: IConstruct): void {
+  const provider = Stack.of(customResource).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
+  const role = provider?.node.tryFindChild('ServiceRole');
+  if (role) {
+    acknowledgeOnce(role.node.defaultChild ?? role,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'aws-cdk-lib gives the shared AwsCustomResource provider function the AWSLambdaBasicExecutionRole managed policy, which only lets it write its own CloudWatch Logs; the SDK call permissions are separate inline policies scoped per custom resource.');
+  }
+}

@@ -1,0 +1,480 @@
+import * as path from 'path';
+import { App, Aws, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import {
+  CrdSchema,
+  CrdSchemaIndex,
+  KUBERNETES_RESOURCE_TYPE,
+  crdKey,
+  RAW_TOKEN_PLACEHOLDER,
+  TOKEN_PLACEHOLDER,
+  defaultCrdSchemas,
+  defaultCrdsDir,
+  expectValidK8sObjects,
+  k8sObjectsInTemplate,
+  loadCrdSchemas,
+  renderManifest,
+  validateK8sObject,
+} from './util/k8s-schema';
+
+const GATEWAY_API = 'gateway.networking.k8s.io/v1';
+const LATTICE_API = 'application-networking.k8s.aws/v1alpha1';
+const CONTROLLER_NAME = 'application-networking.k8s.aws/gateway-api-controller';
+
+let crds: CrdSchemaIndex;
+
+beforeAll(() => {
+  crds = defaultCrdSchemas();
+});
+
+const validate = (obj: any) => validateK8sObject(obj, crds);
+
+function gatewayClass(): any {
+  return {
+    apiVersion: GATEWAY_API,
+    kind: 'GatewayClass',
+    metadata: { name: 'amazon-vpc-lattice' },
+    spec: { controllerName: CONTROLLER_NAME },
+  };
+}
+
+function gateway(listeners?: any[]): any {
+  return {
+    apiVersion: GATEWAY_API,
+    kind: 'Gateway',
+    metadata: { name: 'lattice-net', namespace: 'aws-application-networking-system', labels: { 'app.kubernetes.io/managed-by': 'cdk' } },
+    spec: {
+      gatewayClassName: 'amazon-vpc-lattice',
+      listeners: listeners ?? [
+        { name: 'http', protocol: 'HTTP', port: 80 },
+        { name: 'https', protocol: 'HTTPS', port: 443, allowedRoutes: { namespaces: { from: 'All' } } },
+      ],
+    },
+  };
+}
+
+function httpRoute(backendPort: unknown): any {
+  return {
+    apiVersion: GATEWAY_API,
+    kind: 'HTTPRoute',
+    metadata: { name: 'orders', namespace: 'orders' },
+    spec: {
+      hostnames: ['orders.internal.example.com'],
+      parentRefs: [{ name: 'lattice-net', namespace: 'aws-application-networking-system', sectionName: 'https' }],
+      rules: [{
+        matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+        backendRefs: [{ name: 'orders', kind: 'Service', port: backendPort }],
+      }],
+    },
+  };
+}
+
+function iamAuthPolicy(spec: any): any {
+  return { apiVersion: LATTICE_API, kind: 'IAMAuthPolicy', metadata: { name: 'orders-auth', namespace: 'orders' }, spec };
+}
+
+const AUTH_POLICY_DOCUMENT = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:role/caller' }, Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }],
+});
+
+function job(podSpec: any): any {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'smoke-test', namespace: 'orders' },
+    spec: { backoffLimit: 0, template: { spec: podSpec } },
+  };
+}
+
+const CONTAINERS = [{ name: 'curl', image: 'public.ecr.aws/docker/library/busybox:1.37', command: ['wget', '-qO-', 'http://orders'] }];
+
+/** Asserts that exactly one error matches. */
+function expectError(errors: string[], pattern: RegExp): void {
+  expect(errors.filter((e) => pattern.test(e))).toHaveLength(1);
+}
+
+describe('CRD schemas', () => {
+  test('are read from shared/reference/crds beside the repository', () => {
+    if (!process.env.LATTICE_CRDS_DIR) {
+      expect(defaultCrdsDir()).toEqual(path.resolve(__dirname, '..', '..', 'shared', 'reference', 'crds'));
+    }
+    const keys = [...crds.keys()];
+    expect(keys).toEqual(expect.arrayContaining([
+      'gateway.networking.k8s.io/v1/GatewayClass',
+      'gateway.networking.k8s.io/v1/Gateway',
+      'gateway.networking.k8s.io/v1/HTTPRoute',
+      'gateway.networking.k8s.io/v1/GRPCRoute',
+      'gateway.networking.k8s.io/v1beta1/ReferenceGrant',
+      'application-networking.k8s.aws/v1alpha1/IAMAuthPolicy',
+      'application-networking.k8s.aws/v1alpha1/ServiceExport',
+      'application-networking.k8s.aws/v1alpha1/ServiceImport',
+      'externaldns.k8s.io/v1alpha1/DNSEndpoint',
+      'kyverno.io/v1/ClusterPolicy',
+      'policies.kyverno.io/v1/MutatingPolicy',
+    ]));
+    expect(crds.get('gateway.networking.k8s.io/v1/GatewayClass')?.scope).toEqual('Cluster');
+    expect(crds.get('gateway.networking.k8s.io/v1/Gateway')?.scope).toEqual('Namespaced');
+  });
+
+  test('a missing folder is an error, never a silent skip', () => {
+    const missing = path.join(__dirname, 'no-such-crds-folder');
+    expect(() => loadCrdSchemas(missing)).toThrow(/CRD schema folder not found: .*no-such-crds-folder.*LATTICE_CRDS_DIR/s);
+  });
+
+  test('LATTICE_CRDS_DIR overrides the folder', () => {
+    const saved = process.env.LATTICE_CRDS_DIR;
+    try {
+      process.env.LATTICE_CRDS_DIR = '/nonexistent/crds';
+      expect(defaultCrdsDir()).toEqual('/nonexistent/crds');
+      expect(() => loadCrdSchemas()).toThrow(/\/nonexistent\/crds/);
+    } finally {
+      if (saved === undefined) delete process.env.LATTICE_CRDS_DIR;
+      else process.env.LATTICE_CRDS_DIR = saved;
+    }
+  });
+});
+
+describe('structural schema extensions', () => {
+  /** A small CRD version written for this test, using each extension the validator handles. */
+  const widget: CrdSchema = {
+    apiVersion: 'example.com/v1',
+    kind: 'Widget',
+    group: 'example.com',
+    version: 'v1',
+    plural: 'widgets',
+    scope: 'Namespaced',
+    storage: true,
+    deprecated: false,
+    file: '(inline)',
+    schema: {
+      type: 'object',
+      properties: {
+        apiVersion: { type: 'string' },
+        kind: { type: 'string' },
+        metadata: { type: 'object' },
+        spec: {
+          'type': 'object',
+          'required': ['port'],
+          'x-kubernetes-validations': [{ rule: 'has(self.never)', message: 'CEL is not evaluated' }],
+          'properties': {
+            port: { 'x-kubernetes-int-or-string': true },
+            replicas: { type: 'integer', format: 'int32' },
+            note: { type: 'string', nullable: true },
+            mode: { type: 'string', enum: ['A', 'B'], nullable: true },
+            config: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true },
+            template: {
+              'type': 'object',
+              'x-kubernetes-embedded-resource': true,
+              'properties': { spec: { type: 'object', properties: { image: { type: 'string' } } } },
+            },
+            tags: { 'type': 'array', 'items': { type: 'string' }, 'x-kubernetes-list-type': 'set' },
+            since: { type: 'string', format: 'date-time' },
+            period: { type: 'string', format: 'duration' },
+          },
+        },
+      },
+    },
+  };
+  const index: CrdSchemaIndex = new Map([[crdKey(widget.apiVersion, widget.kind), widget]]);
+  const obj = (spec: any) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec });
+
+  test('accepts what the API server accepts', () => {
+    for (const port of [80, 'http']) {
+      expect(validateK8sObject(obj({
+        port,
+        replicas: 3,
+        note: null,
+        mode: null,
+        config: { any: { nested: ['thing'] } },
+        template: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { image: 'x' } },
+        tags: ['a', 'b'],
+        since: '2025-01-01T00:00:00Z',
+        period: 'not checked: unknown formats are ignored',
+      }), index)).toEqual([]);
+    }
+    // Core kinds still resolve with a custom index.
+    expect(validateK8sObject({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } }, index)).toEqual([]);
+  });
+
+  test('rejects wrong types, ranges, duplicates, formats and unknown fields', () => {
+    const errors = validateK8sObject(obj({
+      port: true,
+      replicas: 2 ** 31,
+      note: 5,
+      mode: 'C',
+      template: { apiVersion: 'v1', kind: 'Pod', spec: { image: 'x', extra: 1 } },
+      tags: ['a', 'a'],
+      since: 'yesterday',
+      colour: 'blue',
+    }), index);
+    expectError(errors, /^spec\.port: must be integer/);
+    expectError(errors, /^spec\.port: must be string/);
+    expectError(errors, /^spec\.replicas: must match format "int32"/);
+    expectError(errors, /^spec\.note: must be string,null/);
+    expectError(errors, /^spec\.mode: must be one of \["A","B",null\]/);
+    expectError(errors, /^spec\.template\.spec\.extra: unknown field/);
+    expectError(errors, /^spec\.tags: must NOT have duplicate items/);
+    expectError(errors, /^spec\.since: must match format "date-time"/);
+    expectError(errors, /^spec\.colour: unknown field/);
+    expect(validateK8sObject(obj({}), index)).toEqual(['spec.port: required field missing']);
+  });
+});
+
+describe('Gateway API', () => {
+  test('valid GatewayClass for the VPC Lattice controller', () => {
+    expect(validate(gatewayClass())).toEqual([]);
+  });
+
+  test('valid Gateway with listeners', () => {
+    expect(validate(gateway())).toEqual([]);
+  });
+
+  test('listener without protocol', () => {
+    const errors = validate(gateway([{ name: 'http', port: 80 }]));
+    expect(errors).toEqual(['spec.listeners[0].protocol: required field missing']);
+  });
+
+  test('unknown field, out-of-range port and duplicate listener names', () => {
+    const errors = validate(gateway([
+      { name: 'http', protocol: 'HTTP', port: 80, portt: 8080 },
+      { name: 'http', protocol: 'HTTP', port: 70000 },
+    ]));
+    expectError(errors, /^spec\.listeners\[0\]\.portt: unknown field/);
+    expectError(errors, /^spec\.listeners\[1\]\.port: must be <= 65535/);
+    expectError(errors, /^spec\.listeners: duplicate entry: items 0 and 1 have the same name/);
+  });
+
+  test('GatewayClass is not served as v1alpha1', () => {
+    expect(validate({ ...gatewayClass(), apiVersion: 'gateway.networking.k8s.io/v1alpha1' })).toEqual([
+      'no schema for gateway.networking.k8s.io/v1alpha1/GatewayClass (served versions of GatewayClass: gateway.networking.k8s.io/v1, gateway.networking.k8s.io/v1beta1)',
+    ]);
+  });
+
+  test('valid HTTPRoute', () => {
+    expect(validate(httpRoute(8080))).toEqual([]);
+  });
+
+  test('HTTPRoute with a string backend port', () => {
+    expect(validate(httpRoute('8080'))).toEqual(['spec.rules[0].backendRefs[0].port: must be integer (got "8080")']);
+  });
+
+  test('HTTPRoute with a bad enum value and a bad hostname', () => {
+    const route = httpRoute(8080);
+    route.spec.rules[0].matches[0].path.type = 'Prefix';
+    route.spec.hostnames = ['Orders_Internal'];
+    const errors = validate(route);
+    expectError(errors, /^spec\.rules\[0\]\.matches\[0\]\.path\.type: must be one of \["Exact","PathPrefix","RegularExpression"\]/);
+    expectError(errors, /^spec\.hostnames\[0\]: must match pattern/);
+  });
+});
+
+describe('AWS Gateway API Controller', () => {
+  test('valid IAMAuthPolicy', () => {
+    expect(validate(iamAuthPolicy({
+      targetRef: { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'orders' },
+      policy: AUTH_POLICY_DOCUMENT,
+    }))).toEqual([]);
+  });
+
+  test('IAMAuthPolicy with an object policy and a targetRef without kind', () => {
+    const errors = validate(iamAuthPolicy({
+      targetRef: { group: 'gateway.networking.k8s.io', name: 'orders' },
+      policy: JSON.parse(AUTH_POLICY_DOCUMENT),
+    }));
+    expect(errors).toHaveLength(2);
+    expectError(errors, /^spec\.targetRef\.kind: required field missing$/);
+    expectError(errors, /^spec\.policy: must be string \(got an object\)$/);
+  });
+
+  test('IAMAuthPolicy without spec', () => {
+    expect(validate({ apiVersion: LATTICE_API, kind: 'IAMAuthPolicy', metadata: { name: 'a' } })).toEqual(['spec: required field missing']);
+  });
+});
+
+describe('ExternalDNS and Kyverno', () => {
+  test('valid DNSEndpoint', () => {
+    expect(validate({
+      apiVersion: 'externaldns.k8s.io/v1alpha1',
+      kind: 'DNSEndpoint',
+      metadata: { name: 'orders', namespace: 'orders' },
+      spec: { endpoints: [{ dnsName: 'orders.internal.example.com', recordType: 'CNAME', recordTTL: 300, targets: ['orders-0123.7d67968.vpc-lattice-svcs.us-east-1.on.aws'] }] },
+    })).toEqual([]);
+  });
+
+  test('DNSEndpoint with a string TTL', () => {
+    expect(validate({
+      apiVersion: 'externaldns.k8s.io/v1alpha1',
+      kind: 'DNSEndpoint',
+      metadata: { name: 'orders' },
+      spec: { endpoints: [{ dnsName: 'orders.internal.example.com', recordTTL: '300' }] },
+    })).toEqual(['spec.endpoints[0].recordTTL: must be integer (got "300")']);
+  });
+
+  const mutatingPolicy = (mutations: any[]) => ({
+    apiVersion: 'policies.kyverno.io/v1',
+    kind: 'MutatingPolicy',
+    metadata: { name: 'inject-sigv4-proxy' },
+    spec: {
+      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['pods'] }] },
+      mutations,
+    },
+  });
+
+  test('valid MutatingPolicy', () => {
+    expect(validate(mutatingPolicy([{ patchType: 'ApplyConfiguration', applyConfiguration: { expression: 'Object{}' } }]))).toEqual([]);
+  });
+
+  test('MutatingPolicy mutation without patchType', () => {
+    expect(validate(mutatingPolicy([{ applyConfiguration: { expression: 'Object{}' } }]))).toEqual(['spec.mutations[0].patchType: required field missing']);
+  });
+});
+
+describe('core Kubernetes objects', () => {
+  test('valid Namespace, ServiceAccount and Job', () => {
+    expect(validate({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'orders', labels: { 'kubernetes.io/metadata.name': 'orders' } } })).toEqual([]);
+    expect(validate({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'orders', namespace: 'orders', annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111111111111:role/orders' } },
+    })).toEqual([]);
+    expect(validate(job({ restartPolicy: 'Never', containers: CONTAINERS }))).toEqual([]);
+  });
+
+  test('Job without containers', () => {
+    expect(validate(job({ restartPolicy: 'Never' }))).toEqual(['spec.template.spec.containers: required field missing']);
+  });
+
+  test('Service with a bad port type and an invalid name', () => {
+    const errors = validate({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: '1orders', namespace: 'orders' },
+      spec: { selector: { app: 'orders' }, ports: [{ port: '80', targetPort: 8080 }] },
+    });
+    expectError(errors, /^metadata\.name: "1orders" must be a DNS-1035 label/);
+    expectError(errors, /^spec\.ports\[0\]\.port: must be integer/);
+  });
+
+  test('ClusterRole names may contain colons', () => {
+    expect(validate({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'lattice:external-dns' },
+      rules: [{ apiGroups: ['externaldns.k8s.io'], resources: ['dnsendpoints'], verbs: ['get', 'list', 'watch'] }],
+    })).toEqual([]);
+  });
+
+  test('APIs that current clusters no longer serve have no schema', () => {
+    expect(validate({ apiVersion: 'batch/v1beta1', kind: 'CronJob', metadata: { name: 'a' } })).toEqual(['no schema for batch/v1beta1/CronJob']);
+  });
+});
+
+describe('metadata and unknown kinds', () => {
+  test('unknown kinds fail', () => {
+    expect(validate({ ...httpRoute(80), kind: 'HttpRoute' })).toEqual(['no schema for gateway.networking.k8s.io/v1/HttpRoute']);
+    expect(validate({ apiVersion: 'v1', kind: 'Namspace', metadata: { name: 'a' } })).toEqual(['no schema for v1/Namspace']);
+    expect(validate({ kind: 'Namespace', metadata: { name: 'a' } })).toEqual([expect.stringMatching(/apiVersion and kind must be non-empty strings/)]);
+  });
+
+  test('names, namespaces, labels and unknown metadata fields', () => {
+    const gw = gateway();
+    gw.metadata = { name: 'Lattice_Net', namespace: 'a.b', labels: { 'bad key!': 'x', 'app': 'not valid!' }, annotation: {} };
+    const errors = validate(gw);
+    expect(errors).toHaveLength(5);
+    expectError(errors, /^metadata\.name: "Lattice_Net" must be a DNS-1123 subdomain/);
+    expectError(errors, /^metadata\.namespace: "a\.b" must be a DNS-1123 label/);
+    expectError(errors, /^metadata\.labels: key "bad key!"/);
+    expectError(errors, /^metadata\.labels\["app"\]: "not valid!" is not a valid label value/);
+    expectError(errors, /^metadata\.annotation: unknown field/);
+    expect(validate({ ...gatewayClass(), metadata: {} })).toEqual([expect.stringMatching(/^metadata\.name: required field missing/)]);
+  });
+});
+
+describe('templates', () => {
+  /** A Manifest the way CDK renders one with tokens: an Fn::Join of JSON text and intrinsics. */
+  const joinedManifest = {
+    'Fn::Join': ['', [
+      '[{"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway","metadata":{"name":"',
+      { Ref: 'AWS::StackName' },
+      '-gw","namespace":"default"},"spec":{"gatewayClassName":"amazon-vpc-lattice","listeners":[{"name":"http","protocol":"HTTP","port":',
+      { Ref: 'ListenerPort' },
+      '}]}},{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"orders","namespace":"orders","annotations":{"a/role":"',
+      { 'Fn::GetAtt': ['Role', 'Arn'] },
+      '\\"quoted\\""}}}]',
+    ]],
+  };
+
+  const template = (resources: Record<string, any>) => ({ Resources: resources });
+
+  test('renderManifest puts placeholders inside and outside JSON strings', () => {
+    const text = renderManifest(joinedManifest);
+    expect(text).toContain(`"name":"${TOKEN_PLACEHOLDER}-gw"`);
+    expect(text).toContain(`"port":"${RAW_TOKEN_PLACEHOLDER}"`);
+    expect(text).toContain(`"a/role":"${TOKEN_PLACEHOLDER}\\"quoted\\""`);
+  });
+
+  test('extracts objects from plain and Fn::Join manifests, and validates them', () => {
+    const t = template({
+      Plain: { Type: KUBERNETES_RESOURCE_TYPE, Properties: { Manifest: JSON.stringify([gatewayClass()]), ClusterName: 'c' } },
+      Joined: { Type: KUBERNETES_RESOURCE_TYPE, Properties: { Manifest: joinedManifest } },
+      Chart: { Type: 'Custom::AWSCDK-EKS-HelmChart', Properties: { Chart: 'external-dns' } },
+      Bucket: { Type: 'AWS::S3::Bucket' },
+    });
+    const objects = k8sObjectsInTemplate(t);
+    expect(objects.map((o) => `${o.logicalId}[${o.index}] ${o.object.kind}`)).toEqual([
+      'Plain[0] GatewayClass',
+      'Joined[0] Gateway',
+      'Joined[1] ServiceAccount',
+    ]);
+    expect(objects[1].object.metadata.name).toEqual(`${TOKEN_PLACEHOLDER}-gw`);
+    expect(expectValidK8sObjects(t)).toHaveLength(3);
+  });
+
+  test('reads manifests that CDK rendered with tokens', () => {
+    const stack = new Stack(new App(), 'Manifests');
+    const replicas = new CfnParameter(stack, 'Replicas', { type: 'Number', default: 2 });
+    new CfnResource(stack, 'Manifest', {
+      type: KUBERNETES_RESOURCE_TYPE,
+      properties: {
+        Manifest: stack.toJsonString([{
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'orders', namespace: 'orders', labels: { account: Aws.ACCOUNT_ID } },
+          spec: {
+            replicas: replicas.valueAsNumber,
+            selector: { matchLabels: { app: 'orders' } },
+            template: { metadata: { labels: { app: 'orders' } }, spec: { containers: [{ name: 'app', image: `${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.amazonaws.com/orders:1` }] } },
+          },
+        }]),
+      },
+    });
+    const objects = expectValidK8sObjects(Template.fromStack(stack));
+    expect(objects).toHaveLength(1);
+    expect(objects[0].object.metadata.labels.account).toEqual(TOKEN_PLACEHOLDER);
+  });
+
+  test('one error lists every problem with logical ID, kind and name', () => {
+    const badGateway = gateway([{ name: 'http', port: 80 }]);
+    const t = template({
+      Good: { Type: KUBERNETES_RESOURCE_TYPE, Properties: { Manifest: JSON.stringify([gatewayClass(), gateway()]) } },
+      Bad: { Type: KUBERNETES_RESOURCE_TYPE, Properties: { Manifest: JSON.stringify([job({}), badGateway, { apiVersion: 'v1', kind: 'Secrett', metadata: { name: 's' } }]) } },
+    });
+    let message = '';
+    try {
+      expectValidK8sObjects(t);
+    } catch (e: any) {
+      message = e.message;
+    }
+    expect(message).toMatch(/^3 Kubernetes schema problem\(s\)/);
+    expect(message).toContain('Bad[0] batch/v1/Job orders/smoke-test: spec.template.spec.containers: required field missing');
+    expect(message).toContain('Bad[1] gateway.networking.k8s.io/v1/Gateway aws-application-networking-system/lattice-net: spec.listeners[0].protocol: required field missing');
+    expect(message).toContain('Bad[2] v1/Secrett s: no schema for v1/Secrett');
+    expect(message).not.toContain('Good');
+  });
+
+  test('a manifest that is not JSON is an error', () => {
+    const t = template({ M: { Type: KUBERNETES_RESOURCE_TYPE, Properties: { Manifest: '[{"kind": ' } } });
+    expect(() => k8sObjectsInTemplate(t)).toThrow(/^M: Manifest is not valid JSON/);
+  });
+});
