@@ -1,0 +1,99 @@
+import { clusterRoleForServiceAccount, K8sObject, objectMeta, restrictedSecurityContext, serviceAccountObject } from './object';
+
+/** Input of `gatewayApiCrdsJob`. */
+export interface GatewayApiCrdsJobSpec {
+  /** Gateway API release, e.g. `v1.5.1`. */
+  readonly version: string;
+  /** Expected SHA-256 of the release's `standard-install.yaml`. */
+  readonly sha256: string;
+  /** Image with `sh`, `wget` and `sha256sum` that downloads and verifies the bundle. */
+  readonly downloadImage: string;
+  /** kubectl image that applies it. */
+  readonly kubectlImage: string;
+  /** Namespace of the Job. */
+  readonly namespace: string;
+}
+
+/** Non-root uid of the installer containers. */
+const INSTALLER_UID = 65532;
+const BUNDLE_DIR = '/bundle';
+const BUNDLE_FILE = `${BUNDLE_DIR}/standard-install.yaml`;
+
+/** URL of a Gateway API release's standard CRD bundle. */
+export function gatewayApiStandardInstallUrl(version: string): string {
+  return `https://github.com/kubernetes-sigs/gateway-api/releases/download/${version}/standard-install.yaml`;
+}
+
+/** Name of the installer Job for a release (Jobs are immutable: one per release). */
+export function gatewayApiCrdsJobName(version: string): string {
+  return `gateway-api-crds-${version.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`;
+}
+
+/**
+ * The objects that install the Gateway API standard CRDs at deploy time: a
+ * service account allowed to manage CRDs (and the release's
+ * ValidatingAdmissionPolicy), and a Job whose init container downloads the
+ * pinned release bundle and verifies its SHA-256, then applies it with
+ * server-side apply. Nothing is downloaded at synth time.
+ */
+export function gatewayApiCrdsJob(spec: GatewayApiCrdsJobSpec): K8sObject[] {
+  const name = gatewayApiCrdsJobName(spec.version);
+  const serviceAccount = 'gateway-api-crds-installer';
+  const volumeMounts = [{ name: 'bundle', mountPath: BUNDLE_DIR }];
+  const resources = { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } };
+  const job: K8sObject = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: objectMeta(name, spec.namespace),
+    spec: {
+      backoffLimit: 4,
+      activeDeadlineSeconds: 900,
+      template: {
+        metadata: { labels: { 'app.kubernetes.io/name': 'gateway-api-crds-installer' } },
+        spec: {
+          serviceAccountName: serviceAccount,
+          restartPolicy: 'Never',
+          securityContext: { fsGroup: INSTALLER_UID },
+          volumes: [{ name: 'bundle', emptyDir: {} }],
+          initContainers: [
+            {
+              name: 'download',
+              image: spec.downloadImage,
+              command: ['/bin/sh', '-ec', 'wget -q -O "$BUNDLE" "$URL"; echo "$SHA256  $BUNDLE" | sha256sum -c -'],
+              env: [
+                { name: 'URL', value: gatewayApiStandardInstallUrl(spec.version) },
+                { name: 'SHA256', value: spec.sha256 },
+                { name: 'BUNDLE', value: BUNDLE_FILE },
+              ],
+              volumeMounts,
+              resources,
+              securityContext: restrictedSecurityContext(INSTALLER_UID),
+            },
+          ],
+          containers: [
+            {
+              name: 'apply',
+              image: spec.kubectlImage,
+              args: ['apply', '--server-side', '--force-conflicts', '--field-manager=cdk-lattice-eks', '-f', BUNDLE_FILE],
+              volumeMounts,
+              resources,
+              securityContext: restrictedSecurityContext(INSTALLER_UID),
+            },
+          ],
+        },
+      },
+    },
+  };
+  return [
+    serviceAccountObject(serviceAccount, spec.namespace),
+    ...clusterRoleForServiceAccount(`${name}-installer`, serviceAccount, spec.namespace, [
+      { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'create', 'patch', 'update'] },
+      {
+        apiGroups: ['admissionregistration.k8s.io'],
+        resources: ['validatingadmissionpolicies', 'validatingadmissionpolicybindings'],
+        verbs: ['get', 'list', 'create', 'patch', 'update'],
+      },
+    ]),
+    job,
+  ];
+}

@@ -1,0 +1,107 @@
+import { K8sObject, objectMeta } from './object';
+
+/** API group and version of the Gateway API objects used here. */
+export const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
+/** Name of the GatewayClass served by the AWS Gateway API Controller. */
+export const LATTICE_GATEWAY_CLASS = 'amazon-vpc-lattice';
+/** `controllerName` of the AWS Gateway API Controller. */
+export const LATTICE_CONTROLLER_NAME = 'application-networking.k8s.aws/gateway-api-controller';
+/** Listener TLS option that carries an ACM certificate ARN. */
+export const CERTIFICATE_ARN_OPTION = 'application-networking.k8s.aws/certificate-arn';
+/** Name of the plain HTTP listener. */
+export const HTTP_LISTENER = 'http';
+/** Name of the HTTPS listener (present only with a custom domain certificate). */
+export const HTTPS_LISTENER = 'https';
+
+/** The GatewayClass `amazon-vpc-lattice`. */
+export function latticeGatewayClass(): K8sObject {
+  return {
+    apiVersion: GATEWAY_API_VERSION,
+    kind: 'GatewayClass',
+    metadata: objectMeta(LATTICE_GATEWAY_CLASS),
+    spec: { controllerName: LATTICE_CONTROLLER_NAME },
+  };
+}
+
+/** Where a Gateway lives. */
+export interface GatewayRef {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** Input of `latticeGateway`. */
+export interface LatticeGatewaySpec extends GatewayRef {
+  /** ACM certificate for the HTTPS listener; no HTTPS listener without it. */
+  readonly certificateArn?: string;
+}
+
+/** Names of the listeners a Gateway built by `latticeGateway` has. */
+export function gatewayListenerNames(spec: LatticeGatewaySpec): string[] {
+  return spec.certificateArn ? [HTTP_LISTENER, HTTPS_LISTENER] : [HTTP_LISTENER];
+}
+
+/**
+ * A Gateway bound to the Lattice service network of the same name: an HTTP
+ * listener on 80 and, with a certificate, an HTTPS listener on 443 that
+ * terminates TLS with it. Routes from every namespace may attach.
+ */
+export function latticeGateway(spec: LatticeGatewaySpec): K8sObject {
+  const allowedRoutes = { namespaces: { from: 'All' } };
+  const listeners: Record<string, unknown>[] = [
+    { name: HTTP_LISTENER, protocol: 'HTTP', port: 80, allowedRoutes },
+  ];
+  if (spec.certificateArn) {
+    listeners.push({
+      name: HTTPS_LISTENER,
+      protocol: 'HTTPS',
+      port: 443,
+      allowedRoutes,
+      tls: { mode: 'Terminate', options: { [CERTIFICATE_ARN_OPTION]: spec.certificateArn } },
+    });
+  }
+  return {
+    apiVersion: GATEWAY_API_VERSION,
+    kind: 'Gateway',
+    metadata: objectMeta(spec.name, spec.namespace),
+    spec: { gatewayClassName: LATTICE_GATEWAY_CLASS, listeners },
+  };
+}
+
+/** Input of `httpRoute`. */
+export interface HttpRouteSpec {
+  readonly name: string;
+  readonly namespace: string;
+  /** Custom domain name of the Lattice service; none uses the Lattice-generated name. */
+  readonly hostname?: string;
+  readonly gateway: GatewayRef;
+  /** Listeners of the Gateway to attach to. */
+  readonly sectionNames: string[];
+  /** Kubernetes Service (same namespace) receiving the traffic. */
+  readonly backendServiceName: string;
+  readonly backendPort: number;
+}
+
+/** An HTTPRoute that exposes one Service through the Gateway's listeners. */
+export function httpRoute(spec: HttpRouteSpec): K8sObject {
+  return {
+    apiVersion: GATEWAY_API_VERSION,
+    kind: 'HTTPRoute',
+    metadata: objectMeta(spec.name, spec.namespace),
+    spec: {
+      parentRefs: spec.sectionNames.map((sectionName) => ({
+        group: 'gateway.networking.k8s.io',
+        kind: 'Gateway',
+        name: spec.gateway.name,
+        namespace: spec.gateway.namespace,
+        sectionName,
+      })),
+      ...(spec.hostname ? { hostnames: [spec.hostname] } : {}),
+      rules: [
+        {
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          backendRefs: [{ group: '', kind: 'Service', name: spec.backendServiceName, port: spec.backendPort }],
+        },
+      ],
+    },
+  };
+}

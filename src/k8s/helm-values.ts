@@ -1,0 +1,61 @@
+/** Namespace the AWS Gateway API Controller runs in (the chart's documented default). */
+export const GATEWAY_CONTROLLER_NAMESPACE = 'aws-application-networking-system';
+/** Service account of the AWS Gateway API Controller. */
+export const GATEWAY_CONTROLLER_SERVICE_ACCOUNT = 'gateway-api-controller';
+/** Namespace ExternalDNS runs in. */
+export const EXTERNAL_DNS_NAMESPACE = 'external-dns';
+/** Service account of ExternalDNS. */
+export const EXTERNAL_DNS_SERVICE_ACCOUNT = 'external-dns';
+
+/** Input of `gatewayControllerValues`. */
+export interface GatewayControllerValuesSpec {
+  readonly clusterName: string;
+  readonly vpcId: string;
+  readonly region: string;
+  readonly account: string;
+}
+
+/**
+ * Values of the AWS Gateway API Controller chart. Region, account, cluster and
+ * VPC are always passed (instance metadata is unreachable with hop limit 1),
+ * and no default service network is set: CloudFormation owns the network, its
+ * auth policy and the VPC association.
+ */
+export function gatewayControllerValues(spec: GatewayControllerValuesSpec): Record<string, unknown> {
+  return {
+    clusterName: spec.clusterName,
+    clusterVpcId: spec.vpcId,
+    awsRegion: spec.region,
+    awsAccountId: spec.account,
+    defaultServiceNetwork: '',
+    serviceAccount: { create: true, name: GATEWAY_CONTROLLER_SERVICE_ACCOUNT },
+    log: { level: 'info' },
+  };
+}
+
+/** Input of `externalDnsValues`. */
+export interface ExternalDnsValuesSpec {
+  readonly domainName: string;
+  /** Distinct per cluster, so clusters never delete each other's records. */
+  readonly txtOwnerId: string;
+  readonly region: string;
+}
+
+/**
+ * Values of the ExternalDNS chart: DNSEndpoint objects (written by the
+ * controller for custom domains) as the only source, full sync (so deleted
+ * routes lose their records), one private zone.
+ */
+export function externalDnsValues(spec: ExternalDnsValuesSpec): Record<string, unknown> {
+  return {
+    provider: { name: 'aws' },
+    sources: ['crd'],
+    policy: 'sync',
+    registry: 'txt',
+    txtOwnerId: spec.txtOwnerId,
+    domainFilters: [spec.domainName],
+    extraArgs: ['--aws-zone-type=private'],
+    env: [{ name: 'AWS_DEFAULT_REGION', value: spec.region }],
+    serviceAccount: { create: true, name: EXTERNAL_DNS_SERVICE_ACCOUNT },
+  };
+}

@@ -1,0 +1,712 @@
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IConstruct } from 'constructs';
+import { gatewayApiCrdsJob, gatewayApiCrdsJobName } from './k8s/gateway-api-crds-job';
+import { HTTP_LISTENER, HTTPS_LISTENER, latticeGateway, latticeGatewayClass } from './k8s/gateway-api';
+import {
+  EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT, externalDnsValues, GATEWAY_CONTROLLER_NAMESPACE,
+  GATEWAY_CONTROLLER_SERVICE_ACCOUNT, gatewayControllerValues,
+} from './k8s/helm-values';
+import { K8sObject, namespaceObject } from './k8s/object';
+import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
+import { ExposeServiceOptions, LatticeServiceRoute } from './lattice-service-route';
+import { PrivateCaDomain } from './private-ca-domain';
+import { validationError } from './private/errors';
+import { validateDnsLabel } from './private/k8s-names';
+import { acknowledgeAwsCustomResourceProvider } from './private/nag';
+import { podIdentityAssociation, podIdentityRole } from './private/pod-identity';
+import { ILatticeServiceNetwork } from './service-network';
+import { PinnedVersions } from './versions';
+
+const KIND = 'LatticeEksCluster';
+
+/** Oldest Kubernetes version the AWS Gateway API Controller v2 supports. */
+const MIN_KUBERNETES_MINOR = 31;
+
+/**
+ * Versions of what a `LatticeEksCluster` installs. Every field defaults to the
+ * constant of the same name in `PinnedVersions`.
+ */
+export interface LatticeEksClusterVersions {
+  /** @default PinnedVersions.GATEWAY_API_CONTROLLER_CHART */
+  readonly gatewayApiControllerChart?: string;
+  /** @default PinnedVersions.EXTERNAL_DNS_CHART */
+  readonly externalDnsChart?: string;
+  /**
+   * Gateway API release of the CRDs. Give `gatewayApiStandardInstallSha256` with it.
+   * @default PinnedVersions.GATEWAY_API
+   */
+  readonly gatewayApi?: string;
+  /**
+   * SHA-256 of the release's `standard-install.yaml`.
+   * @default PinnedVersions.GATEWAY_API_STANDARD_INSTALL_SHA256 (only valid for the default release)
+   */
+  readonly gatewayApiStandardInstallSha256?: string;
+  /** @default PinnedVersions.KUBECTL_IMAGE */
+  readonly kubectlImage?: string;
+  /** @default PinnedVersions.DOWNLOAD_IMAGE */
+  readonly downloadImage?: string;
+  /** @default PinnedVersions.ADDON_VPC_CNI (for the default Kubernetes version; EKS's default otherwise) */
+  readonly vpcCniAddon?: string;
+  /** @default PinnedVersions.ADDON_COREDNS (for the default Kubernetes version; EKS's default otherwise) */
+  readonly corednsAddon?: string;
+  /** @default PinnedVersions.ADDON_KUBE_PROXY (for the default Kubernetes version; EKS's default otherwise) */
+  readonly kubeProxyAddon?: string;
+  /** @default PinnedVersions.ADDON_POD_IDENTITY_AGENT (for the default Kubernetes version; EKS's default otherwise) */
+  readonly podIdentityAgentAddon?: string;
+}
+
+/** Properties of a `LatticeEksCluster`. */
+export interface LatticeEksClusterProps {
+  /**
+   * Name of the EKS cluster. A literal: auth policies in other stacks refer to
+   * callers by it (session tag `eks-cluster-name`), and it is ExternalDNS's
+   * owner id. 1-100 characters: letters, digits, `-` and `_`, starting with a
+   * letter or digit.
+   */
+  readonly clusterName: string;
+
+  /**
+   * kubectl Lambda layer matching `version`, e.g. `new KubectlV35Layer(this, 'Kubectl')`
+   * from `@aws-cdk/lambda-layer-kubectl-v35`.
+   */
+  readonly kubectlLayer: lambda.ILayerVersion;
+
+  /** The service network the cluster's Gateway binds to (by name) and its VPC joins. */
+  readonly serviceNetwork: ILatticeServiceNetwork;
+
+  /**
+   * Private domain, CA and certificate for custom domain names. With it the
+   * Gateway gets an HTTPS listener, ExternalDNS is installed, and the cluster
+   * VPC is associated with the domain's private zone.
+   *
+   * @default - no custom domain: services get Lattice-generated names, HTTP listener only
+   */
+  readonly domain?: PrivateCaDomain;
+
+  /**
+   * VPC of the cluster.
+   * @default - a new VPC with `vpcCidr`, 2 AZs, one NAT gateway and flow logs
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * CIDR of the new VPC. Clusters may share a CIDR: Lattice needs no routing between VPCs.
+   * @default '10.0.0.0/16'
+   */
+  readonly vpcCidr?: string;
+
+  /**
+   * Kubernetes version (>= 1.31, the AWS Gateway API Controller's minimum).
+   * @default eks.KubernetesVersion.V1_35
+   */
+  readonly version?: eks.KubernetesVersion;
+
+  /**
+   * Instance type of the managed node group.
+   * @default t3.large (2 vCPU, 8 GiB; about USD 0.083 an hour each in us-east-1)
+   */
+  readonly nodeInstanceType?: ec2.InstanceType;
+
+  /**
+   * Desired number of nodes.
+   * @default 2
+   */
+  readonly nodeCount?: number;
+
+  /**
+   * Minimum number of nodes.
+   * @default 1
+   */
+  readonly minNodes?: number;
+
+  /**
+   * Maximum number of nodes.
+   * @default 4
+   */
+  readonly maxNodes?: number;
+
+  /**
+   * Access to the Kubernetes API endpoint. The default keeps `kubectl` usable
+   * from operators' machines; restrict it with
+   * `EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom('203.0.113.0/24')` or
+   * `EndpointAccess.PRIVATE`.
+   *
+   * @default eks.EndpointAccess.PUBLIC_AND_PRIVATE
+   */
+  readonly endpointAccess?: eks.EndpointAccess;
+
+  /**
+   * Install the Gateway API standard CRDs (a Job downloads the pinned release
+   * bundle at deploy time, verifies its SHA-256 and applies it). Turn off for
+   * clusters that already have Gateway API v1.5 CRDs or cannot reach GitHub.
+   *
+   * @default true
+   */
+  readonly installGatewayApiCrds?: boolean;
+
+  /**
+   * Namespace of the Gateway (created if it is not `default`).
+   * @default 'lattice-gateway'
+   */
+  readonly gatewayNamespace?: string;
+
+  /**
+   * Security groups of the service-network VPC association.
+   * @default - none (see `ServiceNetworkVpcAssociationOptions`)
+   */
+  readonly associationSecurityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Versions of the charts, images and add-ons installed.
+   * @default - the `PinnedVersions` constants
+   */
+  readonly versions?: LatticeEksClusterVersions;
+}
+
+/**
+ * An EKS cluster wired into a VPC Lattice service network: the AWS Gateway API
+ * Controller (Pod Identity, never owning the network), ExternalDNS for the
+ * private domain, a GatewayClass and a Gateway named like the service network,
+ * the Lattice prefix-list ingress rule, and the VPC's associations with the
+ * network and the private zone.
+ *
+ * Creation order is CRDs -> ExternalDNS (DNSEndpoint CRD) -> controller ->
+ * Gateway -> routes; CloudFormation deletes in reverse, so routes are removed
+ * while the controller still runs and cleans up the Lattice services, target
+ * groups and DNS records. Every Kubernetes object depends on the node group.
+ */
+export class LatticeEksCluster extends Construct implements ec2.IConnectable {
+  /** The EKS cluster. */
+  public readonly cluster: eks.Cluster;
+  /** Name of the EKS cluster. */
+  public readonly clusterName: string;
+  /** VPC of the cluster. */
+  public readonly vpc: ec2.IVpc;
+  /** The managed node group. */
+  public readonly nodegroup: eks.Nodegroup;
+  /** The custom domain, if any. */
+  public readonly domain?: PrivateCaDomain;
+  /** The service network the cluster joins. */
+  public readonly serviceNetwork: ILatticeServiceNetwork;
+  /** Name of the Gateway (the service network's name). */
+  public readonly gatewayName: string;
+  /** Namespace of the Gateway. */
+  public readonly gatewayNamespace: string;
+  /** Names of the Gateway's listeners (`http`, and `https` with a domain). */
+  public readonly gatewayListeners: string[];
+  /** IAM role of the AWS Gateway API Controller (EKS Pod Identity). */
+  public readonly gatewayControllerRole: iam.IRole;
+  /** The AWS Gateway API Controller Helm release. */
+  public readonly gatewayControllerChart: eks.HelmChart;
+  /** IAM role of ExternalDNS (only with a domain). */
+  public readonly externalDnsRole?: iam.IRole;
+  /** The ExternalDNS Helm release (only with a domain). */
+  public readonly externalDnsChart?: eks.HelmChart;
+  /** The GatewayClass and Gateway. */
+  public readonly gatewayManifest: eks.KubernetesManifest;
+  /** The Job that installs the Gateway API CRDs (unless disabled). */
+  public readonly gatewayApiCrdsManifest?: eks.KubernetesManifest;
+  /** The service-network VPC association. */
+  public readonly serviceNetworkAssociation: vpclattice.CfnServiceNetworkVpcAssociation;
+  /** Security-group ingress rule admitting Lattice (IPv4 managed prefix list) to the cluster security group. */
+  public readonly latticeIngressRule: ec2.CfnSecurityGroupIngress;
+  /** Network connections of the cluster (its security groups). */
+  public readonly connections: ec2.Connections;
+
+  /** Everything Kubernetes objects of this cluster must come after (and be deleted before). */
+  private readonly k8sPrerequisites: IConstruct[] = [];
+  /** What routes and policies wait for: the Gateway (hence the controller). */
+  private readonly routePrerequisites: IConstruct[] = [];
+  private readonly namespaces = new Map<string, eks.KubernetesManifest>();
+
+  constructor(scope: Construct, id: string, props: LatticeEksClusterProps) {
+    super(scope, id);
+    validateClusterName(this, props.clusterName);
+    const version = props.version ?? eks.KubernetesVersion.V1_35;
+    validateKubernetesVersion(this, version);
+    validateNodeCounts(this, props);
+    if (props.vpc && props.vpcCidr !== undefined) {
+      throw validationError(this, KIND, `give either vpc or vpcCidr ('${props.vpcCidr}'), not both`);
+    }
+    const versions = resolveVersions(this, version, props.versions);
+
+    this.clusterName = props.clusterName;
+    this.domain = props.domain;
+    this.serviceNetwork = props.serviceNetwork;
+    this.gatewayName = props.serviceNetwork.serviceNetworkName;
+    this.gatewayNamespace = props.gatewayNamespace ?? 'lattice-gateway';
+    validateDnsLabel(this, KIND, 'gatewayNamespace', this.gatewayNamespace);
+
+    this.vpc = props.vpc ?? this.createVpc(props.vpcCidr ?? '10.0.0.0/16');
+
+    this.cluster = new eks.Cluster(this, 'Cluster', {
+      clusterName: props.clusterName,
+      version,
+      vpc: this.vpc,
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+      defaultCapacity: 0,
+      endpointAccess: props.endpointAccess ?? eks.EndpointAccess.PUBLIC_AND_PRIVATE,
+      clusterLogging: [
+        eks.ClusterLoggingTypes.API,
+        eks.ClusterLoggingTypes.AUDIT,
+        eks.ClusterLoggingTypes.AUTHENTICATOR,
+        eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+        eks.ClusterLoggingTypes.SCHEDULER,
+      ],
+      kubectlProviderOptions: { kubectlLayer: props.kubectlLayer },
+    });
+    this.connections = this.cluster.connections;
+
+    this.nodegroup = this.cluster.addNodegroupCapacity('Nodes', {
+      instanceTypes: [props.nodeInstanceType ?? new ec2.InstanceType('t3.large')],
+      desiredSize: props.nodeCount ?? 2,
+      minSize: props.minNodes ?? 1,
+      maxSize: props.maxNodes ?? 4,
+    });
+    const addons = this.addAddons(versions);
+    this.k8sPrerequisites.push(this.nodegroup, ...addons);
+
+    // Network: Lattice may reach pods; the VPC joins the network and the private zone.
+    this.latticeIngressRule = this.allowLatticeIngress();
+    this.serviceNetworkAssociation = props.serviceNetwork.associateVpc(this.vpc, {
+      securityGroups: props.associationSecurityGroups,
+    });
+    props.domain?.associateVpc(this.vpc);
+
+    // 1. CRDs
+    const crdsReady = props.installGatewayApiCrds === false ? undefined : this.installGatewayApiCrds(versions);
+    this.gatewayApiCrdsManifest = crdsReady?.manifest;
+
+    // 2. ExternalDNS (ships the DNSEndpoint CRD, which must exist before the controller starts)
+    if (props.domain) {
+      const dns = this.installExternalDns(props.domain, versions);
+      this.externalDnsRole = dns.role;
+      this.externalDnsChart = dns.chart;
+    }
+
+    // 3. The controller
+    const controller = this.installGatewayController(versions);
+    this.gatewayControllerRole = controller.role;
+    this.gatewayControllerChart = controller.chart;
+    if (crdsReady) this.gatewayControllerChart.node.addDependency(crdsReady.ready);
+    if (this.externalDnsChart) this.gatewayControllerChart.node.addDependency(this.externalDnsChart);
+
+    // 4. GatewayClass and Gateway
+    const certificateArn = props.domain?.certificate.certificateArn;
+    this.gatewayListeners = certificateArn ? [HTTP_LISTENER, HTTPS_LISTENER] : [HTTP_LISTENER];
+    this.gatewayManifest = this.addKubernetesObjects('Gateway', [
+      latticeGatewayClass(),
+      latticeGateway({ name: this.gatewayName, namespace: this.gatewayNamespace, certificateArn }),
+    ], this.gatewayNamespace);
+    this.gatewayManifest.node.addDependency(this.gatewayControllerChart);
+    this.routePrerequisites.push(this.gatewayManifest, this.gatewayControllerChart);
+
+    this.acknowledgeClusterFindings();
+  }
+
+  /**
+   * Exposes a Kubernetes Service on VPC Lattice: an HTTPRoute attached to the
+   * Gateway's listeners, with a hostname under the domain when there is one.
+   * The returned route is what an auth policy targets.
+   */
+  public exposeService(id: string, options: ExposeServiceOptions): LatticeServiceRoute {
+    return new LatticeServiceRoute(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * Gives a Kubernetes service account an IAM role through EKS Pod Identity
+   * (session tags on), optionally creating the namespace and service account.
+   */
+  public addPodIdentity(id: string, options: PodIdentityOptions): LatticePodIdentity {
+    return new LatticePodIdentity(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * Adds Kubernetes objects to the cluster, ordered after the node group and
+   * add-ons (and deleted before them). With `namespace`, after that namespace.
+   *
+   * @internal
+   */
+  public _addManifest(scope: Construct, id: string, objects: K8sObject[], namespace?: string, afterGateway = false): eks.KubernetesManifest {
+    const manifest = new eks.KubernetesManifest(scope, id, { cluster: this.cluster, manifest: objects as any[] });
+    manifest.node.addDependency(...this.k8sPrerequisites);
+    if (afterGateway) manifest.node.addDependency(...this.routePrerequisites);
+    if (namespace && namespace !== 'default') {
+      const ns = this._ensureNamespace(namespace);
+      if (ns !== manifest) manifest.node.addDependency(ns);
+    }
+    return manifest;
+  }
+
+  /**
+   * The manifest that creates `namespace` (one per namespace and cluster).
+   *
+   * @internal
+   */
+  public _ensureNamespace(namespace: string): eks.KubernetesManifest {
+    let ns = this.namespaces.get(namespace);
+    if (!ns) {
+      validateDnsLabel(this, KIND, 'namespace', namespace);
+      ns = new eks.KubernetesManifest(this, `Namespace-${namespace}`, {
+        cluster: this.cluster,
+        manifest: [namespaceObject(namespace)],
+      });
+      ns.node.addDependency(...this.k8sPrerequisites);
+      this.namespaces.set(namespace, ns);
+    }
+    return ns;
+  }
+
+  private addKubernetesObjects(id: string, objects: K8sObject[], namespace?: string): eks.KubernetesManifest {
+    return this._addManifest(this, id, objects, namespace);
+  }
+
+  private createVpc(cidr: string): ec2.Vpc {
+    validateVpcCidr(this, cidr);
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(cidr),
+      maxAzs: 2,
+      natGateways: 1,
+    });
+    vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', {
+        retention: logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      })),
+    });
+    return vpc;
+  }
+
+  private addAddons(versions: ResolvedVersions): IConstruct[] {
+    const addon = (id: string, name: string, addonVersion: string | undefined) => new eks.CfnAddon(this, id, {
+      clusterName: this.cluster.clusterName,
+      addonName: name,
+      addonVersion,
+      resolveConflicts: 'OVERWRITE',
+    });
+    const vpcCni = addon('VpcCni', 'vpc-cni', versions.vpcCniAddon);
+    const kubeProxy = addon('KubeProxy', 'kube-proxy', versions.kubeProxyAddon);
+    const podIdentityAgent = addon('PodIdentityAgent', 'eks-pod-identity-agent', versions.podIdentityAgentAddon);
+    // CoreDNS becomes active only once nodes run it.
+    const coredns = addon('CoreDns', 'coredns', versions.corednsAddon);
+    coredns.node.addDependency(this.nodegroup);
+    return [vpcCni, kubeProxy, podIdentityAgent, coredns];
+  }
+
+  /**
+   * Ingress from the VPC Lattice managed prefix list to the cluster security
+   * group (nodes and pods). The prefix list id is looked up at deploy time, so
+   * environment-agnostic stacks synthesize offline.
+   */
+  private allowLatticeIngress(): ec2.CfnSecurityGroupIngress {
+    const stack = Stack.of(this);
+    const prefixListName = `com.amazonaws.${stack.region}.vpc-lattice`;
+    const lookup = new cr.AwsCustomResource(this, 'LatticePrefixList', {
+      onUpdate: {
+        service: 'EC2',
+        action: 'describeManagedPrefixLists',
+        parameters: { Filters: [{ Name: 'prefix-list-name', Values: [prefixListName] }] },
+        physicalResourceId: cr.PhysicalResourceId.of(prefixListName),
+        outputPaths: ['PrefixLists.0.PrefixListId'],
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['ec2:DescribeManagedPrefixLists'], resources: ['*'] }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    Validations.of(lookup).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ec2:DescribeManagedPrefixLists supports no resource-level permissions; the lookup only reads the VPC Lattice managed prefix list id.',
+    });
+    acknowledgeAwsCustomResourceProvider(stack);
+    return new ec2.CfnSecurityGroupIngress(this, 'LatticeIngress', {
+      groupId: this.cluster.clusterSecurityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: 0,
+      toPort: 65535,
+      sourcePrefixListId: lookup.getResponseField('PrefixLists.0.PrefixListId'),
+      description: 'VPC Lattice to pods (targets of Lattice services)',
+    });
+  }
+
+  private installGatewayApiCrds(versions: ResolvedVersions): { manifest: eks.KubernetesManifest; ready: eks.KubernetesObjectValue } {
+    const namespace = 'kube-system';
+    const manifest = this.addKubernetesObjects('GatewayApiCrds', gatewayApiCrdsJob({
+      version: versions.gatewayApi,
+      sha256: versions.gatewayApiStandardInstallSha256,
+      downloadImage: versions.downloadImage,
+      kubectlImage: versions.kubectlImage,
+      namespace,
+    }));
+    const ready = new eks.KubernetesObjectValue(this, 'GatewayApiCrdsReady', {
+      cluster: this.cluster,
+      objectType: 'job',
+      objectName: gatewayApiCrdsJobName(versions.gatewayApi),
+      objectNamespace: namespace,
+      jsonPath: '.status.succeeded',
+      timeout: Duration.minutes(10),
+    });
+    ready.node.addDependency(manifest);
+    return { manifest, ready };
+  }
+
+  private installExternalDns(domain: PrivateCaDomain, versions: ResolvedVersions): { role: iam.Role; chart: eks.HelmChart } {
+    const stack = Stack.of(this);
+    const role = podIdentityRole(this, 'ExternalDnsRole', `ExternalDNS of EKS cluster ${this.clusterName}: records in ${domain.domainName} only`);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
+      resources: [domain.hostedZone.hostedZoneArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['route53:ListHostedZones'], resources: ['*'] }));
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'route53:ListHostedZones supports no resource-level permissions; record changes are limited to the domain\'s zone ARN.',
+    });
+    const association = podIdentityAssociation(this, 'ExternalDnsPodIdentity', this.cluster, EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT, role);
+    const chart = new eks.HelmChart(this, 'ExternalDns', {
+      cluster: this.cluster,
+      chart: 'external-dns',
+      repository: PinnedVersions.EXTERNAL_DNS_CHART_REPOSITORY,
+      version: versions.externalDnsChart,
+      release: 'external-dns',
+      namespace: EXTERNAL_DNS_NAMESPACE,
+      createNamespace: true,
+      values: externalDnsValues({ domainName: domain.domainName, txtOwnerId: this.clusterName, region: stack.region }),
+    });
+    chart.node.addDependency(...this.k8sPrerequisites, association);
+    return { role, chart };
+  }
+
+  private installGatewayController(versions: ResolvedVersions): { role: iam.Role; chart: eks.HelmChart } {
+    const stack = Stack.of(this);
+    const role = podIdentityRole(this, 'GatewayControllerRole', `AWS Gateway API Controller of EKS cluster ${this.clusterName}`);
+    for (const statement of gatewayControllerStatements(stack)) role.addToPrincipalPolicy(statement);
+    acknowledgeGatewayControllerPolicy(role);
+    const association = podIdentityAssociation(
+      this, 'GatewayControllerPodIdentity', this.cluster, GATEWAY_CONTROLLER_NAMESPACE, GATEWAY_CONTROLLER_SERVICE_ACCOUNT, role);
+    const chart = new eks.HelmChart(this, 'GatewayController', {
+      cluster: this.cluster,
+      chart: 'aws-gateway-controller-chart',
+      repository: PinnedVersions.GATEWAY_API_CONTROLLER_CHART_REPOSITORY,
+      version: versions.gatewayApiControllerChart,
+      release: 'aws-gateway-controller',
+      namespace: GATEWAY_CONTROLLER_NAMESPACE,
+      createNamespace: true,
+      values: gatewayControllerValues({
+        clusterName: this.clusterName,
+        vpcId: this.vpc.vpcId,
+        region: stack.region,
+        account: stack.account,
+      }),
+    });
+    chart.node.addDependency(...this.k8sPrerequisites, association);
+    return { role, chart };
+  }
+
+  private acknowledgeClusterFindings(): void {
+    const managed = (policy: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`;
+    Validations.of(this.cluster.role).acknowledge({
+      id: managed('AmazonEKSClusterPolicy'),
+      reason: 'AmazonEKSClusterPolicy is the policy EKS requires on a cluster service role; AWS maintains it with the service.',
+    });
+    const nodeRole = this.nodegroup.role;
+    for (const policy of ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly']) {
+      Validations.of(nodeRole).acknowledge({
+        id: managed(policy),
+        reason: `${policy} is one of the three policies EKS documents for managed node group roles; it tracks the node agent's needs.`,
+      });
+    }
+    const provider = this.cluster.node.tryFindChild('KubectlProvider');
+    if (provider) {
+      const handler = provider.node.tryFindChild('Handler');
+      if (handler) {
+        for (const policy of ['service-role/AWSLambdaBasicExecutionRole', 'service-role/AWSLambdaVPCAccessExecutionRole', 'AmazonEC2ContainerRegistryReadOnly']) {
+          Validations.of(handler).acknowledge({
+            id: managed(policy),
+            reason: `aws-eks-v2's kubectl handler is created with ${policy} (logs, VPC ENIs, layer pulls); the construct does not expose its role policies.`,
+          });
+        }
+        Validations.of(handler).acknowledge({
+          id: 'AwsSolutions-IAM4[Policy::{"Fn::If":["' + ecrPublicConditionId(this) + '",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]',
+          reason: 'aws-eks-v2\'s kubectl handler reads public ECR (OCI Helm charts) where that partition has it.',
+        });
+        Validations.of(handler).acknowledge({
+          id: 'AwsSolutions-L1',
+          reason: 'The kubectl handler runtime is chosen by aws-eks-v2 to match its kubectl layer; it is updated with aws-cdk-lib.',
+        });
+      }
+      Validations.of(provider).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::<' + handlerLogicalId(this) + '.Arn>:*]',
+        reason: 'The custom resource framework may invoke any version of the kubectl handler function (and only that function).',
+      });
+      Validations.of(provider).acknowledge({
+        id: managed('service-role/AWSLambdaBasicExecutionRole'),
+        reason: 'The custom resource framework function of aws-eks-v2 writes its logs with the basic execution role.',
+      });
+      Validations.of(provider).acknowledge({
+        id: managed('service-role/AWSLambdaVPCAccessExecutionRole'),
+        reason: 'The custom resource framework function of aws-eks-v2 runs in the cluster VPC to reach a private endpoint.',
+      });
+    }
+  }
+}
+
+interface ResolvedVersions {
+  readonly gatewayApiControllerChart: string;
+  readonly externalDnsChart: string;
+  readonly gatewayApi: string;
+  readonly gatewayApiStandardInstallSha256: string;
+  readonly kubectlImage: string;
+  readonly downloadImage: string;
+  readonly vpcCniAddon?: string;
+  readonly corednsAddon?: string;
+  readonly kubeProxyAddon?: string;
+  readonly podIdentityAgentAddon?: string;
+}
+
+function resolveVersions(scope: Construct, version: eks.KubernetesVersion, v: LatticeEksClusterVersions = {}): ResolvedVersions {
+  const gatewayApi = v.gatewayApi ?? PinnedVersions.GATEWAY_API;
+  if (gatewayApi !== PinnedVersions.GATEWAY_API && !v.gatewayApiStandardInstallSha256) {
+    throw validationError(scope, KIND, `versions.gatewayApi '${gatewayApi}' needs versions.gatewayApiStandardInstallSha256 (the SHA-256 of its standard-install.yaml)`);
+  }
+  if (!/^v1\.5\.\d+$/.test(gatewayApi)) {
+    throw validationError(scope, KIND, `versions.gatewayApi '${gatewayApi}' is not a v1.5.x release; AWS Gateway API Controller v2.1 requires Gateway API v1.5`);
+  }
+  const sha = v.gatewayApiStandardInstallSha256 ?? PinnedVersions.GATEWAY_API_STANDARD_INSTALL_SHA256;
+  if (!/^[0-9a-f]{64}$/.test(sha)) {
+    throw validationError(scope, KIND, `versions.gatewayApiStandardInstallSha256 '${sha}' is not a lowercase hex SHA-256`);
+  }
+  for (const [prop, image] of [['kubectlImage', v.kubectlImage], ['downloadImage', v.downloadImage]] as const) {
+    if (image !== undefined && !/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/.test(image)) {
+      throw validationError(scope, KIND, `versions.${prop} '${image}' is not a pinned image reference (registry/repository:tag or @sha256:digest)`);
+    }
+  }
+  // Add-on versions are pinned for the default Kubernetes version; for another
+  // one EKS's default add-on version applies unless given.
+  const defaultK8s = version.version === eks.KubernetesVersion.V1_35.version;
+  return {
+    gatewayApiControllerChart: v.gatewayApiControllerChart ?? PinnedVersions.GATEWAY_API_CONTROLLER_CHART,
+    externalDnsChart: v.externalDnsChart ?? PinnedVersions.EXTERNAL_DNS_CHART,
+    gatewayApi,
+    gatewayApiStandardInstallSha256: sha,
+    kubectlImage: v.kubectlImage ?? PinnedVersions.KUBECTL_IMAGE,
+    downloadImage: v.downloadImage ?? PinnedVersions.DOWNLOAD_IMAGE,
+    vpcCniAddon: v.vpcCniAddon ?? (defaultK8s ? PinnedVersions.ADDON_VPC_CNI : undefined),
+    corednsAddon: v.corednsAddon ?? (defaultK8s ? PinnedVersions.ADDON_COREDNS : undefined),
+    kubeProxyAddon: v.kubeProxyAddon ?? (defaultK8s ? PinnedVersions.ADDON_KUBE_PROXY : undefined),
+    podIdentityAgentAddon: v.podIdentityAgentAddon ?? (defaultK8s ? PinnedVersions.ADDON_POD_IDENTITY_AGENT : undefined),
+  };
+}
+
+/**
+ * The AWS Gateway API Controller's recommended permissions, scoped where the
+ * services allow it (region-bound Lattice access, service-linked role creation
+ * only for Lattice, no S3 bucket-policy or Firehose rights: access-log policies
+ * are CloudFormation's job here).
+ */
+function gatewayControllerStatements(stack: Stack): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'ManageLatticeInRegion',
+      actions: ['vpc-lattice:*'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'DiscoverNetworkAndCertificates',
+      actions: [
+        'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeTags', 'ec2:DescribeSecurityGroups',
+        'acm:ListCertificates', 'tag:GetResources', 'tag:TagResources', 'tag:UntagResources',
+      ],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'LatticeServiceLinkedRole',
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [stack.formatArn({
+        service: 'iam', region: '', resource: 'role', resourceName: 'aws-service-role/vpc-lattice.amazonaws.com/AWSServiceRoleForVpcLattice',
+      })],
+      conditions: { StringLike: { 'iam:AWSServiceName': 'vpc-lattice.amazonaws.com' } },
+    }),
+  ];
+}
+
+function acknowledgeGatewayControllerPolicy(role: iam.Role): void {
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Action::vpc-lattice:*]',
+    reason: 'The controller creates, updates, tags and deletes Lattice services, listeners, rules, target groups and associations; it needs the whole vpc-lattice API, limited to the cluster\'s region.',
+  });
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'Lattice resource ARNs are generated by the service and List/Describe calls (vpc-lattice, ec2, acm, tag) support no resource-level permissions; Lattice access is bound to the region by condition.',
+  });
+}
+
+function ecrPublicConditionId(scope: LatticeEksCluster): string {
+  const stack = Stack.of(scope);
+  const condition = scope.cluster.node.findAll().find((c) => c.node.id === 'HasEcrPublic');
+  return condition ? stack.getLogicalId(condition as any) : 'HasEcrPublic';
+}
+
+function handlerLogicalId(scope: LatticeEksCluster): string {
+  const handler = scope.cluster.node.tryFindChild('KubectlProvider')?.node.tryFindChild('Handler');
+  const resource = handler?.node.defaultChild;
+  return resource ? Stack.of(scope).getLogicalId(resource as any) : 'Handler';
+}
+
+function validateClusterName(scope: Construct, name: string): void {
+  if (Token.isUnresolved(name)) {
+    throw validationError(scope, KIND, 'clusterName must be a literal string, not a token: auth policies refer to it by name');
+  }
+  if (!/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(name)) {
+    throw validationError(scope, KIND, `clusterName '${name}' is not a valid EKS cluster name (1-100 letters, digits, '-' or '_', starting with a letter or digit)`);
+  }
+}
+
+function validateKubernetesVersion(scope: Construct, version: eks.KubernetesVersion): void {
+  const match = /^1\.(\d+)$/.exec(version.version);
+  if (!match || Number(match[1]) < MIN_KUBERNETES_MINOR) {
+    throw validationError(scope, KIND, `Kubernetes version '${version.version}' is too old: the AWS Gateway API Controller v2 needs 1.${MIN_KUBERNETES_MINOR} or newer`);
+  }
+}
+
+function validateNodeCounts(scope: Construct, props: LatticeEksClusterProps): void {
+  const desired = props.nodeCount ?? 2;
+  const min = props.minNodes ?? Math.min(1, desired);
+  const max = props.maxNodes ?? Math.max(4, desired);
+  for (const [name, value] of [['nodeCount', desired], ['minNodes', min], ['maxNodes', max]] as const) {
+    if (!Number.isInteger(value) || value < 0) {
+      throw validationError(scope, KIND, `${name} ${value} must be a non-negative integer`);
+    }
+  }
+  if (max < 1 || min > desired || desired > max) {
+    throw validationError(scope, KIND, `node counts must satisfy minNodes (${min}) <= nodeCount (${desired}) <= maxNodes (${max}), with maxNodes >= 1`);
+  }
+}
+
+function validateVpcCidr(scope: Construct, cidr: string): void {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  const octets = match ? match.slice(1, 5).map(Number) : [];
+  const prefix = match ? Number(match[5]) : -1;
+  if (!match || octets.some((o) => o > 255)) {
+    throw validationError(scope, KIND, `vpcCidr '${cidr}' is not an IPv4 CIDR block`);
+  }
+  if (prefix < 16 || prefix > 24) {
+    throw validationError(scope, KIND, `vpcCidr '${cidr}' must have a prefix between /16 and /24 (VPC limits and room for nodes and pods)`);
+  }
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  if (address % 2 ** (32 - prefix) !== 0) {
+    throw validationError(scope, KIND, `vpcCidr '${cidr}' has host bits set; did you mean the network address?`);
+  }
+  if (octets[0] === 169 && octets[1] === 254) {
+    throw validationError(scope, KIND, `vpcCidr '${cidr}' overlaps the link-local range VPC Lattice uses (169.254.0.0/16)`);
+  }
+}
+

@@ -1,0 +1,78 @@
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { serviceAccountObject } from './k8s/object';
+import type { LatticeEksCluster } from './lattice-eks-cluster';
+import { validateDnsLabel } from './private/k8s-names';
+import { podIdentityAssociation, podIdentityRole } from './private/pod-identity';
+
+const KIND = 'LatticePodIdentity';
+
+/** Options of `LatticeEksCluster.addPodIdentity()`. */
+export interface PodIdentityOptions {
+  /** Namespace of the service account. */
+  readonly namespace: string;
+  /** Name of the service account. */
+  readonly serviceAccountName: string;
+  /**
+   * Role the pods get. It must trust `pods.eks.amazonaws.com` with
+   * `sts:AssumeRole` and `sts:TagSession`.
+   * @default - a new role with that trust policy
+   */
+  readonly role?: iam.IRole;
+  /**
+   * Create the namespace (once per cluster).
+   * @default false
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * Create the service account.
+   * @default false
+   */
+  readonly createServiceAccount?: boolean;
+}
+
+/** Properties of a `LatticePodIdentity`. */
+export interface LatticePodIdentityProps extends PodIdentityOptions {
+  /** The cluster. */
+  readonly cluster: LatticeEksCluster;
+}
+
+/**
+ * An IAM role for the pods of one Kubernetes service account, through EKS Pod
+ * Identity. Session tags stay on: they carry the cluster, namespace and service
+ * account that Lattice auth policies match.
+ */
+export class LatticePodIdentity extends Construct implements iam.IGrantable {
+  /** The role the pods assume. */
+  public readonly role: iam.IRole;
+  /** The Pod Identity association. */
+  public readonly association: eks.CfnPodIdentityAssociation;
+  /** Namespace of the service account. */
+  public readonly namespace: string;
+  /** Name of the service account. */
+  public readonly serviceAccountName: string;
+  /** The service account manifest, when created. */
+  public readonly serviceAccountManifest?: eks.KubernetesManifest;
+  /** The principal to grant permissions to (the role). */
+  public readonly grantPrincipal: iam.IPrincipal;
+
+  constructor(scope: Construct, id: string, props: LatticePodIdentityProps) {
+    super(scope, id);
+    validateDnsLabel(this, KIND, 'namespace', props.namespace);
+    validateDnsLabel(this, KIND, 'serviceAccountName', props.serviceAccountName);
+    this.namespace = props.namespace;
+    this.serviceAccountName = props.serviceAccountName;
+    this.role = props.role ?? podIdentityRole(this, 'Role',
+      `Pods of ${props.namespace}/${props.serviceAccountName} in EKS cluster ${props.cluster.clusterName}`);
+    this.grantPrincipal = this.role.grantPrincipal;
+    this.association = podIdentityAssociation(this, 'Association', props.cluster.cluster,
+      props.namespace, props.serviceAccountName, this.role);
+    if (props.createNamespace) props.cluster._ensureNamespace(props.namespace);
+    if (props.createServiceAccount) {
+      this.serviceAccountManifest = props.cluster._addManifest(this, 'ServiceAccount',
+        [serviceAccountObject(props.serviceAccountName, props.namespace)],
+        props.createNamespace ? props.namespace : undefined);
+    }
+  }
+}

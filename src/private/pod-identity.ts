@@ -1,0 +1,32 @@
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+/** Service principal of EKS Pod Identity. */
+export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
+
+/**
+ * A role that EKS Pod Identity can assume for a pod, with session tags
+ * (`sts:TagSession`): auth policies key on them.
+ */
+export function podIdentityRole(scope: Construct, id: string, description: string): iam.Role {
+  return new iam.Role(scope, id, {
+    assumedBy: new iam.ServicePrincipal(POD_IDENTITY_PRINCIPAL).withSessionTags(),
+    description,
+  });
+}
+
+/**
+ * The Pod Identity association of `namespace/serviceAccount` with `role`.
+ * Session tags are never disabled.
+ */
+export function podIdentityAssociation(
+  scope: Construct, id: string, cluster: eks.ICluster, namespace: string, serviceAccount: string, role: iam.IRole,
+): eks.CfnPodIdentityAssociation {
+  return new eks.CfnPodIdentityAssociation(scope, id, {
+    clusterName: cluster.clusterName,
+    namespace,
+    serviceAccount,
+    roleArn: role.roleArn,
+  });
+}

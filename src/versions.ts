@@ -1,0 +1,34 @@
+/**
+ * Versions of every external artifact this library deploys, pinned.
+ *
+ * Each one is the default of an override prop (see `LatticeEksClusterVersions`);
+ * bump them together with the tests that assert them.
+ */
+export class PinnedVersions {
+  /** AWS Gateway API Controller Helm chart (OCI), `aws-gateway-controller-chart`. Needs Kubernetes >= 1.31 and Gateway API v1.5 CRDs. */
+  public static readonly GATEWAY_API_CONTROLLER_CHART = 'v2.1.3';
+  /** OCI repository of the AWS Gateway API Controller chart. */
+  public static readonly GATEWAY_API_CONTROLLER_CHART_REPOSITORY = 'oci://public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller-chart';
+  /** ExternalDNS Helm chart (app v0.21.0). Ships the DNSEndpoint CRD in `crds/`. */
+  public static readonly EXTERNAL_DNS_CHART = '1.21.1';
+  /** Helm repository of ExternalDNS. */
+  public static readonly EXTERNAL_DNS_CHART_REPOSITORY = 'https://kubernetes-sigs.github.io/external-dns/';
+  /** Gateway API release whose standard CRDs are installed (the controller requires v1.5). */
+  public static readonly GATEWAY_API = 'v1.5.1';
+  /** SHA-256 of that release's `standard-install.yaml`; the install fails on any other content. */
+  public static readonly GATEWAY_API_STANDARD_INSTALL_SHA256 = '751002b3b91a87f7ae3bd2517c79a47a8d7ed6702901808a1cf9bd97d284f9b8';
+  /** Official Kubernetes kubectl image (multi-arch, no shell) that applies the CRDs. */
+  public static readonly KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.35.0';
+  /** Official Alpine image (multi-arch) that downloads and verifies the CRD bundle. */
+  public static readonly DOWNLOAD_IMAGE = 'public.ecr.aws/docker/library/alpine:3.22';
+  /** EKS add-on `vpc-cni` for Kubernetes 1.35. */
+  public static readonly ADDON_VPC_CNI = 'v1.21.1-eksbuild.7';
+  /** EKS add-on `coredns` for Kubernetes 1.35. */
+  public static readonly ADDON_COREDNS = 'v1.13.2-eksbuild.4';
+  /** EKS add-on `kube-proxy` for Kubernetes 1.35. */
+  public static readonly ADDON_KUBE_PROXY = 'v1.35.3-eksbuild.2';
+  /** EKS add-on `eks-pod-identity-agent` for Kubernetes 1.35. */
+  public static readonly ADDON_POD_IDENTITY_AGENT = 'v1.3.10-eksbuild.2';
+
+  private constructor() {}
+}
