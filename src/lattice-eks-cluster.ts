@@ -425,7 +425,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'ec2:DescribeManagedPrefixLists supports no resource-level permissions; the lookup only reads the VPC Lattice managed prefix list id.',
     });
-    acknowledgeAwsCustomResourceProvider(stack);
+    acknowledgeAwsCustomResourceProvider(lookup);
     return new ec2.CfnSecurityGroupIngress(this, 'LatticeIngress', {
       groupId: this.cluster.clusterSecurityGroupId,
       ipProtocol: 'tcp',
