@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -19,7 +19,7 @@ import { ExposeServiceOptions, LatticeServiceRoute } from './lattice-service-rou
 import { PrivateCaDomain } from './private-ca-domain';
 import { validationError } from './private/errors';
 import { validateDnsLabel } from './private/k8s-names';
-import { acknowledgeAwsCustomResourceProvider } from './private/nag';
+import { acknowledge, acknowledgeAwsCustomResourceProvider } from './private/nag';
 import { podIdentityAssociation, podIdentityRole } from './private/pod-identity';
 import { ILatticeServiceNetwork } from './service-network';
 import { PinnedVersions } from './versions';
@@ -421,10 +421,8 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
       ]),
       installLatestAwsSdk: false,
     });
-    Validations.of(lookup).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ec2:DescribeManagedPrefixLists supports no resource-level permissions; the lookup only reads the VPC Lattice managed prefix list id.',
-    });
+    acknowledge(lookup, 'AwsSolutions-IAM5[Resource::*]',
+      'ec2:DescribeManagedPrefixLists supports no resource-level permissions; the lookup only reads the VPC Lattice managed prefix list id.');
     acknowledgeAwsCustomResourceProvider(lookup);
     return new ec2.CfnSecurityGroupIngress(this, 'LatticeIngress', {
       groupId: this.cluster.clusterSecurityGroupId,
@@ -465,10 +463,8 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
       resources: [domain.hostedZone.hostedZoneArn],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['route53:ListHostedZones'], resources: ['*'] }));
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'route53:ListHostedZones supports no resource-level permissions; record changes are limited to the domain\'s zone ARN.',
-    });
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
+      'route53:ListHostedZones supports no resource-level permissions; record changes are limited to the domain\'s zone ARN.');
     const association = podIdentityAssociation(this, 'ExternalDnsPodIdentity', this.cluster, EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT, role);
     const chart = new eks.HelmChart(this, 'ExternalDns', {
       cluster: this.cluster,
@@ -512,48 +508,32 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
 
   private acknowledgeClusterFindings(): void {
     const managed = (policy: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`;
-    Validations.of(this.cluster.role).acknowledge({
-      id: managed('AmazonEKSClusterPolicy'),
-      reason: 'AmazonEKSClusterPolicy is the policy EKS requires on a cluster service role; AWS maintains it with the service.',
-    });
+    acknowledge(this.cluster.role, managed('AmazonEKSClusterPolicy'),
+      'AmazonEKSClusterPolicy is the policy EKS requires on a cluster service role; AWS maintains it with the service.');
     const nodeRole = this.nodegroup.role;
     for (const policy of ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly']) {
-      Validations.of(nodeRole).acknowledge({
-        id: managed(policy),
-        reason: `${policy} is one of the three policies EKS documents for managed node group roles; it tracks the node agent's needs.`,
-      });
+      acknowledge(nodeRole, managed(policy),
+      `${policy} is one of the three policies EKS documents for managed node group roles; it tracks the node agent's needs.`);
     }
     const provider = this.cluster.node.tryFindChild('KubectlProvider');
     if (provider) {
       const handler = provider.node.tryFindChild('Handler');
       if (handler) {
         for (const policy of ['service-role/AWSLambdaBasicExecutionRole', 'service-role/AWSLambdaVPCAccessExecutionRole', 'AmazonEC2ContainerRegistryReadOnly']) {
-          Validations.of(handler).acknowledge({
-            id: managed(policy),
-            reason: `aws-eks-v2's kubectl handler is created with ${policy} (logs, VPC ENIs, layer pulls); the construct does not expose its role policies.`,
-          });
+          acknowledge(handler, managed(policy),
+      `aws-eks-v2's kubectl handler is created with ${policy} (logs, VPC ENIs, layer pulls); the construct does not expose its role policies.`);
         }
-        Validations.of(handler).acknowledge({
-          id: 'AwsSolutions-IAM4[Policy::{"Fn::If":["' + ecrPublicConditionId(this) + '",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]',
-          reason: 'aws-eks-v2\'s kubectl handler reads public ECR (OCI Helm charts) where that partition has it.',
-        });
-        Validations.of(handler).acknowledge({
-          id: 'AwsSolutions-L1',
-          reason: 'The kubectl handler runtime is chosen by aws-eks-v2 to match its kubectl layer; it is updated with aws-cdk-lib.',
-        });
+        acknowledge(handler, 'AwsSolutions-IAM4[Policy::{"Fn::If":["' + ecrPublicConditionId(this) + '",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]',
+      'aws-eks-v2\'s kubectl handler reads public ECR (OCI Helm charts) where that partition has it.');
+        acknowledge(handler, 'AwsSolutions-L1',
+      'The kubectl handler runtime is chosen by aws-eks-v2 to match its kubectl layer; it is updated with aws-cdk-lib.');
       }
-      Validations.of(provider).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::<' + handlerLogicalId(this) + '.Arn>:*]',
-        reason: 'The custom resource framework may invoke any version of the kubectl handler function (and only that function).',
-      });
-      Validations.of(provider).acknowledge({
-        id: managed('service-role/AWSLambdaBasicExecutionRole'),
-        reason: 'The custom resource framework function of aws-eks-v2 writes its logs with the basic execution role.',
-      });
-      Validations.of(provider).acknowledge({
-        id: managed('service-role/AWSLambdaVPCAccessExecutionRole'),
-        reason: 'The custom resource framework function of aws-eks-v2 runs in the cluster VPC to reach a private endpoint.',
-      });
+      acknowledge(provider, 'AwsSolutions-IAM5[Resource::<' + handlerLogicalId(this) + '.Arn>:*]',
+      'The custom resource framework may invoke any version of the kubectl handler function (and only that function).');
+      acknowledge(provider, managed('service-role/AWSLambdaBasicExecutionRole'),
+      'The custom resource framework function of aws-eks-v2 writes its logs with the basic execution role.');
+      acknowledge(provider, managed('service-role/AWSLambdaVPCAccessExecutionRole'),
+      'The custom resource framework function of aws-eks-v2 runs in the cluster VPC to reach a private endpoint.');
     }
   }
 }
@@ -639,14 +619,10 @@ function gatewayControllerStatements(stack: Stack): iam.PolicyStatement[] {
 }
 
 function acknowledgeGatewayControllerPolicy(role: iam.Role): void {
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Action::vpc-lattice:*]',
-    reason: 'The controller creates, updates, tags and deletes Lattice services, listeners, rules, target groups and associations; it needs the whole vpc-lattice API, limited to the cluster\'s region.',
-  });
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'Lattice resource ARNs are generated by the service and List/Describe calls (vpc-lattice, ec2, acm, tag) support no resource-level permissions; Lattice access is bound to the region by condition.',
-  });
+  acknowledge(role, 'AwsSolutions-IAM5[Action::vpc-lattice:*]',
+      'The controller creates, updates, tags and deletes Lattice services, listeners, rules, target groups and associations; it needs the whole vpc-lattice API, limited to the cluster\'s region.');
+  acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
+      'Lattice resource ARNs are generated by the service and List/Describe calls (vpc-lattice, ec2, acm, tag) support no resource-level permissions; Lattice access is bound to the region by condition.');
 }
 
 function ecrPublicConditionId(scope: LatticeEksCluster): string {
