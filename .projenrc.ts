@@ -73,7 +73,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   docgen: true,
   eslint: true,
   // One typed-lint program for src, test, examples and .projenrc.ts.
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples'], tsconfigPath: './tsconfig.dev.json', projectService: false },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'benchmarks'], tsconfigPath: './tsconfig.dev.json', projectService: false },
   jestOptions: {
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
@@ -85,7 +85,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
-    include: ['examples/**/*.ts', '.projenrc.ts'],
+    include: ['examples/**/*.ts', 'benchmarks/**/*.ts', '.projenrc.ts'],
     compilerOptions: {},
   },
   gitignore: [
@@ -94,6 +94,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'test/consumers/**/target/',
     'test/consumers/**/cdk.out/',
     '*.cdk.out/',
+    'benchmarks/.out/',
   ],
 });
 
@@ -106,6 +107,7 @@ project.npmignore?.exclude('/examples/', '/.ci/', '/test/');
 
 // Lint the example too.
 project.eslint?.addLintPattern('examples');
+project.eslint?.addLintPattern('benchmarks');
 
 // Offline synth of the bundled example, with AwsSolutions checks enabled.
 const synthExample = project.addTask('synth:example', {
@@ -115,6 +117,13 @@ const synthExample = project.addTask('synth:example', {
 });
 synthExample.exec('cfn-lint --non-zero-exit-code error -- examples/cross-cluster/cdk.out/*.template.json', {
   name: 'cfn-lint the example templates (errors fail, warnings are reported)',
+});
+
+// Synth benchmark of the library against a hand-wired aws-eks-v2 baseline.
+project.addTask('bench', {
+  description: 'Measure synth time, memory and footprint: library vs hand-wired aws-eks-v2 (validation off and on)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json benchmarks/run.ts',
+  receiveArgs: true,
 });
 
 // Consumer smoke tests: install the freshly built Python wheel and Java jar in

@@ -7,8 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-import { gatewayApiCrdsJob, gatewayApiCrdsJobName } from './k8s/gateway-api-crds-job';
 import { HTTP_LISTENER, HTTPS_LISTENER, latticeGateway, latticeGatewayClass } from './k8s/gateway-api';
+import { gatewayApiCrdsJob, gatewayApiCrdsJobName } from './k8s/gateway-api-crds-job';
 import {
   EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT, externalDnsValues, GATEWAY_CONTROLLER_NAMESPACE,
   GATEWAY_CONTROLLER_SERVICE_ACCOUNT, gatewayControllerValues,
@@ -16,11 +16,11 @@ import {
 import { K8sObject, namespaceObject } from './k8s/object';
 import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
 import { ExposeServiceOptions, LatticeServiceRoute } from './lattice-service-route';
-import { PrivateCaDomain } from './private-ca-domain';
 import { validationError } from './private/errors';
 import { validateDnsLabel } from './private/k8s-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from './private/nag';
 import { podIdentityAssociation, podIdentityRole } from './private/pod-identity';
+import { PrivateCaDomain } from './private-ca-domain';
 import { ILatticeServiceNetwork } from './service-network';
 import { PinnedVersions } from './versions';
 
@@ -513,7 +513,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     const nodeRole = this.nodegroup.role;
     for (const policy of ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly']) {
       acknowledge(nodeRole, managed(policy),
-      `${policy} is one of the three policies EKS documents for managed node group roles; it tracks the node agent's needs.`);
+        `${policy} is one of the three policies EKS documents for managed node group roles; it tracks the node agent's needs.`);
     }
     const provider = this.cluster.node.tryFindChild('KubectlProvider');
     if (provider) {
@@ -521,19 +521,19 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
       if (handler) {
         for (const policy of ['service-role/AWSLambdaBasicExecutionRole', 'service-role/AWSLambdaVPCAccessExecutionRole', 'AmazonEC2ContainerRegistryReadOnly']) {
           acknowledge(handler, managed(policy),
-      `aws-eks-v2's kubectl handler is created with ${policy} (logs, VPC ENIs, layer pulls); the construct does not expose its role policies.`);
+            `aws-eks-v2's kubectl handler is created with ${policy} (logs, VPC ENIs, layer pulls); the construct does not expose its role policies.`);
         }
         acknowledge(handler, 'AwsSolutions-IAM4[Policy::{"Fn::If":["' + ecrPublicConditionId(this) + '",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]',
-      'aws-eks-v2\'s kubectl handler reads public ECR (OCI Helm charts) where that partition has it.');
+          'aws-eks-v2\'s kubectl handler reads public ECR (OCI Helm charts) where that partition has it.');
         acknowledge(handler, 'AwsSolutions-L1',
-      'The kubectl handler runtime is chosen by aws-eks-v2 to match its kubectl layer; it is updated with aws-cdk-lib.');
+          'The kubectl handler runtime is chosen by aws-eks-v2 to match its kubectl layer; it is updated with aws-cdk-lib.');
       }
       acknowledge(provider, 'AwsSolutions-IAM5[Resource::<' + handlerLogicalId(this) + '.Arn>:*]',
-      'The custom resource framework may invoke any version of the kubectl handler function (and only that function).');
+        'The custom resource framework may invoke any version of the kubectl handler function (and only that function).');
       acknowledge(provider, managed('service-role/AWSLambdaBasicExecutionRole'),
-      'The custom resource framework function of aws-eks-v2 writes its logs with the basic execution role.');
+        'The custom resource framework function of aws-eks-v2 writes its logs with the basic execution role.');
       acknowledge(provider, managed('service-role/AWSLambdaVPCAccessExecutionRole'),
-      'The custom resource framework function of aws-eks-v2 runs in the cluster VPC to reach a private endpoint.');
+        'The custom resource framework function of aws-eks-v2 runs in the cluster VPC to reach a private endpoint.');
     }
   }
 }
@@ -620,9 +620,9 @@ function gatewayControllerStatements(stack: Stack): iam.PolicyStatement[] {
 
 function acknowledgeGatewayControllerPolicy(role: iam.Role): void {
   acknowledge(role, 'AwsSolutions-IAM5[Action::vpc-lattice:*]',
-      'The controller creates, updates, tags and deletes Lattice services, listeners, rules, target groups and associations; it needs the whole vpc-lattice API, limited to the cluster\'s region.');
+    'The controller creates, updates, tags and deletes Lattice services, listeners, rules, target groups and associations; it needs the whole vpc-lattice API, limited to the cluster\'s region.');
   acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
-      'Lattice resource ARNs are generated by the service and List/Describe calls (vpc-lattice, ec2, acm, tag) support no resource-level permissions; Lattice access is bound to the region by condition.');
+    'Lattice resource ARNs are generated by the service and List/Describe calls (vpc-lattice, ec2, acm, tag) support no resource-level permissions; Lattice access is bound to the region by condition.');
 }
 
 function ecrPublicConditionId(scope: LatticeEksCluster): string {

@@ -1,7 +1,7 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { acknowledge, acknowledgeOnce } from '../src/private/nag';
 import { awsSolutionsFindings } from './util/nag';
+import { acknowledge, acknowledgeOnce } from '../src/private/nag';
 
 describe('acknowledge', () => {
   afterEach(() => jest.restoreAllMocks());

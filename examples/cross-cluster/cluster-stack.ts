@@ -2,8 +2,8 @@ import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { LatticeEksCluster } from '../../src';
 import { EnvironmentStack } from './environment-stack';
+import { LatticeEksCluster } from '../../src';
 
 /** Props of one cluster stack. */
 export interface ClusterStackProps extends StackProps {

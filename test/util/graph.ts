@@ -46,13 +46,11 @@ function collectReferences(value: unknown, into: Set<string>): void {
     value.forEach((v) => collectReferences(v, into));
   } else if (value && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
-      if (key === 'Ref' && typeof v === 'string') into.add(v);
-      else if (key === 'Fn::GetAtt') into.add(Array.isArray(v) ? v[0] : String(v).split('.')[0]);
-      else if (key === 'Fn::Sub') {
+      if (key === 'Ref' && typeof v === 'string') {into.add(v);} else if (key === 'Fn::GetAtt') {into.add(Array.isArray(v) ? v[0] : String(v).split('.')[0]);} else if (key === 'Fn::Sub') {
         const text = Array.isArray(v) ? v[0] : v;
         for (const m of String(text).matchAll(/\$\{([^}.!]+)[^}]*\}/g)) into.add(m[1]);
         if (Array.isArray(v)) collectReferences(v[1], into);
-      } else collectReferences(v, into);
+      } else {collectReferences(v, into);}
     }
   }
 }

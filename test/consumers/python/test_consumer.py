@@ -2,6 +2,7 @@
 import aws_cdk as cdk
 from aws_cdk import assertions
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_lambda as lambda_
 
 import cdk_lattice_eks as lattice
 
@@ -60,3 +61,31 @@ def test_bad_domain_name_is_rejected_with_the_value():
         assert "Not_A_Domain" in str(err)
     else:
         raise AssertionError("expected a validation error")
+
+
+def test_lattice_eks_cluster_installs_controller_and_gateway():
+    app = cdk.App()
+    shared = cdk.Stack(app, "Shared")
+    domain = lattice.PrivateCaDomain(shared, "Domain", domain_name="example.com")
+    network = lattice.LatticeServiceNetwork(shared, "Network", service_network_name="lattice-gateway")
+    stack = cdk.Stack(app, "Cluster1")
+    cluster = lattice.LatticeEksCluster(
+        stack,
+        "Lattice",
+        cluster_name="eks-cluster1",
+        kubectl_layer=lambda_.LayerVersion.from_layer_version_arn(
+            stack, "Kubectl", "arn:aws:lambda:us-east-1:123456789012:layer:kubectl:1"
+        ),
+        service_network=network,
+        domain=domain,
+    )
+    route = cluster.expose_service("Demo", service_name="demo-cluster1", namespace="apps", port=80, create_namespace=True)
+    assert route.hostname == "demo-cluster1.example.com"
+    assert route.lattice_service_name == "demo-cluster1-apps"
+    template = assertions.Template.from_stack(stack)
+    template.has_resource_properties("AWS::EKS::Cluster", {"Name": "eks-cluster1"})
+    template.has_resource_properties(
+        "Custom::AWSCDK-EKS-HelmChart",
+        {"Chart": "aws-gateway-controller-chart", "Version": lattice.PinnedVersions.GATEWAY_API_CONTROLLER_CHART},
+    )
+    template.resource_count_is("AWS::VpcLattice::ServiceNetworkVpcAssociation", 1)

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.cdklatticeeks.ExposeServiceOptions;
+import io.github.cdklatticeeks.LatticeEksCluster;
 import io.github.cdklatticeeks.LatticeServiceNetwork;
+import io.github.cdklatticeeks.LatticeServiceRoute;
+import io.github.cdklatticeeks.PinnedVersions;
 import io.github.cdklatticeeks.PrivateCaDomain;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +18,7 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.ec2.IpAddresses;
 import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.lambda.LayerVersion;
 
 /** The built jar synthesizes a stack with the shared constructs. */
 class ConsumerTest {
@@ -50,5 +55,29 @@ class ConsumerTest {
     RuntimeException error = assertThrows(RuntimeException.class,
         () -> LatticeServiceNetwork.Builder.create(stack, "Network").serviceNetworkName("Bad_Name").build());
     assertTrue(error.getMessage().contains("Bad_Name"), error.getMessage());
+  }
+
+  @Test
+  void latticeEksClusterInstallsControllerAndGateway() {
+    App app = new App();
+    Stack shared = new Stack(app, "Shared");
+    PrivateCaDomain domain = PrivateCaDomain.Builder.create(shared, "Domain").domainName("example.com").build();
+    LatticeServiceNetwork network =
+        LatticeServiceNetwork.Builder.create(shared, "Network").serviceNetworkName("lattice-gateway").build();
+    Stack stack = new Stack(app, "Cluster1");
+    LatticeEksCluster cluster = LatticeEksCluster.Builder.create(stack, "Lattice")
+        .clusterName("eks-cluster1")
+        .kubectlLayer(LayerVersion.fromLayerVersionArn(stack, "Kubectl", "arn:aws:lambda:us-east-1:123456789012:layer:kubectl:1"))
+        .serviceNetwork(network)
+        .domain(domain)
+        .build();
+    LatticeServiceRoute route = cluster.exposeService("Demo",
+        ExposeServiceOptions.builder().serviceName("demo-cluster1").namespace("apps").port(80).createNamespace(true).build());
+    assertEquals("demo-cluster1.example.com", route.getHostname());
+    Template template = Template.fromStack(stack);
+    template.hasResourceProperties("AWS::EKS::Cluster", Map.of("Name", "eks-cluster1"));
+    template.hasResourceProperties("Custom::AWSCDK-EKS-HelmChart",
+        Map.of("Chart", "aws-gateway-controller-chart", "Version", PinnedVersions.GATEWAY_API_CONTROLLER_CHART));
+    template.resourceCountIs("AWS::VpcLattice::ServiceNetworkVpcAssociation", 1);
   }
 }

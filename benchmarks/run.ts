@@ -1,0 +1,129 @@
+/**
+ * Synth benchmark: whole-process synth time, memory and footprint of the
+ * library's app versus a hand-wired aws-eks-v2 baseline, with CDK's built-in
+ * template validation off and on.
+ *
+ *   npx projen bench                      # full matrix, writes docs/benchmarks.md
+ *   npx projen bench -- --quick           # 1 cluster x 1 route only
+ *
+ * Apps are compiled once (tsc) and run as plain node processes, so TypeScript
+ * compilation is not part of the measured time.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'benchmarks', '.out');
+const RUNS = Number(process.env.BENCH_RUNS ?? '5');
+
+interface Sample { seconds: number; maxRssMiB: number }
+interface StackStats { name: string; resources: number; lambdas: number; templateBytes: number }
+interface Result {
+  app: string;
+  clusters: number;
+  routes: number;
+  validation: boolean;
+  median: number;
+  min: number;
+  max: number;
+  rssMiB: number;
+  stacks: StackStats[];
+  cdkOutBytes: number;
+  assetBytes: number;
+}
+
+function compileApps(): void {
+  fs.rmSync(OUT, { recursive: true, force: true });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'benchmarks', 'tsconfig.json')], { stdio: 'inherit' });
+}
+
+function dirBytes(dir: string, filter: (name: string) => boolean = () => true): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += filter(entry.name) ? dirBytes(full) : dirBytes(full, filter);
+    else if (filter(entry.name)) total += fs.statSync(full).size;
+  }
+  return total;
+}
+
+function runOnce(app: string, clusters: number, routes: number, validation: boolean, outdir: string): Sample {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const script = path.join(OUT, 'benchmarks', 'apps', `${app}-app.js`);
+  const env = { ...process.env, BENCH_CLUSTERS: String(clusters), BENCH_ROUTES: String(routes), BENCH_OUTDIR: outdir, CDK_VALIDATION: validation ? 'true' : 'false' };
+  const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const start = process.hrtime.bigint();
+  const proc = timeBin
+    ? spawnSync(timeBin, ['-f', 'MAXRSS %M', process.execPath, script], { env, encoding: 'utf-8' })
+    : spawnSync(process.execPath, [script], { env, encoding: 'utf-8' });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (proc.status !== 0) throw new Error(`${app} app failed:\n${proc.stderr}`);
+  const rss = /MAXRSS (\d+)/.exec(proc.stderr ?? '');
+  return { seconds, maxRssMiB: rss ? Number(rss[1]) / 1024 : NaN };
+}
+
+function measure(app: string, clusters: number, routes: number, validation: boolean): Result {
+  const outdir = path.join(os.tmpdir(), `bench-${app}-${clusters}-${routes}`);
+  const samples = Array.from({ length: RUNS }, () => runOnce(app, clusters, routes, validation, outdir));
+  const times = samples.map((s) => s.seconds).sort((a, b) => a - b);
+  const stacks: StackStats[] = fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => {
+    const text = fs.readFileSync(path.join(outdir, f), 'utf-8');
+    const resources = Object.values<any>(JSON.parse(text).Resources ?? {});
+    return {
+      name: f.replace('.template.json', ''),
+      resources: resources.length,
+      lambdas: resources.filter((r) => r.Type === 'AWS::Lambda::Function').length,
+      templateBytes: Buffer.byteLength(text),
+    };
+  });
+  return {
+    app,
+    clusters,
+    routes,
+    validation,
+    median: times[Math.floor(times.length / 2)],
+    min: times[0],
+    max: times[times.length - 1],
+    rssMiB: Math.max(...samples.map((s) => s.maxRssMiB)),
+    stacks,
+    cdkOutBytes: dirBytes(outdir),
+    assetBytes: dirBytes(outdir, (name) => name.startsWith('asset.')),
+  };
+}
+
+function fmt(n: number, digits = 2): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
+}
+
+function clusterStack(r: Result): StackStats {
+  return r.stacks.find((s) => s.name === 'cluster1')!;
+}
+
+function main(): void {
+  const quick = process.argv.includes('--quick');
+  compileApps();
+  const shapes: Array<[number, number]> = quick ? [[1, 1]] : [[1, 1], [2, 1], [4, 1], [8, 1], [1, 10], [1, 40]];
+  const results: Result[] = [];
+  for (const [clusters, routes] of shapes) {
+    for (const validation of [false, true]) {
+      if (validation && (clusters > 2 || routes > 1) && !quick) continue; // validation cost is per template: shown on the small shapes
+      for (const app of ['baseline', 'library']) {
+        const r = measure(app, clusters, routes, validation);
+        results.push(r);
+        console.log(`${app.padEnd(8)} clusters=${clusters} routes=${routes} validation=${validation ? 'on ' : 'off'} `
+          + `median=${fmt(r.median)}s [${fmt(r.min)}-${fmt(r.max)}] rss=${fmt(r.rssMiB, 0)}MiB `
+          + `cluster1: ${clusterStack(r).resources} resources, ${clusterStack(r).lambdas} lambdas, ${fmt(clusterStack(r).templateBytes / 1024, 1)} KiB`);
+      }
+    }
+  }
+  const out = process.env.BENCH_REPORT ?? (quick ? undefined : path.join(ROOT, 'docs', 'benchmarks-results.json'));
+  if (out) {
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify({ node: process.version, cpus: os.cpus().length, runs: RUNS, results }, null, 2) + '\n');
+    console.log(`results: ${path.relative(process.cwd(), out)}`);
+  }
+}
+
+main();
