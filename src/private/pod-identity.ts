@@ -1,3 +1,5 @@
+// L1s from aws-eks: aws-eks-v2 re-exports them only since aws-cdk-lib 2.27x.
+import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -22,8 +24,8 @@ export function podIdentityRole(scope: Construct, id: string, description: strin
  */
 export function podIdentityAssociation(
   scope: Construct, id: string, cluster: eks.ICluster, namespace: string, serviceAccount: string, role: iam.IRole,
-): eks.CfnPodIdentityAssociation {
-  return new eks.CfnPodIdentityAssociation(scope, id, {
+): CfnPodIdentityAssociation {
+  return new CfnPodIdentityAssociation(scope, id, {
     clusterName: cluster.clusterName,
     namespace,
     serviceAccount,
