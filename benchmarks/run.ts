@@ -141,7 +141,8 @@ function renderReport(results: Result[], suite: SuiteTimes): string {
   row(['---', '---', '---', '---', '---', '---', '---', '---']);
   for (const r of results.filter((x) => !x.validation)) {
     const s = clusterStack(r);
-    row([r.clusters, r.routes, r.app, s.resources, s.lambdas, fmt(s.templateBytes / 1024, 1), fmt(r.cdkOutBytes / 2 ** 20, 1), fmt(r.assetBytes / 2 ** 20, 1)]);
+    const mib = (bytes: number) => fmt(bytes / 2 ** 20, 1);
+    row([r.clusters, r.routes, r.app, s.resources, s.lambdas, fmt(s.templateBytes / 1024, 1), mib(r.cdkOutBytes), mib(r.assetBytes)]);
   }
   if (suite.jestSeconds !== undefined || suite.buildSeconds !== undefined) {
     lines.push('', '## Test suite and build', '');
