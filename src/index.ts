@@ -4,3 +4,5 @@ export * from './versions';
 export * from './lattice-eks-cluster';
 export * from './lattice-service-route';
 export * from './lattice-pod-identity';
+export * from './lattice-auth-policy';
+export * from './cross-cluster-auth-policy';

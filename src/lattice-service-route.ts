@@ -1,13 +1,17 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
+import { CrossClusterAuthPolicy } from './cross-cluster-auth-policy';
 import { httpRoute } from './k8s/gateway-api';
+import { LatticeAuthPolicyDocument, LatticeCaller } from './lattice-auth-policy';
 import type { LatticeEksCluster } from './lattice-eks-cluster';
 import { dnsNameProblem } from './private/dns';
 import { validationError } from './private/errors';
 import { validateDnsLabel } from './private/k8s-names';
 
 const KIND = 'LatticeServiceRoute';
+/** Construct id of the auth policy created by `allow()`. */
+const AUTH_POLICY_ID = 'AuthPolicy';
 
 /** Options of `LatticeEksCluster.exposeService()`. */
 export interface ExposeServiceOptions {
@@ -94,6 +98,20 @@ export class LatticeServiceRoute extends Construct {
       backendServiceName: this.serviceName,
       backendPort: props.port,
     })], props.createNamespace ? this.namespace : undefined, true);
+  }
+
+  /**
+   * Lets `callers` (any of them) invoke this route's Lattice service: an
+   * IAMAuthPolicy on the route. A route has one auth policy, so call this
+   * once with every caller.
+   */
+  public allow(...callers: LatticeCaller[]): CrossClusterAuthPolicy {
+    const existing = this.node.tryFindChild(AUTH_POLICY_ID);
+    if (existing) {
+      throw validationError(this, KIND,
+        `route '${this.namespace}/${this.routeName}' already has an auth policy ('${existing.node.path}'); call allow() once with every caller`);
+    }
+    return new CrossClusterAuthPolicy(this, AUTH_POLICY_ID, { route: this, policy: LatticeAuthPolicyDocument.allow(...callers) });
   }
 
   private resolveHostname(props: LatticeServiceRouteProps): string | undefined {

@@ -14,7 +14,7 @@ import * as ram from 'aws-cdk-lib/aws-ram';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import { Construct, IConstruct } from 'constructs';
-import { defaultServiceNetworkAuthPolicy } from './private/auth-policy-defaults';
+import { LatticeAuthPolicyDocument, LatticeCaller } from './lattice-auth-policy';
 import { validationError } from './private/errors';
 import {
   accountIdProblem,
@@ -26,11 +26,9 @@ import {
   serviceNetworkIdProblem,
   serviceNetworkNameProblem,
 } from './private/lattice-names';
+import { authPolicySizeProblem } from './private/policy-size';
 
 const KIND = 'LatticeServiceNetwork';
-
-/** Lattice limit on the size of an auth policy (characters of its JSON). */
-const MAX_AUTH_POLICY_LENGTH = 10_000;
 
 /** Lattice limit on security groups per VPC association (not adjustable). */
 const MAX_ASSOCIATION_SECURITY_GROUPS = 5;
@@ -225,6 +223,8 @@ export interface LatticeServiceNetworkProps {
   /**
    * Auth policy of the service network; replaces the default policy.
    * Only valid with `LatticeAuthType.AWS_IAM`. At most 10,000 characters.
+   * Build it with `LatticeAuthPolicyDocument.allow(...).toPolicyDocument(scope)`
+   * to get the same checks as the default policy.
    *
    * @default - allow `vpc-lattice-svcs:Invoke` to signed (non-anonymous)
    *   requests from principals of this stack's account, of
@@ -507,10 +507,10 @@ export class LatticeServiceNetwork extends Resource implements ILatticeServiceNe
     this.serviceNetworkArn = this.cfnServiceNetwork.attrArn;
 
     if (authType === LatticeAuthType.AWS_IAM) {
-      const document = props.authPolicy ?? defaultServiceNetworkAuthPolicy({
-        accountIds: [Stack.of(this).account, ...allowedAccountIds],
-        organizationIds: allowedOrganizationIds,
-      });
+      const document = props.authPolicy ?? LatticeAuthPolicyDocument.allow(
+        ...[Stack.of(this).account, ...allowedAccountIds].map((accountId) => LatticeCaller.account(accountId)),
+        ...allowedOrganizationIds.map((organizationId) => LatticeCaller.organization(organizationId)),
+      ).toPolicyDocument(this);
       this.authPolicyDocument = document;
       this.authPolicy = new vpclattice.CfnAuthPolicy(this, 'AuthPolicy', {
         resourceIdentifier: this.serviceNetworkId,
@@ -585,50 +585,8 @@ export class LatticeServiceNetwork extends Resource implements ILatticeServiceNe
       errors.push('the auth policy has no statements, so Lattice would deny every request; add statements or use the default policy');
       return errors;
     }
-    const { length, exact } = renderedLengthOf(Stack.of(this).resolve(document));
-    if (length > MAX_AUTH_POLICY_LENGTH) {
-      errors.push(`the auth policy is ${exact ? '' : 'at least '}${length} characters of JSON; ` +
-        `Lattice accepts at most ${MAX_AUTH_POLICY_LENGTH}`);
-    }
+    const sizeProblem = authPolicySizeProblem(Stack.of(this).resolve(document));
+    if (sizeProblem !== undefined) errors.push(sizeProblem);
     return errors;
   }
-}
-
-/**
- * Length of the compact JSON that a resolved CloudFormation value renders to.
- * Intrinsic functions are counted by their smallest possible rendering (the
- * literal parts of an `Fn::Join`, an empty string otherwise), so the result is
- * exact when the value holds no intrinsic and a lower bound when it does.
- */
-function renderedLengthOf(value: unknown): { length: number; exact: boolean } {
-  if (value === null || typeof value !== 'object') {
-    return { length: JSON.stringify(value ?? null).length, exact: true };
-  }
-  if (Array.isArray(value)) {
-    const items = value.map(renderedLengthOf);
-    return {
-      length: 2 + Math.max(items.length - 1, 0) + items.reduce((sum, item) => sum + item.length, 0),
-      exact: items.every((item) => item.exact),
-    };
-  }
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) {
-    const [fn, args] = entries[0];
-    if (fn === 'Fn::Join' && Array.isArray(args) && typeof args[0] === 'string' && Array.isArray(args[1])) {
-      const parts = args[1] as unknown[];
-      const literal = parts
-        .filter((part): part is string => typeof part === 'string')
-        .reduce((sum, part) => sum + JSON.stringify(part).length - 2, 0);
-      return { length: 2 + literal + args[0].length * Math.max(parts.length - 1, 0), exact: false };
-    }
-    return { length: 2, exact: false };
-  }
-  const members = entries.map(([key, member]) => {
-    const rendered = renderedLengthOf(member);
-    return { length: JSON.stringify(key).length + 1 + rendered.length, exact: rendered.exact };
-  });
-  return {
-    length: 2 + Math.max(members.length - 1, 0) + members.reduce((sum, member) => sum + member.length, 0),
-    exact: members.every((member) => member.exact),
-  };
 }
