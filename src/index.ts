@@ -6,3 +6,4 @@ export * from './lattice-service-route';
 export * from './lattice-pod-identity';
 export * from './lattice-auth-policy';
 export * from './cross-cluster-auth-policy';
+export * from './sigv4-sidecar-policy';

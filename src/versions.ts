@@ -30,5 +30,17 @@ export class PinnedVersions {
   /** EKS add-on `eks-pod-identity-agent` for Kubernetes 1.35. */
   public static readonly ADDON_POD_IDENTITY_AGENT = 'v1.3.10-eksbuild.2';
 
+  /**
+   * Kyverno Helm chart (Kyverno 1.19.1). `policies.kyverno.io/v1` MutatingPolicy, which the
+   * SigV4 sidecar injection uses, is GA since Kyverno 1.17 (chart 3.7).
+   */
+  public static readonly KYVERNO_CHART = '3.9.1';
+  /** Helm repository of Kyverno. */
+  public static readonly KYVERNO_CHART_REPOSITORY = 'https://kyverno.github.io/kyverno/';
+  /** Official Envoy image (multi-arch, distroless: Envoy is the entrypoint, no shell) of the SigV4 proxy. Envoy >= 1.30 reads EKS Pod Identity credentials. */
+  public static readonly ENVOY_IMAGE = 'docker.io/envoyproxy/envoy:distroless-v1.39.1';
+  /** Official Kubernetes image with iptables (multi-arch, distroless, the base of kube-proxy) that installs the SigV4 proxy's NAT rules. */
+  public static readonly IPTABLES_IMAGE = 'registry.k8s.io/build-image/distroless-iptables:v0.8.7';
+
   private constructor() {}
 }

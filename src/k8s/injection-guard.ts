@@ -1,0 +1,80 @@
+import { celString, NAMESPACE_NAME_LABEL, NOT_HOST_NETWORK_EXPRESSION, optInExpression, POD_CREATE_RULE } from './kyverno';
+import { K8sObject, objectMeta } from './object';
+
+/** Input of `injectionGuard`. */
+export interface InjectionGuardSpec {
+  readonly name: string;
+  readonly annotationKey: string;
+  readonly excludedNamespaces: string[];
+  /** Name of the proxy container (proves injection). */
+  readonly proxyContainer: string;
+  /** Names of all injected containers (exempt from the application checks). */
+  readonly injectedContainers: string[];
+  readonly proxyUid: number;
+  readonly reservedPorts: number[];
+}
+
+/** CEL: some application container (any container but the injected ones) satisfies `predicate` (over `c`). */
+function anyAppContainer(injected: string[], predicate: string): string {
+  const names = `[${injected.map(celString).join(', ')}]`;
+  return `(object.spec.containers.exists(c, ${predicate}) || `
+    + `(has(object.spec.initContainers) && object.spec.initContainers.exists(c, !(c.name in ${names}) && ${predicate})))`;
+}
+
+/**
+ * A Kubernetes ValidatingAdmissionPolicy (and its binding) that rejects, at
+ * creation, opted-in pods that would not be protected by the proxy: pods the
+ * mutation did not inject (namespace not configured, Kyverno down with
+ * failurePolicy Ignore), hostNetwork pods, and pods whose application
+ * containers run as the proxy's uid (their traffic would bypass it) or declare
+ * the proxy's ports. It runs after every mutation, in the API server.
+ */
+export function injectionGuard(spec: InjectionGuardSpec): K8sObject[] {
+  const key = spec.annotationKey;
+  const runAsUser = '(has(c.securityContext) && has(c.securityContext.runAsUser) ? c.securityContext.runAsUser : '
+    + '(has(object.spec.securityContext) && has(object.spec.securityContext.runAsUser) ? object.spec.securityContext.runAsUser : -1))';
+  const ports = `[${spec.reservedPorts.join(', ')}]`;
+  const policy: K8sObject = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: objectMeta(spec.name),
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [POD_CREATE_RULE],
+        namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: spec.excludedNamespaces }] },
+      },
+      matchConditions: [{ name: 'opted-in', expression: optInExpression(key) }],
+      validations: [
+        {
+          expression: `has(object.spec.initContainers) && object.spec.initContainers.exists(c, c.name == ${celString(spec.proxyContainer)})`,
+          messageExpression: `${celString(`the pod opts in to the SigV4 proxy (${key}) but was not injected: add namespace '`)} + request.namespace + `
+            + `${celString('\' to the SigV4SidecarPolicy, and check that Kyverno runs')}`,
+          reason: 'Forbidden',
+        },
+        {
+          expression: NOT_HOST_NETWORK_EXPRESSION,
+          message: `pods that opt in to the SigV4 proxy (${key}) must not use hostNetwork: its NAT rules would apply to the node`,
+          reason: 'Forbidden',
+        },
+        {
+          expression: `!${anyAppContainer(spec.injectedContainers, `${runAsUser} == ${spec.proxyUid}`)}`,
+          message: `containers of pods with the SigV4 proxy must not run as its uid ${spec.proxyUid}: their calls would bypass it`,
+          reason: 'Forbidden',
+        },
+        {
+          expression: `!${anyAppContainer(spec.injectedContainers, `has(c.ports) && c.ports.exists(p, p.containerPort in ${ports})`)}`,
+          message: `containers of pods with the SigV4 proxy must not use its ports ${spec.reservedPorts.join(', ')}`,
+          reason: 'Forbidden',
+        },
+      ],
+    },
+  };
+  const binding: K8sObject = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: objectMeta(spec.name),
+    spec: { policyName: spec.name, validationActions: ['Deny'] },
+  };
+  return [policy, binding];
+}

@@ -1,0 +1,452 @@
+import { Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, DependencyGroup, IConstruct, IDependable } from 'constructs';
+import { envoyConfigJson, sigv4ProxyEnvoyConfig } from './k8s/envoy-config';
+import { EXTERNAL_DNS_NAMESPACE, GATEWAY_CONTROLLER_NAMESPACE } from './k8s/helm-values';
+import { injectionGuard } from './k8s/injection-guard';
+import {
+  injectionMutatingPolicy, KYVERNO_NAMESPACE, KYVERNO_RELEASE, kyvernoValues, POLICY_WEBHOOK_READY_JSONPATH,
+} from './k8s/kyverno';
+import { K8sObject } from './k8s/object';
+import {
+  CA_KEY, CONFIG_DIR, injectedContainers, injectedVolumes, IPTABLES_CONTAINER, iptablesRules, PROXY_CONTAINER, proxyConfigMap,
+} from './k8s/sidecar';
+import type { LatticeEksCluster } from './lattice-eks-cluster';
+import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
+import { LATTICE_INVOKE_ACTION } from './private/auth-policy-defaults';
+import { validationError } from './private/errors';
+import { isDnsLabel } from './private/k8s-names';
+import { acknowledge } from './private/nag';
+import { PrivateCaDomain } from './private-ca-domain';
+import { PinnedVersions } from './versions';
+
+const KIND = 'SigV4SidecarPolicy';
+
+/** Oldest Kyverno chart minor (3.x) whose Kyverno (1.17) serves `policies.kyverno.io/v1` MutatingPolicy. */
+const MIN_KYVERNO_CHART_MINOR = 7;
+
+/** uids that application images commonly run as: a proxy uid among them would let those applications bypass it. */
+const COMMON_APP_UIDS = [65532, 65534];
+
+/** One policy per cluster: its names (policy, containers, ConfigMaps) are cluster-wide. */
+const policiesByCluster = new WeakMap<IConstruct, SigV4SidecarPolicy>();
+
+/** iptables backend of the init container that installs the NAT rules. */
+export enum IptablesBackend {
+  /**
+   * `iptables-nft`: talks to nf_tables over netlink and needs only NET_ADMIN.
+   * Every current EKS AMI (AL2023, Bottlerocket) supports it.
+   */
+  NFT = 'nft',
+  /**
+   * `iptables-legacy`: the x_tables kernel interface, reached through a raw
+   * socket, so it needs NET_RAW in addition to NET_ADMIN (and a writable /run
+   * for its lock file, given as an emptyDir).
+   */
+  LEGACY = 'legacy',
+}
+
+/** Properties of a `SigV4SidecarPolicy`. */
+export interface SigV4SidecarPolicyProps {
+  /** The cluster to install Kyverno and the policy on (one policy per cluster). */
+  readonly cluster: LatticeEksCluster;
+
+  /**
+   * The private domain whose CA the proxy trusts for hosts under it.
+   * @default - the cluster's domain; without one, only the system roots are trusted
+   */
+  readonly domain?: PrivateCaDomain;
+
+  /**
+   * Namespaces whose opted-in pods are injected. Each gets the proxy's
+   * ConfigMap. Add more with `addNamespace()` or `addClient()`.
+   * @default - none yet; at least one is required by synth time
+   */
+  readonly namespaces?: string[];
+
+  /**
+   * Create the namespaces (once per cluster, shared with the cluster's other
+   * constructs). Turn off for namespaces created elsewhere before this stack.
+   * @default true
+   */
+  readonly createNamespaces?: boolean;
+
+  /**
+   * Pod annotation that opts a workload in (its value must be `"true"`). Put it
+   * on the pod template of a Deployment, StatefulSet, DaemonSet or Job.
+   * @default SigV4SidecarPolicy.DEFAULT_ANNOTATION_KEY (`vpc-lattices-svcs.amazonaws.com/agent-inject`, the pattern's key)
+   */
+  readonly annotationKey?: string;
+
+  /**
+   * Namespaces never injected, in addition to `SigV4SidecarPolicy.SYSTEM_NAMESPACES`.
+   * @default - only the system namespaces
+   */
+  readonly excludedNamespaces?: string[];
+
+  /**
+   * Port the proxy listens on, on 127.0.0.1 only (1024-65535). The
+   * application's containers must not use it.
+   * @default SigV4SidecarPolicy.DEFAULT_PROXY_PORT (15180)
+   */
+  readonly proxyPort?: number;
+
+  /**
+   * Port of the proxy's health listener, probed by the kubelet (1024-65535).
+   * @default SigV4SidecarPolicy.DEFAULT_HEALTH_PORT (15181)
+   */
+  readonly healthPort?: number;
+
+  /**
+   * Dedicated uid (and gid) of the proxy. Connections opened by this uid are
+   * not redirected, so it must be used by no application container, and it
+   * cannot be 0 (every root process would bypass the proxy).
+   * @default SigV4SidecarPolicy.DEFAULT_PROXY_UID (15180)
+   */
+  readonly proxyUid?: number;
+
+  /**
+   * Originate TLS to port 443 of the called service (SNI and certificate
+   * checked against its name). Turn off only for services that have a plain
+   * HTTP listener alone: requests are then signed and sent over HTTP on port 80.
+   * @default true
+   */
+  readonly upstreamTls?: boolean;
+
+  /**
+   * iptables backend of the init container.
+   * @default IptablesBackend.NFT
+   */
+  readonly iptablesBackend?: IptablesBackend;
+
+  /**
+   * Envoy image of the proxy (>= 1.30 for Pod Identity credentials). Envoy
+   * must be at `/usr/local/bin/envoy`.
+   * @default PinnedVersions.ENVOY_IMAGE
+   */
+  readonly proxyImage?: string;
+
+  /**
+   * Image with `iptables-nft-restore` / `iptables-legacy-restore` on its PATH.
+   * @default PinnedVersions.IPTABLES_IMAGE
+   */
+  readonly iptablesImage?: string;
+
+  /**
+   * Kyverno Helm chart version (3.7 or newer: Kyverno 1.17+).
+   * @default PinnedVersions.KYVERNO_CHART
+   */
+  readonly kyvernoChartVersion?: string;
+}
+
+/** Options of `SigV4SidecarPolicy.addClient()`. */
+export interface SigV4ClientOptions extends PodIdentityOptions {
+  /**
+   * Lattice services the pods may invoke (ARNs; wildcards allowed). Auth
+   * policies of the services still decide.
+   * @default - every Lattice service of the stack's account and region
+   */
+  readonly serviceArns?: string[];
+}
+
+/**
+ * Injects a SigV4-signing proxy into the pods of opted-in workloads, so that
+ * they call VPC Lattice services with plain `http://<name>` and their requests
+ * reach Lattice signed with the pod's EKS Pod Identity credentials.
+ *
+ * It installs Kyverno (pinned chart) and a `policies.kyverno.io/v1`
+ * MutatingPolicy that, when a pod is created in one of `namespaces` with the
+ * opt-in annotation, adds two init containers: one that redirects the pod's
+ * TCP traffic to VPC Lattice (169.254.171.0/24) to the proxy with NAT rules,
+ * and Envoy as a native sidecar (listening on 127.0.0.1, signing for
+ * `vpc-lattice-svcs`, re-encrypting with TLS to port 443). A Kubernetes
+ * ValidatingAdmissionPolicy rejects opted-in pods that would run unprotected.
+ *
+ * Kyverno and the policy must exist before the workloads: register them with
+ * `addWorkload()`. Give their service accounts Pod Identity and Invoke
+ * permission with `addClient()`.
+ */
+export class SigV4SidecarPolicy extends Construct {
+  /** The pattern's opt-in annotation (with its "lattices" spelling, kept for compatibility). */
+  public static readonly DEFAULT_ANNOTATION_KEY = 'vpc-lattices-svcs.amazonaws.com/agent-inject';
+  /** Default port of the proxy (127.0.0.1). */
+  public static readonly DEFAULT_PROXY_PORT = 15180;
+  /** Default port of the proxy's health listener. */
+  public static readonly DEFAULT_HEALTH_PORT = 15181;
+  /** Default uid and gid of the proxy. */
+  public static readonly DEFAULT_PROXY_UID = 15180;
+  /** Namespaces never injected: Kubernetes', Kyverno's, and those of the cluster's controllers. */
+  public static readonly SYSTEM_NAMESPACES: string[] = [
+    'kube-system', 'kube-public', 'kube-node-lease', KYVERNO_NAMESPACE, GATEWAY_CONTROLLER_NAMESPACE, EXTERNAL_DNS_NAMESPACE,
+  ];
+
+  /** The cluster. */
+  public readonly cluster: LatticeEksCluster;
+  /** Name of the MutatingPolicy (and of the ValidatingAdmissionPolicy guarding it). */
+  public readonly policyName: string;
+  /** The opt-in annotation. */
+  public readonly annotationKey: string;
+  /** Port of the proxy on 127.0.0.1. */
+  public readonly proxyPort: number;
+  /** Port of the proxy's health listener. */
+  public readonly healthPort: number;
+  /** uid and gid of the proxy. */
+  public readonly proxyUid: number;
+  /** Namespaces never injected. */
+  public readonly excludedNamespaces: string[];
+  /** The Kyverno Helm release. */
+  public readonly kyvernoChart: eks.HelmChart;
+  /** The MutatingPolicy and its guard. */
+  public readonly policyManifest: eks.KubernetesManifest;
+  /** Everything a workload must be created after: Kyverno, the policy (once served by its webhook) and the ConfigMaps. */
+  public readonly admissionReady: IDependable;
+
+  private readonly namespaceSet = new Set<string>();
+  private readonly configManifests = new Map<string, eks.KubernetesManifest>();
+  private readonly readiness: DependencyGroup;
+  private readonly createNamespaces: boolean;
+  private readonly configMapFor: (namespace: string) => K8sObject;
+
+  constructor(scope: Construct, id: string, props: SigV4SidecarPolicyProps) {
+    super(scope, id);
+    const existing = policiesByCluster.get(props.cluster);
+    if (existing) {
+      throw validationError(this, KIND, `cluster '${props.cluster.clusterName}' already has a SigV4SidecarPolicy (${existing.node.path}); use its addNamespace()/addClient()`);
+    }
+    this.cluster = props.cluster;
+    this.policyName = 'lattice-sigv4-proxy';
+    this.annotationKey = props.annotationKey ?? SigV4SidecarPolicy.DEFAULT_ANNOTATION_KEY;
+    validateAnnotationKey(this, this.annotationKey);
+    this.proxyPort = validatePort(this, 'proxyPort', props.proxyPort ?? SigV4SidecarPolicy.DEFAULT_PROXY_PORT);
+    this.healthPort = validatePort(this, 'healthPort', props.healthPort ?? SigV4SidecarPolicy.DEFAULT_HEALTH_PORT);
+    if (this.proxyPort === this.healthPort) {
+      throw validationError(this, KIND, `proxyPort and healthPort are both ${this.proxyPort}; they must differ`);
+    }
+    this.proxyUid = validateUid(this, props.proxyUid ?? SigV4SidecarPolicy.DEFAULT_PROXY_UID);
+    const proxyImage = validateImage(this, 'proxyImage', props.proxyImage ?? PinnedVersions.ENVOY_IMAGE);
+    const iptablesImage = validateImage(this, 'iptablesImage', props.iptablesImage ?? PinnedVersions.IPTABLES_IMAGE);
+    const chartVersion = validateKyvernoChart(this, props.kyvernoChartVersion ?? PinnedVersions.KYVERNO_CHART);
+    for (const ns of props.excludedNamespaces ?? []) validateNamespace(this, 'excludedNamespaces', ns);
+    this.excludedNamespaces = [...new Set([...SigV4SidecarPolicy.SYSTEM_NAMESPACES, ...(props.excludedNamespaces ?? [])])];
+    this.createNamespaces = props.createNamespaces ?? true;
+    const upstreamTls = props.upstreamTls ?? true;
+    const mode = props.iptablesBackend ?? IptablesBackend.NFT;
+    const domain = upstreamTls ? props.domain ?? props.cluster.domain : undefined;
+    policiesByCluster.set(props.cluster, this);
+
+    // What every injected pod mounts: Envoy's configuration, the NAT rules and the private CA.
+    const envoyConfig = envoyConfigJson(sigv4ProxyEnvoyConfig({
+      proxyPort: this.proxyPort,
+      healthPort: this.healthPort,
+      region: Stack.of(this).region,
+      upstreamTls,
+      privateDomain: domain?.domainName,
+      privateCaFile: domain ? `${CONFIG_DIR}/${CA_KEY}` : undefined,
+    }));
+    const rules = iptablesRules({ proxyPort: this.proxyPort, proxyUid: this.proxyUid });
+    const caPemBase64 = domain ? Fn.base64(domain.caCertificatePem) : undefined;
+    this.configMapFor = (namespace) => proxyConfigMap({ namespace, envoyConfig, iptablesRules: rules, caPemBase64 });
+
+    // 1. Kyverno, after the nodes and add-ons (through its namespace).
+    const kyvernoNamespace = props.cluster._ensureNamespace(KYVERNO_NAMESPACE);
+    this.kyvernoChart = new eks.HelmChart(this, 'Kyverno', {
+      cluster: props.cluster.cluster,
+      chart: 'kyverno',
+      repository: PinnedVersions.KYVERNO_CHART_REPOSITORY,
+      version: chartVersion,
+      release: KYVERNO_RELEASE,
+      namespace: KYVERNO_NAMESPACE,
+      createNamespace: false,
+      wait: true,
+      timeout: Duration.minutes(10),
+      values: kyvernoValues(),
+    });
+    this.kyvernoChart.node.addDependency(kyvernoNamespace);
+
+    // 2. The mutation and its guard.
+    const containerNames = [IPTABLES_CONTAINER, PROXY_CONTAINER];
+    const mutation = injectionMutatingPolicy({
+      name: this.policyName,
+      annotationKey: this.annotationKey,
+      namespaces: Lazy.list({ produce: () => [...this.namespaceSet] }),
+      excludedNamespaces: this.excludedNamespaces,
+      containerNames,
+      initContainers: injectedContainers({
+        proxyImage, iptablesImage, proxyPort: this.proxyPort, healthPort: this.healthPort, proxyUid: this.proxyUid, iptablesMode: mode,
+      }),
+      volumes: injectedVolumes(mode),
+      // Kyverno being down must not block other pods; the guard rejects opted-in pods it missed.
+      failurePolicy: 'Ignore',
+    });
+    const guard = injectionGuard({
+      name: `${this.policyName}-guard`,
+      annotationKey: this.annotationKey,
+      excludedNamespaces: this.excludedNamespaces,
+      proxyContainer: PROXY_CONTAINER,
+      injectedContainers: containerNames,
+      proxyUid: this.proxyUid,
+      reservedPorts: [this.proxyPort, this.healthPort],
+    });
+    this.policyManifest = props.cluster._addManifest(this, 'Policy', [mutation, ...guard]);
+    this.policyManifest.node.addDependency(this.kyvernoChart);
+
+    // 3. Kyverno configures its webhook for a new policy asynchronously: wait for it.
+    const policyReady = new eks.KubernetesObjectValue(this, 'PolicyReady', {
+      cluster: props.cluster.cluster,
+      objectType: 'mutatingpolicies.policies.kyverno.io',
+      objectName: this.policyName,
+      jsonPath: POLICY_WEBHOOK_READY_JSONPATH,
+      timeout: Duration.minutes(5),
+    });
+    policyReady.node.addDependency(this.policyManifest);
+
+    this.readiness = new DependencyGroup(this.kyvernoChart, this.policyManifest, policyReady);
+    this.admissionReady = this.readiness;
+    for (const ns of props.namespaces ?? []) this.addNamespace(ns);
+    this.node.addValidation({
+      validate: () => this.namespaceSet.size > 0 ? [] : [
+        `${KIND} (${this.node.path}): no namespace to inject; give namespaces, or call addNamespace() or addClient()`,
+      ],
+    });
+  }
+
+  /** Namespaces whose opted-in pods are injected. */
+  public get namespaces(): string[] {
+    return [...this.namespaceSet];
+  }
+
+  /**
+   * Injects opted-in pods of `namespace` too: creates the proxy's ConfigMap
+   * there (and the namespace, with `createNamespaces`). Idempotent.
+   *
+   * @returns the ConfigMap manifest
+   */
+  public addNamespace(namespace: string): eks.KubernetesManifest {
+    validateNamespace(this, 'namespace', namespace);
+    if (this.excludedNamespaces.includes(namespace)) {
+      throw validationError(this, KIND, `namespace '${namespace}' is excluded from injection (${this.excludedNamespaces.join(', ')})`);
+    }
+    let manifest = this.configManifests.get(namespace);
+    if (!manifest) {
+      manifest = this.cluster._addManifest(this, `ProxyConfig-${namespace}`, [this.configMapFor(namespace)],
+        this.createNamespaces ? namespace : undefined);
+      this.configManifests.set(namespace, manifest);
+      this.namespaceSet.add(namespace);
+      this.readiness.add(manifest);
+    }
+    return manifest;
+  }
+
+  /**
+   * Gives the pods of a service account what the proxy signs with: an EKS Pod
+   * Identity role allowed to `vpc-lattice-svcs:Invoke` the account's Lattice
+   * services in this region. Also injects the service account's namespace.
+   */
+  public addClient(id: string, options: SigV4ClientOptions): LatticePodIdentity {
+    this.addNamespace(options.namespace);
+    const identity = new LatticePodIdentity(this, id, {
+      ...options,
+      createNamespace: options.createNamespace ?? this.createNamespaces,
+      cluster: this.cluster,
+    });
+    const stack = Stack.of(this);
+    const resources = options.serviceArns ?? [stack.formatArn({ service: 'vpc-lattice', resource: 'service', resourceName: '*' })];
+    if (resources.length === 0) {
+      throw validationError(this, KIND, `addClient('${id}'): serviceArns is empty; omit it to allow every Lattice service of the account and region`);
+    }
+    identity.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [LATTICE_INVOKE_ACTION], resources }));
+    for (const resource of resources) {
+      if (resource.includes('*')) {
+        acknowledge(identity.role, `AwsSolutions-IAM5[Resource::${nagResource(stack, resource)}]`,
+          'Lattice service ids are generated by the service when routes are created; the pods may invoke services of this account and region only, and each service\'s auth policy decides who may call it.');
+      }
+    }
+    return identity;
+  }
+
+  /**
+   * Orders workloads (manifests, Helm charts) after Kyverno, the policy and
+   * the ConfigMaps: their pods are created once injection works, and they are
+   * deleted before it stops.
+   */
+  public addWorkload(...workloads: IConstruct[]): void {
+    for (const workload of workloads) workload.node.addDependency(this.readiness);
+  }
+}
+
+/** How cdk-nag writes a resource in a finding id (pseudo parameters as `<AWS::Region>`). */
+function nagResource(stack: Stack, resource: string): string {
+  const resolved = stack.resolve(resource);
+  if (typeof resolved === 'string') return resolved;
+  const parts: unknown[] = resolved?.['Fn::Join']?.[1] ?? [];
+  return parts.map((p: any) => (typeof p === 'string' ? p : p?.Ref ? `<${p.Ref}>` : JSON.stringify(p))).join('');
+}
+
+function validateAnnotationKey(scope: Construct, key: string): void {
+  const problem = Token.isUnresolved(key) ? 'it is a token' : annotationKeyProblem(key);
+  if (problem) {
+    throw validationError(scope, KIND, `annotationKey '${key}' is not a valid Kubernetes annotation key: ${problem}`);
+  }
+}
+
+function annotationKeyProblem(key: string): string | undefined {
+  const parts = key.split('/');
+  if (parts.length > 2) return 'it has more than one "/"';
+  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+  if (prefix !== undefined && (prefix.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(prefix))) {
+    return `prefix '${prefix}' is not a lowercase DNS subdomain`;
+  }
+  if (name.length === 0 || name.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name)) {
+    return `name '${name}' must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`;
+  }
+  return undefined;
+}
+
+function validatePort(scope: Construct, prop: string, port: number): number {
+  if (!Number.isInteger(port) || port < 1024 || port > 65535) {
+    throw validationError(scope, KIND, `${prop} ${port} must be an integer between 1024 and 65535 (an unprivileged port no application is likely to use)`);
+  }
+  return port;
+}
+
+function validateUid(scope: Construct, uid: number): number {
+  if (!Number.isInteger(uid) || uid < 0 || uid > 2147483647) {
+    throw validationError(scope, KIND, `proxyUid ${uid} is not a uid (an integer between 1 and 2147483647)`);
+  }
+  if (uid === 0) {
+    throw validationError(scope, KIND, 'proxyUid 0 (root) is not allowed: connections of the proxy uid are not redirected, so every root process of the pod would bypass the proxy');
+  }
+  if (COMMON_APP_UIDS.includes(uid)) {
+    throw validationError(scope, KIND, `proxyUid ${uid} is a uid application images commonly run as (nonroot/nobody); their calls would bypass the proxy: choose a dedicated uid`);
+  }
+  return uid;
+}
+
+function validateImage(scope: Construct, prop: string, image: string): string {
+  if (Token.isUnresolved(image)) return image;
+  if (image.trim() === '') {
+    throw validationError(scope, KIND, `${prop} '${image}' is empty; give a pinned image reference (registry/repository:tag or @sha256:digest)`);
+  }
+  if (!/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/.test(image) || /:latest$/.test(image)) {
+    throw validationError(scope, KIND, `${prop} '${image}' is not a pinned image reference (registry/repository:tag or @sha256:digest, not latest)`);
+  }
+  return image;
+}
+
+function validateKyvernoChart(scope: Construct, version: string): string {
+  const match = /^v?3\.(\d+)\.(\d+)$/.exec(version);
+  if (!match) {
+    throw validationError(scope, KIND, `kyvernoChartVersion '${version}' is not a Kyverno 3.x chart version such as '${PinnedVersions.KYVERNO_CHART}'`);
+  }
+  if (Number(match[1]) < MIN_KYVERNO_CHART_MINOR) {
+    throw validationError(scope, KIND, `kyvernoChartVersion '${version}' installs a Kyverno older than 1.17, which does not serve policies.kyverno.io/v1 MutatingPolicy; use 3.${MIN_KYVERNO_CHART_MINOR}.0 or newer`);
+  }
+  return version;
+}
+
+function validateNamespace(scope: Construct, prop: string, namespace: string): void {
+  if (!isDnsLabel(namespace)) {
+    throw validationError(scope, KIND, `${prop} '${namespace}' is not a valid Kubernetes namespace (RFC 1123 label: lowercase letters, digits and '-', at most 63 characters)`);
+  }
+}
