@@ -14,7 +14,7 @@ import {
 } from './k8s/sidecar';
 import type { LatticeEksCluster } from './lattice-eks-cluster';
 import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
-import { LATTICE_INVOKE_ACTION } from './private/auth-policy-defaults';
+import { LATTICE_INVOKE_ACTION } from './private/auth-policy-vocabulary';
 import { validationError } from './private/errors';
 import { isDnsLabel } from './private/k8s-names';
 import { acknowledge } from './private/nag';
