@@ -98,6 +98,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'test/consumers/**/cdk.out/',
     '*.cdk.out/',
     'benchmarks/.out/',
+    '.jsii.tabl.json',
   ],
 });
 
@@ -129,6 +130,20 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+// README samples and @example blocks must compile (strict): API.md and the
+// Python/Java docs then carry real translations (jsii-pacmak reuses the tablet).
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile every TypeScript sample of README.md and the API docs in strict mode',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosetta);
+
+// Every shell script passes shellcheck (Debian package; .ci/run installs it).
+const shellcheck = project.addTask('lint:shell', {
+  description: 'shellcheck every shell script of the repository',
+  exec: 'shellcheck .ci/run $(git ls-files "*.sh")',
+});
+
 // Consumer smoke tests: install the freshly built Python wheel and Java jar in
 // clean environments and synthesize a stack with them.
 const consumers = project.addTask('test:consumers', {
@@ -148,6 +163,7 @@ project.packageTask.spawn(consumers);
 // the example synth (with AwsSolutions checks) is part of the tests.
 project.testTask.reset('jest --passWithNoTests', { receiveArgs: true });
 project.testTask.spawn(project.tasks.tryFind('eslint')!);
+project.testTask.spawn(shellcheck);
 project.testTask.spawn(synthExample);
 
 project.synth();

@@ -4,7 +4,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "${here}/../../.." && pwd)"
-wheel="$(ls "${root}"/dist/python/cdk_lattice_eks-*.whl | head -n 1)"
+wheel="$(find "${root}/dist/python" -name "cdk_lattice_eks-*.whl" | head -n 1)"
 venv="${here}/.venv"
 rm -rf "${venv}"
 python3 -m venv "${venv}"
