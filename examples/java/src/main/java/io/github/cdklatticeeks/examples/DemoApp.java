@@ -1,0 +1,88 @@
+package io.github.cdklatticeeks.examples;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demo application: an nginx that answers with its name, exposed on port 80.
+ *
+ * <p>Same objects, in the same key order, as examples/cross-cluster/demo-app.ts
+ * (the maps are ordered, so the synthesized manifests are identical).
+ */
+public final class DemoApp {
+  /** Port the demo container listens on (the Service maps 80 to it). */
+  public static final int DEMO_PORT = 8090;
+
+  /** Pinned, official multi-arch image; it also ships curl for the validation calls. */
+  public static final String DEMO_IMAGE = "public.ecr.aws/docker/library/nginx:1.29-alpine";
+
+  private DemoApp() {
+  }
+
+  /** The ConfigMap, Deployment and Service of the demo app {@code name} in {@code namespace}. */
+  public static List<Map<String, Object>> objects(String name, String namespace, String serviceAccountName,
+      String injectAnnotation) {
+    Map<String, Object> labels = map("app.kubernetes.io/name", name);
+    String deployment = name + "-v1";
+    String nginxConf = String.join("\n",
+        "server {",
+        "  listen " + DEMO_PORT + ";",
+        "  location / {",
+        "    default_type text/plain;",
+        "    return 200 \"Requesting to Pod($hostname): Hello from " + deployment + "\\n\";",
+        "  }",
+        "}",
+        "");
+    return List.of(
+        map(
+            "apiVersion", "v1",
+            "kind", "ConfigMap",
+            "metadata", map("name", name + "-nginx", "namespace", namespace, "labels", labels),
+            "data", map("default.conf", nginxConf)),
+        map(
+            "apiVersion", "apps/v1",
+            "kind", "Deployment",
+            "metadata", map("name", deployment, "namespace", namespace, "labels", labels),
+            "spec", map(
+                "replicas", 2,
+                "selector", map("matchLabels", labels),
+                "template", map(
+                    "metadata", map("labels", labels, "annotations", map(injectAnnotation, "true")),
+                    "spec", map(
+                        "serviceAccountName", serviceAccountName,
+                        "terminationGracePeriodSeconds", 45,
+                        "containers", List.of(map(
+                            "name", deployment,
+                            "image", DEMO_IMAGE,
+                            "ports", List.of(map("name", "http", "containerPort", DEMO_PORT)),
+                            "readinessProbe", map("httpGet", map("path", "/", "port", DEMO_PORT)),
+                            // Lattice keeps sending to a terminating target for a while: drain first.
+                            "lifecycle", map("preStop", map("sleep", map("seconds", 20))),
+                            "resources", map(
+                                "requests", map("cpu", "50m", "memory", "32Mi"),
+                                "limits", map("memory", "128Mi")),
+                            "volumeMounts", List.of(
+                                map("name", "nginx-conf", "mountPath", "/etc/nginx/conf.d", "readOnly", true)))),
+                        "volumes", List.of(map("name", "nginx-conf", "configMap", map("name", name + "-nginx"))))))),
+        map(
+            "apiVersion", "v1",
+            "kind", "Service",
+            "metadata", map("name", name, "namespace", namespace, "labels", labels),
+            "spec", map(
+                "selector", labels,
+                "ports", List.of(map("name", "http", "port", 80, "targetPort", DEMO_PORT, "protocol", "TCP")))));
+  }
+
+  /** An insertion-ordered map from alternating keys and values. */
+  static Map<String, Object> map(Object... keysAndValues) {
+    if (keysAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException("map() takes key/value pairs");
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      result.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return result;
+  }
+}
