@@ -96,6 +96,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: [
     'examples/**/cdk.out/',
     'test/consumers/**/.venv/',
+    'examples/python/.venv/',
+    'examples/java/target/',
+    'examples/**/__pycache__/',
     'test/consumers/**/target/',
     'test/consumers/**/cdk.out/',
     '*.cdk.out/',
@@ -153,6 +156,8 @@ const consumers = project.addTask('test:consumers', {
 });
 consumers.exec('bash test/consumers/python/run.sh');
 consumers.exec('bash test/consumers/java/run.sh');
+// The example in Python and Java, from the same packages; templates must match the TypeScript ones.
+consumers.exec('bash examples/run-polyglot.sh');
 
 // `npx projen build` is the one test command: projen's default `package`
 // builds only the js package when CI is set; here it always builds all three

@@ -247,13 +247,14 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
 
     this.vpc = props.vpc ?? this.createVpc(props.vpcCidr ?? '10.0.0.0/16');
 
+    const endpointAccess = props.endpointAccess ?? eks.EndpointAccess.PUBLIC_AND_PRIVATE;
     this.cluster = new eks.Cluster(this, 'Cluster', {
       clusterName: props.clusterName,
       version,
       vpc: this.vpc,
       defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
       defaultCapacity: 0,
-      endpointAccess: props.endpointAccess ?? eks.EndpointAccess.PUBLIC_AND_PRIVATE,
+      endpointAccess,
       clusterLogging: [
         eks.ClusterLoggingTypes.API,
         eks.ClusterLoggingTypes.AUDIT,
@@ -309,7 +310,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     this.gatewayManifest.node.addDependency(this.gatewayControllerChart);
     this.routePrerequisites.push(this.gatewayManifest, this.gatewayControllerChart);
 
-    this.acknowledgeClusterFindings();
+    this.acknowledgeClusterFindings(endpointAccess._config.publicAccess);
   }
 
   /**
@@ -507,7 +508,12 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     return { role, chart };
   }
 
-  private acknowledgeClusterFindings(): void {
+  private acknowledgeClusterFindings(publicEndpoint: boolean): void {
+    if (publicEndpoint) {
+      // cdk-nag checks EKS1 only where aws-eks-v2 still builds aws-eks's CfnCluster (aws-cdk-lib < 2.27x).
+      acknowledge(this.cluster, 'AwsSolutions-EKS1',
+        'The public endpoint is the documented default so that operators can run kubectl; restrict it with the endpointAccess prop (PRIVATE or PUBLIC_AND_PRIVATE.onlyFrom(cidrs)). Nodes and the kubectl handler use the private endpoint.');
+    }
     const managed = (policy: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`;
     acknowledge(this.cluster.role, managed('AmazonEKSClusterPolicy'),
       'AmazonEKSClusterPolicy is the policy EKS requires on a cluster service role; AWS maintains it with the service.');

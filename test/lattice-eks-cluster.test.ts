@@ -1,9 +1,10 @@
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
 import { LatticeEksCluster, LatticeEksClusterProps } from '../src/lattice-eks-cluster';
 import { PrivateCaDomain } from '../src/private-ca-domain';
 import { LatticeServiceNetwork } from '../src/service-network';
@@ -47,6 +48,12 @@ function logicalIdOf(stack: Stack, construct: { node: any }): string {
   return stack.getLogicalId(resource);
 }
 
+function acknowledgedRules(construct: IConstruct): string[] {
+  return construct.node.metadata
+    .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((m) => Object.keys(m.data).map((k) => k.replace(/^annotation::/i, '')));
+}
+
 function objects(json: any): any[] {
   return k8sObjectsInTemplate(json).map((o) => o.object);
 }
@@ -79,10 +86,16 @@ describe('LatticeEksCluster', () => {
   });
 
   test('restricting the endpoint is honoured', () => {
-    const { template } = fixture({ endpointAccess: eks.EndpointAccess.PRIVATE });
+    const { template, cluster } = fixture({ endpointAccess: eks.EndpointAccess.PRIVATE });
     template.hasResourceProperties('AWS::EKS::Cluster', {
       ResourcesVpcConfig: Match.objectLike({ EndpointPublicAccess: false, EndpointPrivateAccess: true }),
     });
+    expect(acknowledgedRules(cluster.cluster)).not.toContain('AwsSolutions-EKS1');
+  });
+
+  test('the public endpoint default is acknowledged (EKS1) on the cluster only', () => {
+    expect(acknowledgedRules(f.cluster.cluster)).toContain('AwsSolutions-EKS1');
+    expect(acknowledgedRules(f.cluster.nodegroup)).not.toContain('AwsSolutions-EKS1');
   });
 
   test('creates a 10.0.0.0/16 VPC with flow logs and a managed node group', () => {
