@@ -338,8 +338,9 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
    */
   public _addManifest(scope: Construct, id: string, objects: K8sObject[], namespace?: string, afterGateway = false): eks.KubernetesManifest {
     const manifest = new eks.KubernetesManifest(scope, id, { cluster: this.cluster, manifest: objects as any[] });
-    manifest.node.addDependency(...this.k8sPrerequisites);
-    if (afterGateway) manifest.node.addDependency(...this.routePrerequisites);
+    // The Gateway already comes after the nodes and add-ons: routes only list
+    // the Gateway and the controller (keeps each route's DependsOn short).
+    manifest.node.addDependency(...(afterGateway ? this.routePrerequisites : this.k8sPrerequisites));
     if (namespace && namespace !== 'default') {
       const ns = this._ensureNamespace(namespace);
       if (ns !== manifest) manifest.node.addDependency(ns);
