@@ -10,6 +10,7 @@ import { PrivateCaDomain } from '../src/private-ca-domain';
 import { LatticeServiceNetwork } from '../src/service-network';
 import { PinnedVersions } from '../src/versions';
 import { cfnLintTemplate } from './util/cfn-lint';
+import { clusterFixture } from './util/fixtures';
 import { DependencyGraph } from './util/graph';
 import { expectValidK8sObjects, k8sObjectsInTemplate } from './util/k8s-schema';
 import { awsSolutionsFindings } from './util/nag';
@@ -25,18 +26,7 @@ interface Fixture {
 
 /** The shared stack and one cluster stack (domain, one exposed service, one pod identity). */
 function fixture(extra: Partial<LatticeEksClusterProps> = {}, withDomain = true): Fixture {
-  const app = new App();
-  const shared = new Stack(app, 'Shared');
-  const domain = withDomain ? new PrivateCaDomain(shared, 'Domain', { domainName: 'example.com' }) : undefined;
-  const serviceNetwork = new LatticeServiceNetwork(shared, 'Network', { serviceNetworkName: 'lattice-gateway' });
-  const stack = new Stack(app, 'Cluster1');
-  const cluster = new LatticeEksCluster(stack, 'Lattice', {
-    clusterName: 'eks-cluster1',
-    kubectlLayer: new KubectlV35Layer(stack, 'Kubectl'),
-    serviceNetwork,
-    domain,
-    ...extra,
-  });
+  const { app, shared, stack, cluster } = clusterFixture(extra, withDomain);
   cluster.exposeService('Demo', { serviceName: 'demo-cluster1', namespace: 'apps', port: 80, createNamespace: true });
   cluster.addPodIdentity('Client', { namespace: 'apps', serviceAccountName: 'default' });
   const template = Template.fromStack(stack);

@@ -1,15 +1,14 @@
-import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { celLiteral, injectionPatchExpression } from '../src/k8s/kyverno';
 import { LatticeEksCluster } from '../src/lattice-eks-cluster';
-import { PrivateCaDomain } from '../src/private-ca-domain';
 import { LatticeServiceNetwork } from '../src/service-network';
 import { IptablesBackend, SigV4SidecarPolicy, SigV4SidecarPolicyProps } from '../src/sigv4-sidecar-policy';
 import { PinnedVersions } from '../src/versions';
 import { cfnLintTemplate } from './util/cfn-lint';
+import { clusterFixture } from './util/fixtures';
 import { DependencyGraph } from './util/graph';
 import { expectValidK8sObjects, k8sObjectsInTemplate } from './util/k8s-schema';
 import { awsSolutionsFindings } from './util/nag';
@@ -45,14 +44,7 @@ function demoDeployment(namespace: string): Record<string, unknown> {
 }
 
 function fixture(props: Partial<SigV4SidecarPolicyProps> = {}, withDomain = true): Fixture {
-  const app = new App();
-  const shared = new Stack(app, 'Shared');
-  const domain = withDomain ? new PrivateCaDomain(shared, 'Domain', { domainName: 'example.com' }) : undefined;
-  const serviceNetwork = new LatticeServiceNetwork(shared, 'Network', { serviceNetworkName: 'lattice-gateway' });
-  const stack = new Stack(app, 'Cluster1');
-  const cluster = new LatticeEksCluster(stack, 'Lattice', {
-    clusterName: 'eks-cluster1', kubectlLayer: new KubectlV35Layer(stack, 'Kubectl'), serviceNetwork, domain,
-  });
+  const { app, shared, stack, cluster } = clusterFixture({}, withDomain);
   const sidecar = new SigV4SidecarPolicy(stack, 'SigV4', { cluster, ...props });
   sidecar.addClient('Client', { namespace: 'apps', serviceAccountName: 'client', createServiceAccount: true });
   const workload = new eks.KubernetesManifest(stack, 'Demo', { cluster: cluster.cluster, manifest: [demoDeployment('apps')] });

@@ -1,0 +1,32 @@
+import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
+import { App, Stack } from 'aws-cdk-lib';
+import { LatticeEksCluster, LatticeEksClusterProps } from '../../src/lattice-eks-cluster';
+import { PrivateCaDomain } from '../../src/private-ca-domain';
+import { LatticeServiceNetwork } from '../../src/service-network';
+
+/** The shared stack (domain, service network) and one cluster stack of the pattern. */
+export interface ClusterFixture {
+  readonly app: App;
+  readonly shared: Stack;
+  readonly domain?: PrivateCaDomain;
+  readonly serviceNetwork: LatticeServiceNetwork;
+  readonly stack: Stack;
+  readonly cluster: LatticeEksCluster;
+}
+
+/** Builds the shared stack and the `eks-cluster1` stack (with `example.com` unless `withDomain` is false). */
+export function clusterFixture(extra: Partial<LatticeEksClusterProps> = {}, withDomain = true): ClusterFixture {
+  const app = new App();
+  const shared = new Stack(app, 'Shared');
+  const domain = withDomain ? new PrivateCaDomain(shared, 'Domain', { domainName: 'example.com' }) : undefined;
+  const serviceNetwork = new LatticeServiceNetwork(shared, 'Network', { serviceNetworkName: 'lattice-gateway' });
+  const stack = new Stack(app, 'Cluster1');
+  const cluster = new LatticeEksCluster(stack, 'Lattice', {
+    clusterName: 'eks-cluster1',
+    kubectlLayer: new KubectlV35Layer(stack, 'Kubectl'),
+    serviceNetwork,
+    domain,
+    ...extra,
+  });
+  return { app, shared, domain, serviceNetwork, stack, cluster };
+}
