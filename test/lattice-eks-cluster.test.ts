@@ -212,7 +212,7 @@ describe('LatticeEksCluster', () => {
     expect(route.spec.hostnames).toEqual(['demo-cluster1.example.com']);
     expect(route.spec.parentRefs.map((p: any) => p.sectionName)).toEqual(['http', 'https']);
     expect(route.spec.parentRefs[0]).toMatchObject({ name: 'lattice-gateway', namespace: 'lattice-gateway' });
-    expect(route.spec.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'demo-cluster1', port: 80 }]);
+    expect(route.spec.rules[0].backendRefs).toEqual([{ name: 'demo-cluster1', port: 80 }]);
     expect(f.cluster.node.findAll().some((c: any) => c.latticeServiceName === 'demo-cluster1-apps')).toBe(true);
   });
 

@@ -81,27 +81,20 @@ export interface HttpRouteSpec {
   readonly backendPort: number;
 }
 
-/** An HTTPRoute that exposes one Service through the Gateway's listeners. */
+/**
+ * An HTTPRoute that exposes one Service through the Gateway's listeners. Gateway
+ * API defaults are left implicit (parent kind Gateway, backend kind Service,
+ * match on every path) to keep the template small.
+ */
 export function httpRoute(spec: HttpRouteSpec): K8sObject {
   return {
     apiVersion: GATEWAY_API_VERSION,
     kind: 'HTTPRoute',
     metadata: objectMeta(spec.name, spec.namespace),
     spec: {
-      parentRefs: spec.sectionNames.map((sectionName) => ({
-        group: 'gateway.networking.k8s.io',
-        kind: 'Gateway',
-        name: spec.gateway.name,
-        namespace: spec.gateway.namespace,
-        sectionName,
-      })),
+      parentRefs: spec.sectionNames.map((sectionName) => ({ name: spec.gateway.name, namespace: spec.gateway.namespace, sectionName })),
       ...(spec.hostname ? { hostnames: [spec.hostname] } : {}),
-      rules: [
-        {
-          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-          backendRefs: [{ group: '', kind: 'Service', name: spec.backendServiceName, port: spec.backendPort }],
-        },
-      ],
+      rules: [{ backendRefs: [{ name: spec.backendServiceName, port: spec.backendPort }] }],
     },
   };
 }
