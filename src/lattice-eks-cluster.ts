@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-import { HTTP_LISTENER, HTTPS_LISTENER, latticeGateway, latticeGatewayClass } from './k8s/gateway-api';
+import { gatewayListenerNames, latticeGateway, latticeGatewayClass } from './k8s/gateway-api';
 import { gatewayApiCrdsJob, gatewayApiCrdsJobName } from './k8s/gateway-api-crds-job';
 import {
   EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT, externalDnsValues, GATEWAY_CONTROLLER_NAMESPACE,
@@ -123,13 +123,13 @@ export interface LatticeEksClusterProps {
 
   /**
    * Minimum number of nodes.
-   * @default 1
+   * @default 1 (0 when `nodeCount` is 0)
    */
   readonly minNodes?: number;
 
   /**
    * Maximum number of nodes.
-   * @default 4
+   * @default 4, or `nodeCount` when that is larger
    */
   readonly maxNodes?: number;
 
@@ -232,7 +232,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     validateClusterName(this, props.clusterName);
     const version = props.version ?? eks.KubernetesVersion.V1_35;
     validateKubernetesVersion(this, version);
-    validateNodeCounts(this, props);
+    const nodes = nodeScaling(this, props);
     if (props.vpc && props.vpcCidr !== undefined) {
       throw validationError(this, KIND, `give either vpc or vpcCidr ('${props.vpcCidr}'), not both`);
     }
@@ -268,9 +268,9 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
 
     this.nodegroup = this.cluster.addNodegroupCapacity('Nodes', {
       instanceTypes: [props.nodeInstanceType ?? new ec2.InstanceType('t3.large')],
-      desiredSize: props.nodeCount ?? 2,
-      minSize: props.minNodes ?? 1,
-      maxSize: props.maxNodes ?? 4,
+      desiredSize: nodes.desired,
+      minSize: nodes.min,
+      maxSize: nodes.max,
     });
     const addons = this.addAddons(versions);
     this.k8sPrerequisites.push(this.nodegroup, ...addons);
@@ -302,11 +302,9 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
 
     // 4. GatewayClass and Gateway
     const certificateArn = props.domain?.certificate.certificateArn;
-    this.gatewayListeners = certificateArn ? [HTTP_LISTENER, HTTPS_LISTENER] : [HTTP_LISTENER];
-    this.gatewayManifest = this.addKubernetesObjects('Gateway', [
-      latticeGatewayClass(),
-      latticeGateway({ name: this.gatewayName, namespace: this.gatewayNamespace, certificateArn }),
-    ], this.gatewayNamespace);
+    const gateway = { name: this.gatewayName, namespace: this.gatewayNamespace, certificateArn };
+    this.gatewayListeners = gatewayListenerNames(gateway);
+    this.gatewayManifest = this._addManifest(this, 'Gateway', [latticeGatewayClass(), latticeGateway(gateway)], this.gatewayNamespace);
     this.gatewayManifest.node.addDependency(this.gatewayControllerChart);
     this.routePrerequisites.push(this.gatewayManifest, this.gatewayControllerChart);
 
@@ -365,10 +363,6 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
       this.namespaces.set(namespace, ns);
     }
     return ns;
-  }
-
-  private addKubernetesObjects(id: string, objects: K8sObject[], namespace?: string): eks.KubernetesManifest {
-    return this._addManifest(this, id, objects, namespace);
   }
 
   private createVpc(cidr: string): ec2.Vpc {
@@ -439,7 +433,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
 
   private installGatewayApiCrds(versions: ResolvedVersions): { manifest: eks.KubernetesManifest; ready: eks.KubernetesObjectValue } {
     const namespace = 'kube-system';
-    const manifest = this.addKubernetesObjects('GatewayApiCrds', gatewayApiCrdsJob({
+    const manifest = this._addManifest(this, 'GatewayApiCrds', gatewayApiCrdsJob({
       version: versions.gatewayApi,
       sha256: versions.gatewayApiStandardInstallSha256,
       downloadImage: versions.downloadImage,
@@ -661,7 +655,8 @@ function validateKubernetesVersion(scope: Construct, version: eks.KubernetesVers
   }
 }
 
-function validateNodeCounts(scope: Construct, props: LatticeEksClusterProps): void {
+/** The node group's sizes, defaults applied and validated (used for both, so they cannot disagree). */
+function nodeScaling(scope: Construct, props: LatticeEksClusterProps): { desired: number; min: number; max: number } {
   const desired = props.nodeCount ?? 2;
   const min = props.minNodes ?? Math.min(1, desired);
   const max = props.maxNodes ?? Math.max(4, desired);
@@ -673,6 +668,7 @@ function validateNodeCounts(scope: Construct, props: LatticeEksClusterProps): vo
   if (max < 1 || min > desired || desired > max) {
     throw validationError(scope, KIND, `node counts must satisfy minNodes (${min}) <= nodeCount (${desired}) <= maxNodes (${max}), with maxNodes >= 1`);
   }
+  return { desired, min, max };
 }
 
 function validateVpcCidr(scope: Construct, cidr: string): void {

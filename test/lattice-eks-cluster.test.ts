@@ -326,6 +326,11 @@ describe('LatticeEksCluster', () => {
       .toEqual(['aws-gateway-controller-chart']);
   });
 
+  test('node group sizes follow nodeCount when only it is given', () => {
+    const { template } = fixture({ nodeCount: 6 });
+    template.hasResourceProperties('AWS::EKS::Nodegroup', { ScalingConfig: { MinSize: 1, DesiredSize: 6, MaxSize: 6 } });
+  });
+
   test('versions can be overridden', () => {
     const { template } = fixture({
       versions: { gatewayApiControllerChart: 'v2.1.2', externalDnsChart: '1.20.0', vpcCniAddon: 'v1.20.0-eksbuild.1' },

@@ -18,11 +18,6 @@ export class DependencyGraph {
     }
   }
 
-  /** Direct dependencies of `id`. */
-  public dependenciesOf(id: string): string[] {
-    return [...(this.edges.get(id) ?? [])];
-  }
-
   /** Whether `from` (transitively) depends on `to`: `to` is created first and deleted last. */
   public dependsOn(from: string, to: string): boolean {
     const seen = new Set<string>();
