@@ -56,6 +56,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Deploy-time assertions of the example's integration test.
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-cdk/lambda-layer-kubectl-v35@^2.2.2',
+    // The CDK CLI for `cdk ls` / `cdk synth` / `cdk deploy` of the examples (reads the
+    // cloud-assembly schema aws-cdk-lib writes).
+    'aws-cdk@2.1148.1',
+    // Gateway API models with validators (CommonJS line), for schema checks on a bare clone.
+    '@kubernetes-models/gateway-api@0.5.1',
+    // Unit tests of the custom-resource handlers in assets/ (the Lambda runtime provides the SDK).
+    'aws-sdk-client-mock@4.1.0',
+    '@aws-sdk/client-vpc-lattice@3.1142.0',
+    '@aws-sdk/client-route-53@3.1169.0',
+    '@aws-sdk/client-resource-groups-tagging-api@3.1142.0',
   ],
 
   // Nothing here talks to GitHub: no workflows, no mergify, no release workflow.

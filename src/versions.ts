@@ -35,6 +35,11 @@ export class PinnedVersions {
    * SigV4 sidecar injection uses, is GA since Kyverno 1.17 (chart 3.7).
    */
   public static readonly KYVERNO_CHART = '3.9.1';
+  /**
+   * Kyverno release of `KYVERNO_CHART` (the chart's appVersion). The test suite runs the
+   * Kyverno CLI of exactly this version on the synthesized injection policy.
+   */
+  public static readonly KYVERNO = 'v1.19.1';
   /** Helm repository of Kyverno. */
   public static readonly KYVERNO_CHART_REPOSITORY = 'https://kyverno.github.io/kyverno/';
   /** Official Envoy image (multi-arch, distroless: Envoy is the entrypoint, no shell) of the SigV4 proxy. Envoy >= 1.30 reads EKS Pod Identity credentials. */
