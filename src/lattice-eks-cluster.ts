@@ -19,6 +19,7 @@ import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
 import { ExposeServiceOptions, LatticeServiceRoute } from './lattice-service-route';
 import { validationError } from './private/errors';
 import { validateDnsLabel } from './private/k8s-names';
+import { nodegroupAmiType } from './private/node-ami';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from './private/nag';
 import { podIdentityAssociation, podIdentityRole } from './private/pod-identity';
 import { PrivateCaDomain } from './private-ca-domain';
@@ -114,6 +115,15 @@ export interface LatticeEksClusterProps {
    * @default t3.large (2 vCPU, 8 GiB; about USD 0.083 an hour each in us-east-1)
    */
   readonly nodeInstanceType?: ec2.InstanceType;
+
+  /**
+   * AMI type of the managed node group. Amazon Linux 2 types are rejected on
+   * Kubernetes newer than 1.32 (EKS no longer publishes them), Windows types
+   * always (the add-ons need Linux), and types of another architecture than
+   * `nodeInstanceType`.
+   * @default - Amazon Linux 2023 standard for the instance type's architecture (`AL2023_ARM_64_STANDARD` on Graviton, `AL2023_x86_64_STANDARD` otherwise)
+   */
+  readonly nodeAmiType?: eks.NodegroupAmiType;
 
   /**
    * Desired number of nodes.
@@ -266,8 +276,10 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     });
     this.connections = this.cluster.connections;
 
+    const instanceType = props.nodeInstanceType ?? new ec2.InstanceType('t3.large');
     this.nodegroup = this.cluster.addNodegroupCapacity('Nodes', {
-      instanceTypes: [props.nodeInstanceType ?? new ec2.InstanceType('t3.large')],
+      instanceTypes: [instanceType],
+      amiType: nodegroupAmiType(this, KIND, instanceType, version, props.nodeAmiType),
       desiredSize: nodes.desired,
       minSize: nodes.min,
       maxSize: nodes.max,
