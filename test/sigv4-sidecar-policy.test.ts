@@ -115,14 +115,18 @@ describe('SigV4SidecarPolicy', () => {
   test('puts the iptables step and then the proxy first among the init containers, with or without existing ones', () => {
     const expr = patchExpression(f.json);
     // Existing init containers: insert at 0, proxy first so that iptables ends up before it.
-    const prepend = expr.slice(0, expr.indexOf(':  ['));
+    const prepend = expr.slice(0, expr.indexOf('] : ['));
     expect(prepend.indexOf('path: "/spec/initContainers/0", value: Object.spec.initContainers{name: "lattice-sigv4-proxy"'))
       .toBeLessThan(prepend.indexOf('path: "/spec/initContainers/0", value: Object.spec.initContainers{name: "lattice-sigv4-iptables"'));
-    // No init containers: create the list, iptables first.
-    expect(expr).toMatch(/has\(object\.spec\.initContainers\) \?/);
-    expect(expr).toMatch(/path: "\/spec\/initContainers", value: \[Object\.spec\.initContainers\{name: "lattice-sigv4-iptables".*\}, Object\.spec\.initContainers\{name: "lattice-sigv4-proxy"/);
+    // No init containers: create an empty list, then append iptables, then the proxy.
+    const create = expr.slice(expr.indexOf('] : ['), expr.indexOf('+ (has(object.spec.volumes)'));
+    expect(create).toMatch(/path: "\/spec\/initContainers", value: \[\]\},\s*JSONPatch\{op: "add", path: "\/spec\/initContainers\/-", value: Object\.spec\.initContainers\{name: "lattice-sigv4-iptables"/);
+    expect(create.indexOf('value: Object.spec.initContainers{name: "lattice-sigv4-iptables"'))
+      .toBeLessThan(create.indexOf('value: Object.spec.initContainers{name: "lattice-sigv4-proxy"'));
     expect(expr).toMatch(/has\(object\.spec\.volumes\) \? \[\s*JSONPatch\{op: "add", path: "\/spec\/volumes\/-"/);
-    expect(expr).toContain('path: "/spec/volumes", value: [Object.spec.volumes{name: "lattice-sigv4-proxy", configMap: Object.spec.volumes.configMap{name: "lattice-sigv4-proxy"}}]');
+    expect(expr).toContain('path: "/spec/volumes", value: []}');
+    // Kyverno 1.19.0-1.19.1 panic on a patch value that is a list of typed object literals.
+    expect(expr).not.toMatch(/value: \[Object\./);
   });
 
   test('the init step redirects TCP to 169.254.171.0/24 to the proxy port, exempting the proxy uid, with NET_ADMIN only', () => {
@@ -333,12 +337,14 @@ describe('SigV4SidecarPolicy variants', () => {
       '(has(object.spec.initContainers) ? [',
       '  JSONPatch{op: "add", path: "/spec/initContainers/0", value: Object.spec.initContainers{name: "a"}}',
       '] : [',
-      '  JSONPatch{op: "add", path: "/spec/initContainers", value: [Object.spec.initContainers{name: "a"}]}',
+      '  JSONPatch{op: "add", path: "/spec/initContainers", value: []},',
+      '  JSONPatch{op: "add", path: "/spec/initContainers/-", value: Object.spec.initContainers{name: "a"}}',
       '])',
       '+ (has(object.spec.volumes) ? [',
       '  JSONPatch{op: "add", path: "/spec/volumes/-", value: Object.spec.volumes{name: "v"}}',
       '] : [',
-      '  JSONPatch{op: "add", path: "/spec/volumes", value: [Object.spec.volumes{name: "v"}]}',
+      '  JSONPatch{op: "add", path: "/spec/volumes", value: []},',
+      '  JSONPatch{op: "add", path: "/spec/volumes/-", value: Object.spec.volumes{name: "v"}}',
       '])',
     ].join('\n'));
   });

@@ -99,6 +99,12 @@ export const NOT_HOST_NETWORK_EXPRESSION = '!(has(object.spec.hostNetwork) && ob
  * CEL JSONPatch expression that puts `initContainers` first in the pod's init
  * containers (in order) and adds `volumes`, whether or not the pod already has
  * these lists (`add /spec/initContainers/-` would fail on a pod without any).
+ *
+ * Every patch value is a single typed object literal (or an empty list): a
+ * list OF typed object literals as a patch value crashes Kyverno 1.19.0-1.19.1
+ * (`reflect.Set: value of type *structpb.Struct is not assignable to type
+ * *structpb.Value`), so a missing list is created empty and then filled one
+ * element at a time.
  */
 export function injectionPatchExpression(initContainers: Record<string, unknown>[], volumes: Record<string, unknown>[]): string {
   const container = (c: unknown) => celLiteral(c, 'Object.spec.initContainers');
@@ -106,12 +112,13 @@ export function injectionPatchExpression(initContainers: Record<string, unknown>
   const patch = (path: string, value: string) => `JSONPatch{op: "add", path: ${celString(path)}, value: ${value}}`;
   // Inserting at index 0 in reverse order leaves them first, in order.
   const prepend = [...initContainers].reverse().map((c) => patch('/spec/initContainers/0', container(c)));
-  const create = patch('/spec/initContainers', `[${initContainers.map(container).join(', ')}]`);
-  const append = volumes.map((v) => patch('/spec/volumes/-', volume(v)));
-  const createVolumes = patch('/spec/volumes', `[${volumes.map(volume).join(', ')}]`);
+  const appendContainers = initContainers.map((c) => patch('/spec/initContainers/-', container(c)));
+  const appendVolumes = volumes.map((v) => patch('/spec/volumes/-', volume(v)));
+  const createThen = (path: string, appends: string[]) => [patch(path, '[]'), ...appends];
+  const list = (items: string[]) => `[\n  ${items.join(',\n  ')}\n]`;
   return [
-    `(has(object.spec.initContainers) ? [\n  ${prepend.join(',\n  ')}\n] : [\n  ${create}\n])`,
-    `+ (has(object.spec.volumes) ? [\n  ${append.join(',\n  ')}\n] : [\n  ${createVolumes}\n])`,
+    `(has(object.spec.initContainers) ? ${list(prepend)} : ${list(createThen('/spec/initContainers', appendContainers))})`,
+    `+ (has(object.spec.volumes) ? ${list(appendVolumes)} : ${list(createThen('/spec/volumes', appendVolumes))})`,
   ].join('\n');
 }
 
