@@ -123,6 +123,8 @@ export interface SigV4SidecarPolicyProps {
    * 80). Connections to Lattice on any other port (TCP services, TLS
    * passthrough) are not touched, and so not signed. 1 to 15 distinct ports
    * (one iptables `multiport` match), other than `proxyPort` and `healthPort`.
+   * Whichever of these ports was called, the proxy connects to the service as
+   * `upstreamTls` says (TLS to 443, or plain HTTP to 80).
    * @default [80]
    */
   readonly interceptedPorts?: number[];
