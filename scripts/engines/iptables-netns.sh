@@ -21,13 +21,14 @@
 # Output, one line each: "apply I rc=RC[ ERR]", "probe UID:GID@IP:PORT -> ANSWER", "nat RULE".
 set -euo pipefail
 
-if [ "${LATTICE_IPTABLES_NETNS:-}" != "private" ]; then
+if [ -z "${LATTICE_IPTABLES_OUTER_NETNS:-}" ]; then
   [ "$(id -u)" = 0 ] || { echo "iptables-netns.sh: must run as root (it creates a network namespace)" >&2; exit 2; }
-  exec env LATTICE_IPTABLES_NETNS=private unshare --net --mount --propagation private -- bash "$0" "$@"
+  outer=$(readlink /proc/self/ns/net)
+  exec env LATTICE_IPTABLES_OUTER_NETNS="$outer" unshare --net --mount --propagation private -- bash "$0" "$@"
 fi
 
-# Refuse to touch any table unless this is a fresh namespace with loopback only.
-if [ "$(ip -o link show | wc -l)" != 1 ]; then
+# Refuse to touch any table unless this is a new namespace (not the caller's) with loopback only.
+if [ "$(readlink /proc/self/ns/net)" = "$LATTICE_IPTABLES_OUTER_NETNS" ] || [ "$(ip -o link show | wc -l)" != 1 ]; then
   echo "iptables-netns.sh: not in a private network namespace; refusing to change iptables" >&2
   exit 2
 fi
