@@ -1,4 +1,4 @@
-import { Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, DependencyGroup, IConstruct, IDependable } from 'constructs';
@@ -10,7 +10,8 @@ import {
 } from './k8s/kyverno';
 import { K8sObject } from './k8s/object';
 import {
-  CA_KEY, CONFIG_DIR, injectedContainers, injectedVolumes, IPTABLES_CONTAINER, iptablesRules, PROXY_CONTAINER, proxyConfigMap,
+  CA_KEY, CONFIG_DIR, injectedContainers, injectedVolumes, IPTABLES_CONTAINER, iptablesRules, MAX_MULTIPORT_PORTS, PROXY_CONTAINER,
+  proxyConfigMap,
 } from './k8s/sidecar';
 import type { LatticeEksCluster } from './lattice-eks-cluster';
 import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
@@ -18,6 +19,7 @@ import { LATTICE_INVOKE_ACTION } from './private/auth-policy-vocabulary';
 import { validationError } from './private/errors';
 import { isDnsLabel } from './private/k8s-names';
 import { acknowledgeOnce } from './private/nag';
+import { describeValue, portListProblem } from './private/ports';
 import { PrivateCaDomain } from './private-ca-domain';
 import { PinnedVersions } from './versions';
 
@@ -115,6 +117,19 @@ export interface SigV4SidecarPolicyProps {
   readonly upstreamTls?: boolean;
 
   /**
+   * Destination ports of VPC Lattice services (169.254.171.0/24) whose
+   * connections are sent to the proxy: those of the services' plain HTTP
+   * listeners that the application calls (`http://<name>` without a port is
+   * 80). Connections to Lattice on any other port (TCP services, TLS
+   * passthrough) are not touched, and so not signed. 1 to 15 distinct ports
+   * (one iptables `multiport` match), other than `proxyPort` and `healthPort`.
+   * Whichever of these ports was called, the proxy connects to the service as
+   * `upstreamTls` says (TLS to 443, or plain HTTP to 80).
+   * @default [80]
+   */
+  readonly interceptedPorts?: number[];
+
+  /**
    * iptables backend of the init container.
    * @default IptablesBackend.NFT
    */
@@ -158,7 +173,8 @@ export interface SigV4ClientOptions extends PodIdentityOptions {
  * It installs Kyverno (pinned chart) and a `policies.kyverno.io/v1`
  * MutatingPolicy that, when a pod is created in one of `namespaces` with the
  * opt-in annotation, adds two init containers: one that redirects the pod's
- * TCP traffic to VPC Lattice (169.254.171.0/24) to the proxy with NAT rules,
+ * HTTP connections to VPC Lattice (169.254.171.0/24, `interceptedPorts`) to
+ * the proxy with NAT rules,
  * and Envoy as a native sidecar (listening on 127.0.0.1, signing for
  * `vpc-lattice-svcs`, re-encrypting with TLS to port 443). A Kubernetes
  * ValidatingAdmissionPolicy rejects opted-in pods that would run unprotected.
@@ -176,6 +192,8 @@ export class SigV4SidecarPolicy extends Construct {
   public static readonly DEFAULT_HEALTH_PORT = 15181;
   /** Default uid and gid of the proxy. */
   public static readonly DEFAULT_PROXY_UID = 15180;
+  /** Default destination ports sent to the proxy: plain HTTP, what `http://<name>` uses. */
+  public static readonly DEFAULT_INTERCEPTED_PORTS: number[] = [80];
   /** Namespaces never injected: Kubernetes', Kyverno's, and those of the cluster's controllers. */
   public static readonly SYSTEM_NAMESPACES: string[] = [
     'kube-system', 'kube-public', 'kube-node-lease', KYVERNO_NAMESPACE, GATEWAY_CONTROLLER_NAMESPACE, EXTERNAL_DNS_NAMESPACE,
@@ -193,6 +211,8 @@ export class SigV4SidecarPolicy extends Construct {
   public readonly healthPort: number;
   /** uid and gid of the proxy. */
   public readonly proxyUid: number;
+  /** Destination ports on VPC Lattice whose connections go through the proxy. */
+  public readonly interceptedPorts: number[];
   /** Namespaces never injected. */
   public readonly excludedNamespaces: string[];
   /** The Kyverno Helm release. */
@@ -224,6 +244,8 @@ export class SigV4SidecarPolicy extends Construct {
       throw validationError(this, KIND, `proxyPort and healthPort are both ${this.proxyPort}; they must differ`);
     }
     this.proxyUid = validateUid(this, props.proxyUid ?? SigV4SidecarPolicy.DEFAULT_PROXY_UID);
+    this.interceptedPorts = validateInterceptedPorts(this,
+      props.interceptedPorts ?? SigV4SidecarPolicy.DEFAULT_INTERCEPTED_PORTS, this.proxyPort, this.healthPort);
     const proxyImage = validateImage(this, 'proxyImage', props.proxyImage ?? PinnedVersions.ENVOY_IMAGE);
     const iptablesImage = validateImage(this, 'iptablesImage', props.iptablesImage ?? PinnedVersions.IPTABLES_IMAGE);
     const chartVersion = validateKyvernoChart(this, props.kyvernoChartVersion ?? PinnedVersions.KYVERNO_CHART);
@@ -231,7 +253,7 @@ export class SigV4SidecarPolicy extends Construct {
     this.excludedNamespaces = [...new Set([...SigV4SidecarPolicy.SYSTEM_NAMESPACES, ...(props.excludedNamespaces ?? [])])];
     this.createNamespaces = props.createNamespaces ?? true;
     const upstreamTls = props.upstreamTls ?? true;
-    const mode = props.iptablesBackend ?? IptablesBackend.NFT;
+    const mode = validateIptablesBackend(this, props.iptablesBackend ?? IptablesBackend.NFT);
     const domain = upstreamTls ? props.domain ?? props.cluster.domain : undefined;
     policiesByCluster.set(props.cluster, this);
 
@@ -244,7 +266,7 @@ export class SigV4SidecarPolicy extends Construct {
       privateDomain: domain?.domainName,
       privateCaFile: domain ? `${CONFIG_DIR}/${CA_KEY}` : undefined,
     }));
-    const rules = iptablesRules({ proxyPort: this.proxyPort, proxyUid: this.proxyUid });
+    const rules = iptablesRules({ proxyPort: this.proxyPort, proxyUid: this.proxyUid, interceptedPorts: this.interceptedPorts });
     const caPemBase64 = domain ? Fn.base64(domain.caCertificatePem) : undefined;
     this.configMapFor = (namespace) => proxyConfigMap({ namespace, envoyConfig, iptablesRules: rules, caPemBase64 });
 
@@ -421,6 +443,27 @@ function validateUid(scope: Construct, uid: number): number {
     throw validationError(scope, KIND, `proxyUid ${uid} is a uid application images commonly run as (nonroot/nobody); their calls would bypass the proxy: choose a dedicated uid`);
   }
   return uid;
+}
+
+function validateInterceptedPorts(scope: Construct, ports: number[], proxyPort: number, healthPort: number): number[] {
+  const problem = portListProblem(ports, MAX_MULTIPORT_PORTS, new Map([[proxyPort, 'proxyPort'], [healthPort, 'healthPort']]));
+  if (problem) {
+    throw validationError(scope, KIND, `interceptedPorts ${problem} (the destination ports of the Lattice services' HTTP listeners your pods call; default [80])`);
+  }
+  if (ports.includes(443)) {
+    Annotations.of(scope).addWarningV2(`${KIND}:interceptedTls`,
+      'interceptedPorts includes 443: the proxy accepts plain HTTP only, so https:// calls to Lattice on port 443 will fail; call http://<name> instead, or remove 443');
+  }
+  return [...ports];
+}
+
+function validateIptablesBackend(scope: Construct, backend: IptablesBackend): IptablesBackend {
+  const valid: string[] = Object.values(IptablesBackend);
+  if (typeof backend !== 'string' || Token.isUnresolved(backend) || !valid.includes(backend)) {
+    throw validationError(scope, KIND, `iptablesBackend ${describeValue(backend)} is not a backend (it names the iptables-<backend>-restore binary at synth time); `
+      + 'use IptablesBackend.NFT (\'nft\', the default) or IptablesBackend.LEGACY (\'legacy\')');
+  }
+  return backend;
 }
 
 function validateImage(scope: Construct, prop: string, image: string): string {

@@ -1,5 +1,5 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { celLiteral, injectionPatchExpression } from '../src/k8s/kyverno';
@@ -129,11 +129,12 @@ describe('SigV4SidecarPolicy', () => {
     expect(expr).not.toMatch(/value: \[Object\./);
   });
 
-  test('the init step redirects TCP to 169.254.171.0/24 to the proxy port, exempting the proxy uid, with NET_ADMIN only', () => {
+  test('the init step redirects TCP to 169.254.171.0/24 port 80 only to the proxy port, exempting the proxy uid, with NET_ADMIN only', () => {
+    expect(f.sidecar.interceptedPorts).toEqual([80]);
     expect(configMap(f.json).data['iptables.rules']).toBe([
       '*nat',
       ':LATTICE_SIGV4 - [0:0]',
-      '-A OUTPUT -p tcp -d 169.254.171.0/24 -j LATTICE_SIGV4',
+      '-A OUTPUT -p tcp -d 169.254.171.0/24 --dport 80 -j LATTICE_SIGV4',
       '-A LATTICE_SIGV4 -m owner --uid-owner 15180 -j RETURN',
       '-A LATTICE_SIGV4 -p tcp -j REDIRECT --to-ports 15180',
       'COMMIT',
@@ -319,12 +320,29 @@ describe('SigV4SidecarPolicy variants', () => {
     });
     expect(configMap(json).data['iptables.rules']).toContain('--uid-owner 4242 -j RETURN');
     expect(configMap(json).data['iptables.rules']).toContain('--to-ports 20000');
+    expect(configMap(json).data['iptables.rules']).toContain('-A OUTPUT -p tcp -d 169.254.171.0/24 --dport 80 -j LATTICE_SIGV4');
     const config = envoy(json);
     expect(config.static_resources.listeners[0].address.socket_address.port_value).toBe(20000);
     expect(config.static_resources.clusters.map((c: any) => [c.name, c.transport_socket])).toEqual([['lattice_plaintext', undefined]]);
     expect(mutation(json).spec.matchConditions[0].expression).toContain('"example.com/sigv4" in object.metadata.annotations');
     expect(mutation(json).spec.matchConstraints.namespaceSelector.matchExpressions[0].values).toEqual(['web', 'apps']);
     expect(objects(json).filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.namespace)).toEqual(expect.arrayContaining(['web', 'apps']));
+  });
+
+  test('several intercepted ports become one multiport match; 443 intercepted is warned about', () => {
+    const { json, sidecar } = fixture({ interceptedPorts: [80, 8080, 9000] });
+    expect(sidecar.interceptedPorts).toEqual([80, 8080, 9000]);
+    const rules: string = configMap(json).data['iptables.rules'];
+    expect(rules.split('\n').filter((l) => l.startsWith('-A OUTPUT'))).toEqual([
+      '-A OUTPUT -p tcp -d 169.254.171.0/24 -m multiport --dports 80,8080,9000 -j LATTICE_SIGV4',
+    ]);
+    Annotations.fromStack(Stack.of(sidecar)).hasNoWarning('*', Match.stringLikeRegexp('interceptedPorts'));
+
+    const fifteen = Array.from({ length: 15 }, (_, i) => 8000 + i);
+    const tls = fixture({ interceptedPorts: [...fifteen.slice(0, 14), 443] });
+    expect(configMap(tls.json).data['iptables.rules']).toContain(`--dports ${[...fifteen.slice(0, 14), 443].join(',')} -j`);
+    Annotations.fromStack(tls.stack).hasWarning('/Cluster1/SigV4',
+      Match.stringLikeRegexp('interceptedPorts includes 443: the proxy accepts plain HTTP only'));
   });
 
   test('CEL literals: typed objects, map fields, escaping', () => {
@@ -384,6 +402,23 @@ describe('SigV4SidecarPolicy bad input', () => {
     ['system namespace', { namespaces: ['kube-system'] }, /namespace 'kube-system' is excluded from injection/],
     ['invalid namespace', { namespaces: ['Apps'] }, /namespace 'Apps' is not a valid Kubernetes namespace/],
     ['invalid excluded namespace', { excludedNamespaces: ['bad_ns'] }, /excludedNamespaces 'bad_ns'/],
+    ['no intercepted port', { interceptedPorts: [] }, /SigV4SidecarPolicy \(Bad\/SigV4\): interceptedPorts \[\] is empty; give at least one port .*default \[80\]/],
+    ['intercepted port 0', { interceptedPorts: [80, 0] }, /interceptedPorts \[80, 0\]: 0 is not a TCP port; give an integer between 1 and 65535/],
+    ['intercepted port above 65535', { interceptedPorts: [65536] }, /interceptedPorts \[65536\]: 65536 is not a TCP port/],
+    ['fractional intercepted port', { interceptedPorts: [80.5] }, /interceptedPorts \[80.5\]: 80.5 is not a TCP port/],
+    ['intercepted port as a string (JavaScript)', { interceptedPorts: ['80' as any] }, /interceptedPorts \["80"\]: "80" is not a TCP port/],
+    ['intercepted ports not a list (JavaScript)', { interceptedPorts: 80 as any }, /interceptedPorts 80 is not a list; give a list of port numbers such as \[80\]/],
+    ['duplicate intercepted port', { interceptedPorts: [80, 8080, 80] }, /interceptedPorts \[80, 8080, 80\]: 80 is listed twice; list each port once/],
+    ['intercepted proxy port', { interceptedPorts: [80, 15180] }, /interceptedPorts \[80, 15180\]: 15180 is the proxyPort; remove it from the list or change the proxyPort/],
+    ['intercepted health port', { healthPort: 20001, interceptedPorts: [20001] }, /interceptedPorts \[20001\]: 20001 is the healthPort/],
+    ['16 intercepted ports', { interceptedPorts: Array.from({ length: 16 }, (_, i) => 8000 + i) }, /interceptedPorts \[8000, .*, 8015\] has 16 ports; at most 15 are allowed/],
+    ['intercepted port token', { interceptedPorts: [80, Token.asNumber({ Ref: 'Port' })] },
+      /interceptedPorts \[80, a token\]: element 1 is a token; the ports are needed at synth time: give a literal port number/],
+    ['intercepted ports list token', { interceptedPorts: Token.asList({ Ref: 'Ports' }) as any }, /interceptedPorts is a token; .*give a list of literal port numbers/],
+    ['unknown iptables backend (JavaScript)', { iptablesBackend: 'foo' as IptablesBackend },
+      /iptablesBackend "foo" is not a backend .*use IptablesBackend.NFT \('nft', the default\) or IptablesBackend.LEGACY \('legacy'\)/],
+    ['iptables backend in upper case', { iptablesBackend: 'NFT' as IptablesBackend }, /iptablesBackend "NFT" is not a backend/],
+    ['iptables backend token', { iptablesBackend: Token.asString({ Ref: 'Mode' }) as IptablesBackend }, /iptablesBackend a token is not a backend/],
   ])('%s', (_name, props, error) => {
     expect(() => make(props)).toThrow(error);
   });

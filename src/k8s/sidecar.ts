@@ -29,20 +29,31 @@ export interface IptablesRulesSpec {
   readonly proxyPort: number;
   /** uid of the proxy: its own connections to Lattice are not redirected. */
   readonly proxyUid: number;
+  /** Destination ports on VPC Lattice whose connections go to the proxy (1 to `MAX_MULTIPORT_PORTS`). */
+  readonly interceptedPorts: number[];
 }
 
+/** Most ports one iptables `multiport` match takes. */
+export const MAX_MULTIPORT_PORTS = 15;
+
 /**
- * NAT rules in `iptables-restore` format: every TCP connection opened from the
- * pod to VPC Lattice (169.254.171.0/24) goes to the proxy on 127.0.0.1, except
- * the proxy's own (matched by its dedicated uid, never gid 0, so root
- * processes of the application do not bypass it). Applied with `--noflush`:
- * other NAT rules of the pod stay.
+ * NAT rules in `iptables-restore` format: TCP connections opened from the pod
+ * to VPC Lattice (169.254.171.0/24) on the intercepted (HTTP) ports go to the
+ * proxy on 127.0.0.1, except the proxy's own (matched by its dedicated uid,
+ * never gid 0, so root processes of the application do not bypass it). Other
+ * ports (TCP or TLS passthrough services) are left alone. Applied with
+ * `--noflush`: other NAT rules of the pod stay.
  */
 export function iptablesRules(spec: IptablesRulesSpec): string {
+  const ports = spec.interceptedPorts;
+  if (ports.length === 0 || ports.length > MAX_MULTIPORT_PORTS) {
+    throw new Error(`iptablesRules: 1 to ${MAX_MULTIPORT_PORTS} intercepted ports, got ${ports.length}`);
+  }
+  const portMatch = ports.length === 1 ? `--dport ${ports[0]}` : `-m multiport --dports ${ports.join(',')}`;
   return [
     '*nat',
     `:${NAT_CHAIN} - [0:0]`,
-    `-A OUTPUT -p tcp -d ${LATTICE_IPV4_RANGE} -j ${NAT_CHAIN}`,
+    `-A OUTPUT -p tcp -d ${LATTICE_IPV4_RANGE} ${portMatch} -j ${NAT_CHAIN}`,
     `-A ${NAT_CHAIN} -m owner --uid-owner ${spec.proxyUid} -j RETURN`,
     `-A ${NAT_CHAIN} -p tcp -j REDIRECT --to-ports ${spec.proxyPort}`,
     'COMMIT',
