@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnAddon } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-import { gatewayListenerNames, latticeGateway, latticeGatewayClass } from './k8s/gateway-api';
+import { allowedRoutesFrom, gatewayListenerNames, latticeGateway, latticeGatewayClass } from './k8s/gateway-api';
 import { gatewayApiCrdsJob, gatewayApiCrdsJobName } from './k8s/gateway-api-crds-job';
 import {
   EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT, externalDnsValues, GATEWAY_CONTROLLER_NAMESPACE,
@@ -20,6 +20,8 @@ import { ExposeServiceOptions, LatticeServiceRoute } from './lattice-service-rou
 import { validationError } from './private/errors';
 import { validateDnsLabel } from './private/k8s-names';
 import { nodegroupAmiType } from './private/node-ami';
+import { acknowledgeGatewayControllerPolicy, gatewayControllerStatements } from './private/controller-policy';
+import { externalDnsRecordNames, externalDnsRecordStatement } from './private/external-dns-policy';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from './private/nag';
 import { podIdentityAssociation, podIdentityRole } from './private/pod-identity';
 import { PrivateCaDomain } from './private-ca-domain';
@@ -109,6 +111,14 @@ export interface LatticeEksClusterProps {
    * @default eks.KubernetesVersion.V1_35
    */
   readonly version?: eks.KubernetesVersion;
+
+  /**
+   * Labels of the namespaces whose routes may attach to the Gateway. Without
+   * them, the Gateway admits routes only from the namespaces of the routes
+   * this library creates on the cluster (`exposeService`).
+   * @default - only the namespaces of the library's routes
+   */
+  readonly routeNamespaceLabels?: Record<string, string>;
 
   /**
    * Instance type of the managed node group.
@@ -236,6 +246,11 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   /** What routes and policies wait for: the Gateway (hence the controller). */
   private readonly routePrerequisites: IConstruct[] = [];
   private readonly namespaces = new Map<string, eks.KubernetesManifest>();
+  /** Namespaces of the routes on this cluster: the only ones the Gateway admits routes from. */
+  private readonly routeNamespaces = new Set<string>();
+  /** Hostnames of the routes on this cluster: the only records its ExternalDNS may change. */
+  private readonly routeHostnames = new Set<string>();
+  private externalDnsRecordStatement?: iam.PolicyStatement;
 
   constructor(scope: Construct, id: string, props: LatticeEksClusterProps) {
     super(scope, id);
@@ -314,7 +329,8 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
 
     // 4. GatewayClass and Gateway
     const certificateArn = props.domain?.certificate.certificateArn;
-    const gateway = { name: this.gatewayName, namespace: this.gatewayNamespace, certificateArn };
+    const allowedRoutes = Lazy.any({ produce: () => allowedRoutesFrom([...this.routeNamespaces], props.routeNamespaceLabels) });
+    const gateway = { name: this.gatewayName, namespace: this.gatewayNamespace, certificateArn, allowedRoutes };
     this.gatewayListeners = gatewayListenerNames(gateway);
     this.gatewayManifest = this._addManifest(this, 'Gateway', [latticeGatewayClass(), latticeGateway(gateway)], this.gatewayNamespace);
     this.gatewayManifest.node.addDependency(this.gatewayControllerChart);
@@ -330,6 +346,21 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
    */
   public exposeService(id: string, options: ExposeServiceOptions): LatticeServiceRoute {
     return new LatticeServiceRoute(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * Records a route of this cluster: its namespace is admitted by the Gateway
+   * and its hostname becomes one of the records ExternalDNS may change.
+   * @internal
+   */
+  public _registerRoute(namespace: string, hostname?: string): void {
+    this.routeNamespaces.add(namespace);
+    if (!hostname || !this.externalDnsRole || !this.domain) return;
+    this.routeHostnames.add(hostname.toLowerCase());
+    if (!this.externalDnsRecordStatement) {
+      this.externalDnsRecordStatement = externalDnsRecordStatement(this.domain, Lazy.list({ produce: () => externalDnsRecordNames([...this.routeHostnames]) }));
+      this.externalDnsRole.addToPrincipalPolicy(this.externalDnsRecordStatement);
+    }
   }
 
   /**
@@ -468,7 +499,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     const stack = Stack.of(this);
     const role = podIdentityRole(this, 'ExternalDnsRole', `ExternalDNS of EKS cluster ${this.clusterName}: records in ${domain.domainName} only`);
     role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
+      actions: ['route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
       resources: [domain.hostedZone.hostedZoneArn],
     }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['route53:ListHostedZones'], resources: ['*'] }));
@@ -492,7 +523,9 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   private installGatewayController(versions: ResolvedVersions): { role: iam.Role; chart: eks.HelmChart } {
     const stack = Stack.of(this);
     const role = podIdentityRole(this, 'GatewayControllerRole', `AWS Gateway API Controller of EKS cluster ${this.clusterName}`);
-    for (const statement of gatewayControllerStatements(stack)) role.addToPrincipalPolicy(statement);
+    const managedBy = `${stack.account}/${this.clusterName}/${this.vpc.vpcId}`;
+    const spec = { managedBy, serviceNetworkArn: this.serviceNetwork.serviceNetworkArn, vpcId: this.vpc.vpcId };
+    for (const statement of gatewayControllerStatements(stack, spec)) role.addToPrincipalPolicy(statement);
     acknowledgeGatewayControllerPolicy(role);
     const association = podIdentityAssociation(
       this, 'GatewayControllerPodIdentity', this.cluster, GATEWAY_CONTROLLER_NAMESPACE, GATEWAY_CONTROLLER_SERVICE_ACCOUNT, role);
@@ -605,40 +638,6 @@ function resolveVersions(scope: Construct, version: eks.KubernetesVersion, v: La
  * only for Lattice, no S3 bucket-policy or Firehose rights: access-log policies
  * are CloudFormation's job here).
  */
-function gatewayControllerStatements(stack: Stack): iam.PolicyStatement[] {
-  return [
-    new iam.PolicyStatement({
-      sid: 'ManageLatticeInRegion',
-      actions: ['vpc-lattice:*'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
-    }),
-    new iam.PolicyStatement({
-      sid: 'DiscoverNetworkAndCertificates',
-      actions: [
-        'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeTags', 'ec2:DescribeSecurityGroups',
-        'acm:ListCertificates', 'tag:GetResources', 'tag:TagResources', 'tag:UntagResources',
-      ],
-      resources: ['*'],
-    }),
-    new iam.PolicyStatement({
-      sid: 'LatticeServiceLinkedRole',
-      actions: ['iam:CreateServiceLinkedRole'],
-      resources: [stack.formatArn({
-        service: 'iam', region: '', resource: 'role', resourceName: 'aws-service-role/vpc-lattice.amazonaws.com/AWSServiceRoleForVpcLattice',
-      })],
-      conditions: { StringLike: { 'iam:AWSServiceName': 'vpc-lattice.amazonaws.com' } },
-    }),
-  ];
-}
-
-function acknowledgeGatewayControllerPolicy(role: iam.Role): void {
-  acknowledge(role, 'AwsSolutions-IAM5[Action::vpc-lattice:*]',
-    'The controller creates, updates, tags and deletes Lattice services, listeners, rules, target groups and associations; it needs the whole vpc-lattice API, limited to the cluster\'s region.');
-  acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
-    'Lattice resource ARNs are generated by the service and List/Describe calls (vpc-lattice, ec2, acm, tag) support no resource-level permissions; Lattice access is bound to the region by condition.');
-}
-
 function ecrPublicConditionId(scope: LatticeEksCluster): string {
   const stack = Stack.of(scope);
   const condition = scope.cluster.node.findAll().find((c) => c.node.id === 'HasEcrPublic');

@@ -87,6 +87,7 @@ export class LatticeServiceRoute extends Construct {
     this.hostname = this.resolveHostname(props);
     this.latticeServiceName = `${this.routeName.slice(0, 20)}-${this.namespace.slice(0, 18)}`;
     this.claimLatticeServiceName();
+    props.cluster._registerRoute(this.namespace, this.hostname);
 
     if (props.createNamespace) props.cluster._ensureNamespace(this.namespace);
     this.manifest = props.cluster._addManifest(this, 'HttpRoute', [httpRoute({

@@ -162,15 +162,11 @@ describe('LatticeEksCluster', () => {
     }
   });
 
-  test('scopes the controller policy to the region and ExternalDNS to the zone', () => {
+  test('scopes the controller policy to its own tag and ExternalDNS to its own records (evaluated in least-privilege.test.ts)', () => {
     f.template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: 'vpc-lattice:*',
-            Resource: '*',
-            Condition: { StringEquals: { 'aws:RequestedRegion': { Ref: 'AWS::Region' } } },
-          }),
+          Match.objectLike({ Sid: 'NetworkIsOwnedByCloudFormation', Effect: 'Deny' }),
           Match.objectLike({ Action: 'iam:CreateServiceLinkedRole', Condition: { StringLike: { 'iam:AWSServiceName': 'vpc-lattice.amazonaws.com' } } }),
         ]),
       },
@@ -179,15 +175,17 @@ describe('LatticeEksCluster', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: ['route53:ChangeResourceRecordSets', 'route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
+            Action: ['route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
             Resource: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
           }),
           Match.objectLike({ Action: 'route53:ListHostedZones', Resource: '*' }),
+          Match.objectLike({ Sid: 'ChangeOwnRecordsOnly', Action: 'route53:ChangeResourceRecordSets' }),
         ]),
       },
     });
     const policies = JSON.stringify(f.template.findResources('AWS::IAM::Policy'));
     expect(policies).not.toMatch(/s3:PutBucketPolicy/);
+    expect(policies).not.toContain('"vpc-lattice:*"');
   });
 
   test('creates the GatewayClass and a Gateway named like the service network with HTTP and HTTPS listeners', () => {

@@ -29,10 +29,34 @@ export interface GatewayRef {
   readonly namespace: string;
 }
 
+/** Label every namespace carries with its own name (set by the API server). */
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
 /** Input of `latticeGateway`. */
 export interface LatticeGatewaySpec extends GatewayRef {
   /** ACM certificate for the HTTPS listener; no HTTPS listener without it. */
   readonly certificateArn?: string;
+  /**
+   * `allowedRoutes` of every listener (may be a token resolved at synth time).
+   * @default - routes of the Gateway's own namespace only
+   */
+  readonly allowedRoutes?: unknown;
+}
+
+/**
+ * `allowedRoutes` admitting routes of the given namespaces only (by their
+ * name label), or of namespaces matching `labels`; the Gateway's own
+ * namespace only when there are none.
+ */
+export function allowedRoutesFrom(namespaces: string[], labels?: Record<string, string>): Record<string, unknown> {
+  if (labels && Object.keys(labels).length > 0) return { namespaces: { from: 'Selector', selector: { matchLabels: labels } } };
+  if (namespaces.length === 0) return { namespaces: { from: 'Same' } };
+  return {
+    namespaces: {
+      from: 'Selector',
+      selector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: [...new Set(namespaces)].sort() }] },
+    },
+  };
 }
 
 /** Names of the listeners a Gateway built by `latticeGateway` has. */
@@ -43,10 +67,11 @@ export function gatewayListenerNames(spec: LatticeGatewaySpec): string[] {
 /**
  * A Gateway bound to the Lattice service network of the same name: an HTTP
  * listener on 80 and, with a certificate, an HTTPS listener on 443 that
- * terminates TLS with it. Routes from every namespace may attach.
+ * terminates TLS with it. Only routes of the namespaces `allowedRoutes` admits
+ * may attach.
  */
 export function latticeGateway(spec: LatticeGatewaySpec): K8sObject {
-  const allowedRoutes = { namespaces: { from: 'All' } };
+  const allowedRoutes = spec.allowedRoutes ?? allowedRoutesFrom([]);
   const listeners: Record<string, unknown>[] = [
     { name: HTTP_LISTENER, protocol: 'HTTP', port: 80, allowedRoutes },
   ];

@@ -1,0 +1,151 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { acknowledge } from './nag';
+
+/** Tag the AWS Gateway API Controller puts on every Lattice resource it creates: `<account>/<cluster>/<vpc id>`. */
+export const CONTROLLER_MANAGED_BY_TAG = 'application-networking.k8s.aws/ManagedBy';
+
+/** What the controller's policy is built from. */
+export interface GatewayControllerPolicySpec {
+  /** Value of the controller's `ManagedBy` tag for this cluster (`<account>/<cluster>/<vpc id>`). */
+  readonly managedBy: string;
+  /** ARN of the CloudFormation-owned service network (never changed by the controller). */
+  readonly serviceNetworkArn: string;
+  /** VPC of the cluster: target groups are created only in it. */
+  readonly vpcId: string;
+}
+
+/** Lattice writes that carry the resource's tags in the request context (`aws:ResourceTag`). */
+const TAGGED_WRITES = [
+  'UpdateService', 'DeleteService', 'UpdateListener', 'DeleteListener', 'UpdateRule', 'DeleteRule',
+  'UpdateTargetGroup', 'DeleteTargetGroup', 'UpdateAccessLogSubscription', 'DeleteAccessLogSubscription',
+  'DeleteServiceNetworkServiceAssociation',
+].map((a) => `vpc-lattice:${a}`);
+
+/** Lattice creates that carry the new resource's tags (`aws:RequestTag`): the controller always tags them. */
+const TAGGED_CREATES = [
+  'CreateService', 'CreateListener', 'CreateRule', 'CreateAccessLogSubscription', 'CreateServiceNetworkServiceAssociation',
+].map((a) => `vpc-lattice:${a}`);
+
+/** Actions on the service network that CloudFormation owns: denied to the controller whatever else allows them. */
+const NETWORK_OWNER_ACTIONS = [
+  'PutAuthPolicy', 'DeleteAuthPolicy', 'PutResourcePolicy', 'DeleteResourcePolicy', 'UpdateServiceNetwork',
+  'DeleteServiceNetwork', 'TagResource', 'UntagResource', 'CreateAccessLogSubscription', 'CreateServiceNetworkVpcAssociation',
+].map((a) => `vpc-lattice:${a}`);
+
+/**
+ * The AWS Gateway API Controller's identity policy, least privilege for one
+ * cluster:
+ *
+ * - reads (Get/List) in the cluster's account and region;
+ * - creates only resources tagged `ManagedBy=<this cluster>` (the controller
+ *   always tags), target groups only in the cluster's VPC;
+ * - updates and deletes only resources tagged for this cluster (so one
+ *   cluster's controller cannot change or delete another cluster's services;
+ *   untagged resources are never adopted);
+ * - target registration and service auth policies (Lattice offers no tag
+ *   condition for them) only on services and target groups of the account and
+ *   region;
+ * - an explicit deny of every write to the service network and its VPC
+ *   associations, which CloudFormation owns (an IAMAuthPolicy on the Gateway
+ *   would otherwise replace the network's auth policy).
+ */
+export function gatewayControllerStatements(stack: Stack, spec: GatewayControllerPolicySpec): iam.PolicyStatement[] {
+  const arn = (resource: string) => stack.formatArn({ service: 'vpc-lattice', resource, resourceName: '*' });
+  const ownTag = { [`aws:ResourceTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.managedBy };
+  const inRegion = { 'aws:RequestedRegion': stack.region };
+  return [
+    new iam.PolicyStatement({
+      sid: 'ReadLattice',
+      actions: ['vpc-lattice:Get*', 'vpc-lattice:List*'],
+      resources: ['*'],
+      conditions: { StringEquals: inRegion },
+    }),
+    new iam.PolicyStatement({
+      sid: 'CreateOwnLatticeResources',
+      actions: TAGGED_CREATES,
+      resources: [arn('service'), arn('servicenetworkserviceassociation'), arn('accesslogsubscription'), spec.serviceNetworkArn],
+      conditions: { StringEquals: { [`aws:RequestTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.managedBy } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'CreateOwnTargetGroupsInClusterVpc',
+      actions: ['vpc-lattice:CreateTargetGroup'],
+      resources: [arn('targetgroup')],
+      conditions: { StringEquals: { [`aws:RequestTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.managedBy, 'vpc-lattice:VpcId': spec.vpcId } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'TagOnCreate',
+      actions: ['vpc-lattice:TagResource'],
+      resources: [arn('service'), arn('targetgroup'), arn('servicenetworkserviceassociation'), arn('accesslogsubscription')],
+      conditions: {
+        'StringEquals': { [`aws:RequestTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.managedBy },
+        'ForAnyValue:StringEquals': { 'vpc-lattice:CreateAction': [...TAGGED_CREATES, 'vpc-lattice:CreateTargetGroup'] },
+      },
+    }),
+    new iam.PolicyStatement({
+      sid: 'ChangeOwnLatticeResources',
+      actions: [...TAGGED_WRITES, 'vpc-lattice:TagResource'],
+      resources: [arn('service'), arn('targetgroup'), arn('servicenetworkserviceassociation'), arn('accesslogsubscription')],
+      conditions: { StringEquals: ownTag },
+    }),
+    new iam.PolicyStatement({
+      sid: 'UntagExceptOwnership',
+      actions: ['vpc-lattice:UntagResource'],
+      resources: [arn('service'), arn('targetgroup'), arn('servicenetworkserviceassociation'), arn('accesslogsubscription')],
+      conditions: { 'ForAllValues:StringNotEquals': { 'aws:TagKeys': [CONTROLLER_MANAGED_BY_TAG] } },
+    }),
+    new iam.PolicyStatement({
+      sid: 'TargetsAndServiceAuthPolicies',
+      actions: [
+        'vpc-lattice:RegisterTargets', 'vpc-lattice:DeregisterTargets',
+        'vpc-lattice:PutAuthPolicy', 'vpc-lattice:DeleteAuthPolicy',
+      ],
+      resources: [arn('targetgroup'), arn('service')],
+    }),
+    new iam.PolicyStatement({
+      sid: 'NetworkIsOwnedByCloudFormation',
+      effect: iam.Effect.DENY,
+      actions: NETWORK_OWNER_ACTIONS,
+      resources: [spec.serviceNetworkArn, arn('servicenetworkvpcassociation')],
+    }),
+    new iam.PolicyStatement({
+      sid: 'DenyOtherNetworks',
+      effect: iam.Effect.DENY,
+      actions: ['vpc-lattice:CreateServiceNetwork', 'vpc-lattice:DeleteServiceNetworkVpcAssociation', 'vpc-lattice:UpdateServiceNetworkVpcAssociation'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'DiscoverNetworkAndCertificates',
+      actions: ['ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeTags', 'ec2:DescribeSecurityGroups', 'acm:ListCertificates', 'tag:GetResources'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'TagThroughTaggingApi',
+      actions: ['tag:TagResources', 'tag:UntagResources'],
+      resources: ['*'],
+    }),
+    new iam.PolicyStatement({
+      sid: 'LatticeServiceLinkedRole',
+      actions: ['iam:CreateServiceLinkedRole'],
+      resources: [stack.formatArn({
+        service: 'iam', region: '', resource: 'role', resourceName: 'aws-service-role/vpc-lattice.amazonaws.com/AWSServiceRoleForVpcLattice',
+      })],
+      conditions: { StringLike: { 'iam:AWSServiceName': 'vpc-lattice.amazonaws.com' } },
+    }),
+  ];
+}
+
+/** cdk-nag acknowledgements of exactly the wildcards `gatewayControllerStatements` needs, each with its reason. */
+export function acknowledgeGatewayControllerPolicy(role: iam.IRole): void {
+  acknowledge(role, 'AwsSolutions-IAM5[Action::vpc-lattice:Get*]',
+    'Read-only: the controller reads the Lattice resources it reconciles (Get*), in the cluster\'s region only.');
+  acknowledge(role, 'AwsSolutions-IAM5[Action::vpc-lattice:List*]',
+    'Read-only: the controller lists Lattice resources to find its own (List*), in the cluster\'s region only.');
+  acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
+    'Only on actions without resource types: vpc-lattice List*, ec2 Describe*, acm:ListCertificates and the tag: API '
+    + '(whose vpc-lattice:TagResource/UntagResource underneath are limited to this cluster\'s ManagedBy tag); and in two Deny statements.');
+  for (const type of ['service', 'targetgroup', 'servicenetworkserviceassociation', 'accesslogsubscription']) {
+    acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:vpc-lattice:<AWS::Region>:<AWS::AccountId>:${type}/*]`,
+      `Lattice generates ${type} ids; every write is limited to the account and region and, where Lattice supports it, to resources tagged ManagedBy for this cluster.`);
+  }
+}

@@ -1,0 +1,26 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { PrivateCaDomain } from '../private-ca-domain';
+
+/**
+ * The records ExternalDNS writes for these hostnames (lower case, as Route 53
+ * normalizes them): the CNAME itself and its TXT ownership record, which
+ * ExternalDNS 0.21 names `cname-<first label>.<rest>`.
+ */
+export function externalDnsRecordNames(hostnames: string[]): string[] {
+  return [...new Set(hostnames)].sort().flatMap((h) => [h, `cname-${h}`]);
+}
+
+/** ExternalDNS may change only `recordNames` of the zone, CNAME and TXT records only. */
+export function externalDnsRecordStatement(domain: PrivateCaDomain, recordNames: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'ChangeOwnRecordsOnly',
+    actions: ['route53:ChangeResourceRecordSets'],
+    resources: [domain.hostedZone.hostedZoneArn],
+    conditions: {
+      'ForAllValues:StringEquals': {
+        'route53:ChangeResourceRecordSetsNormalizedRecordNames': recordNames,
+        'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME', 'TXT'],
+      },
+    },
+  });
+}
