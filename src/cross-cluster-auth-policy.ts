@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { iamAuthPolicy } from './k8s/iam-auth-policy';
 import { LatticeAuthPolicyDocument } from './lattice-auth-policy';
 import type { LatticeServiceRoute } from './lattice-service-route';
-import { AuthPolicyOwner, claimAuthPolicy } from './private/auth-policy-owners';
+import { AuthPolicyOwner, claimAuthPolicy, routeAuthPolicyTarget } from './private/auth-policy-owners';
 import { validationError } from './private/errors';
 import { ILatticeServiceNetwork, LatticeAuthType, LatticeServiceNetwork } from './service-network';
 
@@ -116,7 +116,7 @@ export class CrossClusterAuthPolicy extends Construct {
         `must be created in the stack of route '${route.node.path}' (${routeStack.stackName}), ` +
         `not in ${Stack.of(this).stackName}: the manifest is applied through that cluster`);
     }
-    this.claim(`eks:${route.cluster.node.path}:httproute:${route.namespace}/${route.routeName}`,
+    this.claim(routeAuthPolicyTarget(route.cluster.node.path, route.namespace, route.routeName),
       `HTTPRoute '${route.namespace}/${route.routeName}' of cluster '${route.cluster.clusterName}'`, MANIFEST);
     const manifest = route.cluster._addManifest(this, 'IamAuthPolicy', [iamAuthPolicy({
       name: `${route.routeName}-iam-auth-policy`,

@@ -94,11 +94,21 @@ export interface EksWorkloadCallerOptions {
   readonly serviceAccounts?: string[];
 
   /**
-   * 12-digit ID of the AWS account of the calling pods' IAM role.
+   * 12-digit ID of the AWS account of the calling pods' IAM role and of
+   * their cluster (pinned by its ARN).
    *
    * @default - the account of the stack the policy is rendered in
    */
   readonly account?: string;
+
+  /**
+   * Region of the calling pods' cluster. The policy matches the cluster's ARN
+   * (session tag `eks-cluster-arn`), so a cluster of the same name in
+   * another region or account does not match.
+   *
+   * @default - the region of the stack the policy is rendered in
+   */
+  readonly region?: string;
 }
 
 /** A condition of a statement: `operator: { key: values }` (any value matches). */
@@ -120,6 +130,8 @@ interface CallerSpec {
    */
   readonly accounts: Array<string | undefined> | '*';
   readonly conditions: Condition[];
+  /** Conditions whose values depend on the stack the policy is rendered in (its account, region, partition). */
+  readonly stackConditions?: (stack: Stack) => Condition[];
   /** Checks of the inputs, each returning a problem or `undefined`. */
   readonly checks: Array<() => string | undefined>;
 }
@@ -159,6 +171,11 @@ export class LatticeCaller {
       description,
       accounts: [options.account],
       conditions,
+      stackConditions: (stack) => [{
+        operator: 'StringEquals',
+        key: KEY.CLUSTER_ARN_TAG,
+        values: [`arn:${stack.partition}:eks:${options.region ?? stack.region}:${options.account ?? stack.account}:cluster/${clusterName}`],
+      }],
       checks: [
         () => clusterNameProblem(clusterName),
         () => (namespaces.length === 0 ? 'namespaces must name at least one Kubernetes namespace' : undefined),
@@ -167,6 +184,8 @@ export class LatticeCaller {
           ? 'serviceAccounts, when given, must name at least one service account' : undefined),
         ...(serviceAccounts ?? []).map((serviceAccount) => () => serviceAccountProblem(serviceAccount)),
         () => (options.account === undefined ? undefined : accountIdProblem(options.account)),
+        () => (options.region === undefined || Token.isUnresolved(options.region) || /^[a-z]{2}(-[a-z]+)+-\d$/.test(options.region)
+          ? undefined : `region '${options.region}' is not an AWS region name (e.g. us-east-1)`),
       ],
     });
   }
@@ -380,6 +399,7 @@ export class LatticeAuthPolicyDocument {
         principals: spec.accounts === '*' ? '*' : unique(spec.accounts.map((account) => account ?? stackAccount)),
         conditions: [
           ...spec.conditions.map((c) => ({ ...c, values: [...c.values] })),
+          ...(spec.stackConditions?.(Stack.of(scope)) ?? []),
           // Unsigned requests carry aws:PrincipalType "Anonymous": keep them out.
           { operator: 'StringNotEqualsIgnoreCase', key: KEY.PRINCIPAL_TYPE, values: ['anonymous'] },
         ],

@@ -1,10 +1,11 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
 import { CrossClusterAuthPolicy } from './cross-cluster-auth-policy';
 import { httpRoute } from './k8s/gateway-api';
 import { LatticeAuthPolicyDocument, LatticeCaller } from './lattice-auth-policy';
 import type { LatticeEksCluster } from './lattice-eks-cluster';
+import { isAuthPolicyClaimed, routeAuthPolicyTarget } from './private/auth-policy-owners';
 import { dnsNameProblem } from './private/dns';
 import { validationError } from './private/errors';
 import { validateDnsLabel } from './private/k8s-names';
@@ -12,6 +13,7 @@ import { validateDnsLabel } from './private/k8s-names';
 const KIND = 'LatticeServiceRoute';
 /** Construct id of the auth policy created by `allow()`. */
 const AUTH_POLICY_ID = 'AuthPolicy';
+const DEFAULT_DENY_ID = 'DefaultDenyAuthPolicy';
 
 /** Options of `LatticeEksCluster.exposeService()`. */
 export interface ExposeServiceOptions {
@@ -55,6 +57,20 @@ const latticeServiceNames = new WeakMap<IConstruct, Map<string, string>>();
 /**
  * A Kubernetes Service exposed on VPC Lattice through an HTTPRoute on the
  * cluster's Gateway. Auth policies target it.
+ *
+ * Deny by default: a route whose callers are not named by synth time (with
+ * `allow()` or a `CrossClusterAuthPolicy`) gets an explicit deny-all auth
+ * policy and a synth warning, never auth type NONE.
+ *
+ * @example
+ * declare const cluster: LatticeEksCluster;
+ * const route = new LatticeServiceRoute(this, 'Orders', {
+ *   cluster,
+ *   serviceName: 'orders',
+ *   namespace: 'shop',
+ *   port: 80,
+ * });
+ * route.allow(LatticeCaller.eksWorkload({ clusterName: 'eks-cluster2', namespaces: ['checkout'] }));
  */
 export class LatticeServiceRoute extends Construct {
   /** The cluster. */
@@ -88,6 +104,8 @@ export class LatticeServiceRoute extends Construct {
     this.latticeServiceName = `${this.routeName.slice(0, 20)}-${this.namespace.slice(0, 18)}`;
     this.claimLatticeServiceName();
     props.cluster._registerRoute(this.namespace, this.hostname);
+    // Deny by default: a route that nobody gave callers by synth time gets a deny-all policy.
+    Aspects.of(this).add({ visit: (node) => { if (node === this) this.denyUnlessAllowed(); } });
 
     if (props.createNamespace) props.cluster._ensureNamespace(this.namespace);
     this.manifest = props.cluster._addManifest(this, 'HttpRoute', [httpRoute({
@@ -113,6 +131,20 @@ export class LatticeServiceRoute extends Construct {
         `route '${this.namespace}/${this.routeName}' already has an auth policy ('${existing.node.path}'); call allow() once with every caller`);
     }
     return new CrossClusterAuthPolicy(this, AUTH_POLICY_ID, { route: this, policy: LatticeAuthPolicyDocument.allow(...callers) });
+  }
+
+  /**
+   * Without an auth policy the Lattice service would have auth type NONE and
+   * admit every caller the network admits: attach an explicit deny-all policy
+   * instead, and warn.
+   */
+  private denyUnlessAllowed(): void {
+    if (this.node.tryFindChild(DEFAULT_DENY_ID)) return;
+    if (isAuthPolicyClaimed(this, routeAuthPolicyTarget(this.cluster.node.path, this.namespace, this.routeName))) return;
+    new CrossClusterAuthPolicy(this, DEFAULT_DENY_ID, { route: this, policy: LatticeAuthPolicyDocument.denyAll() });
+    Annotations.of(this).addWarningV2('cdk-lattice-eks:routeWithoutCallers',
+      `route '${this.namespace}/${this.routeName}' has no callers, so it denies every request (deny by default). ` +
+      'Name its callers with allow(LatticeCaller.eksWorkload(...)), or open it to a whole account on purpose with allow(LatticeCaller.account(...)).');
   }
 
   private resolveHostname(props: LatticeServiceRouteProps): string | undefined {

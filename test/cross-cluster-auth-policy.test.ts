@@ -137,7 +137,7 @@ describe('the pattern: two clusters, each app admitting the other cluster\'s app
         Action: 'vpc-lattice-svcs:Invoke',
         Resource: '*',
         Condition: {
-          StringEquals: { 'aws:PrincipalTag/eks-cluster-name': 'eks-cluster2', 'aws:PrincipalTag/kubernetes-namespace': 'apps' },
+          StringEquals: { 'aws:PrincipalTag/eks-cluster-name': 'eks-cluster2', 'aws:PrincipalTag/eks-cluster-arn': 'arn:aws:eks:us-east-1:111111111111:cluster/eks-cluster2', 'aws:PrincipalTag/kubernetes-namespace': 'apps' },
           ...NOT_ANONYMOUS,
         },
       }],
@@ -431,7 +431,7 @@ describe('LatticeAuthPolicyDocument', () => {
         Resource: '*',
         Condition: {
           StringEquals: {
-            'aws:PrincipalTag/eks-cluster-name': 'eks-cluster2',
+            'aws:PrincipalTag/eks-cluster-name': 'eks-cluster2', 'aws:PrincipalTag/eks-cluster-arn': 'arn:aws:eks:us-east-1:111111111111:cluster/eks-cluster2',
             'aws:PrincipalTag/kubernetes-namespace': ['apps', 'jobs'],
             'aws:PrincipalTag/kubernetes-service-account': 'client',
             'vpc-lattice-svcs:RequestMethod': ['GET', 'HEAD'],
@@ -466,8 +466,8 @@ describe('LatticeAuthPolicyDocument', () => {
     ));
     expect(policy.Statement.map((s: any) => [s.Sid, s.Principal, s.Condition.StringEquals ?? {}])).toEqual([
       ['AllowAuthenticatedPrincipalsOfAllowedAccounts', { AWS: [ROOT, `arn:aws:iam::${OTHER_ACCOUNT}:root`] }, {}],
-      ['AllowEksWorkloads', { AWS: ROOT }, { 'aws:PrincipalTag/eks-cluster-name': 'eks-cluster2', 'aws:PrincipalTag/kubernetes-namespace': ['apps', 'jobs'] }],
-      ['AllowEksWorkloads2', { AWS: ROOT }, { 'aws:PrincipalTag/eks-cluster-name': 'eks-cluster3', 'aws:PrincipalTag/kubernetes-namespace': 'batch' }],
+      ['AllowEksWorkloads', { AWS: ROOT }, { 'aws:PrincipalTag/eks-cluster-name': 'eks-cluster2', 'aws:PrincipalTag/eks-cluster-arn': 'arn:aws:eks:us-east-1:111111111111:cluster/eks-cluster2', 'aws:PrincipalTag/kubernetes-namespace': ['apps', 'jobs'] }],
+      ['AllowEksWorkloads2', { AWS: ROOT }, { 'aws:PrincipalTag/eks-cluster-name': 'eks-cluster3', 'aws:PrincipalTag/eks-cluster-arn': 'arn:aws:eks:us-east-1:111111111111:cluster/eks-cluster3', 'aws:PrincipalTag/kubernetes-namespace': 'batch' }],
       ['AllowAuthenticatedPrincipalsOfAllowedAccounts2', { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }, { 'vpc-lattice-svcs:RequestMethod': 'GET' }],
     ]);
   });
@@ -657,7 +657,7 @@ describe('CloudFormation-owned targets', () => {
     const policies = Object.values(cfnAuthPoliciesInTemplate(json));
     expect(policies[1].resourceIdentifier).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(service), 'Arn'] });
     expect(policies[1].policy.Statement[0].Condition.StringEquals).toEqual({
-      'aws:PrincipalTag/eks-cluster-name': 'eks-cluster2', 'aws:PrincipalTag/kubernetes-namespace': 'apps',
+      'aws:PrincipalTag/eks-cluster-name': 'eks-cluster2', 'aws:PrincipalTag/eks-cluster-arn': 'arn:aws:eks:us-east-1:111111111111:cluster/eks-cluster2', 'aws:PrincipalTag/kubernetes-namespace': 'apps',
     });
   });
 

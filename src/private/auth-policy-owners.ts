@@ -30,3 +30,13 @@ export function claimAuthPolicy(scope: IConstruct, target: string, owner: AuthPo
   claims.set(target, owner);
   return undefined;
 }
+
+/** Whether the auth policy of `target` has an owner in the app of `scope`. */
+export function isAuthPolicyClaimed(scope: IConstruct, target: string): boolean {
+  return owners.get(scope.node.root)?.has(target) ?? false;
+}
+
+/** The claim key of the auth policy of an HTTPRoute of a cluster. */
+export function routeAuthPolicyTarget(clusterPath: string, namespace: string, routeName: string): string {
+  return `eks:${clusterPath}:httproute:${namespace}/${routeName}`;
+}

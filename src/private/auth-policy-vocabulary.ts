@@ -23,6 +23,7 @@ export const KEY = {
   REQUEST_METHOD: 'vpc-lattice-svcs:RequestMethod',
   REQUEST_PATH: 'vpc-lattice-svcs:RequestPath',
   CLUSTER_NAME_TAG: 'aws:PrincipalTag/eks-cluster-name',
+  CLUSTER_ARN_TAG: 'aws:PrincipalTag/eks-cluster-arn',
   NAMESPACE_TAG: 'aws:PrincipalTag/kubernetes-namespace',
   SERVICE_ACCOUNT_TAG: 'aws:PrincipalTag/kubernetes-service-account',
 } as const;

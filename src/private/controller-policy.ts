@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { acknowledge } from './nag';
 
@@ -137,6 +137,9 @@ export function gatewayControllerStatements(stack: Stack, spec: GatewayControlle
 
 /** cdk-nag acknowledgements of exactly the wildcards `gatewayControllerStatements` needs, each with its reason. */
 export function acknowledgeGatewayControllerPolicy(role: iam.IRole): void {
+  const stack = Stack.of(role);
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
   acknowledge(role, 'AwsSolutions-IAM5[Action::vpc-lattice:Get*]',
     'Read-only: the controller reads the Lattice resources it reconciles (Get*), in the cluster\'s region only.');
   acknowledge(role, 'AwsSolutions-IAM5[Action::vpc-lattice:List*]',
@@ -145,7 +148,7 @@ export function acknowledgeGatewayControllerPolicy(role: iam.IRole): void {
     'Only on actions without resource types: vpc-lattice List*, ec2 Describe*, acm:ListCertificates and the tag: API '
     + '(whose vpc-lattice:TagResource/UntagResource underneath are limited to this cluster\'s ManagedBy tag); and in two Deny statements.');
   for (const type of ['service', 'targetgroup', 'servicenetworkserviceassociation', 'accesslogsubscription']) {
-    acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:vpc-lattice:<AWS::Region>:<AWS::AccountId>:${type}/*]`,
+    acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:vpc-lattice:${region}:${account}:${type}/*]`,
       `Lattice generates ${type} ids; every write is limited to the account and region and, where Lattice supports it, to resources tagged ManagedBy for this cluster.`);
   }
 }

@@ -82,14 +82,14 @@ const DEFAULT_PATH = '/hello';
 
 /** The Pod Identity session of a pod: its role session ARN and the six session tags. */
 export function podIdentitySession(opts: {
-  account?: string; clusterName: string; namespace: string; serviceAccount?: string; role?: string;
+  account?: string; region?: string; clusterName: string; namespace: string; serviceAccount?: string; role?: string;
 }): { principal: string; sessionTags: Record<string, string> } {
   const account = opts.account ?? OWNER_ACCOUNT;
   const role = opts.role ?? 'vpc-lattice-sigv4-client';
   return {
     principal: `arn:aws:sts::${account}:assumed-role/${role}/eks-${opts.clusterName}-demo-1b575f8d`,
     sessionTags: {
-      'eks-cluster-arn': `arn:aws:eks:${REGION}:${account}:cluster/${opts.clusterName}`,
+      'eks-cluster-arn': `arn:aws:eks:${opts.region ?? REGION}:${account}:cluster/${opts.clusterName}`,
       'eks-cluster-name': opts.clusterName,
       'kubernetes-namespace': opts.namespace,
       'kubernetes-service-account': opts.serviceAccount ?? 'default',
@@ -255,6 +255,7 @@ export function iamAuthPoliciesInTemplate(template: any, env?: PseudoParameters)
   const out: TemplateIamAuthPolicy[] = [];
   for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
     if (resource.Type !== 'Custom::AWSCDK-EKS-KubernetesResource') continue;
+    if (!JSON.stringify(resource.Properties.Manifest).includes('IAMAuthPolicy')) continue;
     const objects: any[] = JSON.parse(materialize(resource.Properties.Manifest, env));
     for (const object of objects) {
       if (object.kind === 'IAMAuthPolicy') out.push({ logicalId, object, policy: JSON.parse(object.spec.policy) });
