@@ -9,14 +9,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 version=$(sed -n "s/.*KYVERNO = '\(v[0-9.]*\)'.*/\1/p" src/versions.ts)
 [ -n "$version" ] || { echo "kyverno.sh: PinnedVersions.KYVERNO not found in src/versions.ts" >&2; exit 1; }
 
-if command -v kyverno >/dev/null 2>&1 && kyverno version 2>/dev/null | grep -q "Version: ${version#v}"; then
+if command -v kyverno >/dev/null 2>&1 && kyverno version 2>/dev/null | grep -Eqx "Version: v?${version#v}"; then
   command -v kyverno
   exit 0
 fi
 
 cache="${CDK_LATTICE_EKS_TOOLS:-$HOME/.cache/cdk-lattice-eks}/kyverno-$version"
 bin="$cache/kubectl-kyverno"
-if [ -x "$bin" ]; then
+if [ -x "$bin" ] && "$bin" version 2>/dev/null | grep -qx "Version: $version"; then
   echo "$bin"
   exit 0
 fi
@@ -32,7 +32,8 @@ src="$cache/src"
 rm -rf "$src"
 cp -r "$dir" "$src"
 chmod -R u+w "$src"
-(cd "$src" && CGO_ENABLED=0 go build -trimpath -o "$bin.tmp" ./cmd/cli/kubectl-kyverno)
+(cd "$src" && CGO_ENABLED=0 go build -trimpath \
+  -ldflags "-X github.com/kyverno/kyverno/pkg/version.BuildVersion=$version" -o "$bin.tmp" ./cmd/cli/kubectl-kyverno)
 mv "$bin.tmp" "$bin"
 rm -rf "$src"
 echo "$bin"
