@@ -1,4 +1,4 @@
-import { Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnAddon } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -236,8 +236,12 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   public readonly gatewayApiCrdsManifest?: eks.KubernetesManifest;
   /** The service-network VPC association. */
   public readonly serviceNetworkAssociation: vpclattice.CfnServiceNetworkVpcAssociation;
-  /** Security-group ingress rule admitting Lattice (IPv4 managed prefix list) to the cluster security group. */
-  public readonly latticeIngressRule: ec2.CfnSecurityGroupIngress;
+  /**
+   * Ingress rules from the VPC Lattice managed prefix list to the cluster
+   * security group: one per target port of the routes on this cluster (none
+   * without routes).
+   */
+  public readonly latticeIngressRules: ec2.CfnSecurityGroupIngress[] = [];
   /** Network connections of the cluster (its security groups). */
   public readonly connections: ec2.Connections;
 
@@ -303,7 +307,6 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     this.k8sPrerequisites.push(this.nodegroup, ...addons);
 
     // Network: Lattice may reach pods; the VPC joins the network and the private zone.
-    this.latticeIngressRule = this.allowLatticeIngress();
     this.serviceNetworkAssociation = props.serviceNetwork.associateVpc(this.vpc, {
       securityGroups: props.associationSecurityGroups,
     });
@@ -337,6 +340,12 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     this.routePrerequisites.push(this.gatewayManifest, this.gatewayControllerChart);
 
     this.acknowledgeClusterFindings(endpointAccess._config.publicAccess);
+    const publicCidrs = endpointAccess._config.publicCidrs ?? ['0.0.0.0/0'];
+    if (endpointAccess._config.publicAccess && publicCidrs.includes('0.0.0.0/0')) {
+      Annotations.of(this).addWarningV2('cdk-lattice-eks:publicEndpointOpen',
+        `the Kubernetes API endpoint of cluster '${props.clusterName}' is public and open to 0.0.0.0/0 (IAM still authenticates every call); ` +
+        'restrict it with endpointAccess: eks.EndpointAccess.PUBLIC_AND_PRIVATE.onlyFrom(\'<your CIDR>\') or eks.EndpointAccess.PRIVATE');
+    }
   }
 
   /**
@@ -349,12 +358,14 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   }
 
   /**
-   * Records a route of this cluster: its namespace is admitted by the Gateway
-   * and its hostname becomes one of the records ExternalDNS may change.
+   * Records a route of this cluster: its namespace is admitted by the Gateway,
+   * VPC Lattice may reach pods on its target port, and its hostname becomes
+   * one of the records ExternalDNS may change.
    * @internal
    */
-  public _registerRoute(namespace: string, hostname?: string): void {
+  public _registerRoute(namespace: string, targetPort: number, hostname?: string): void {
     this.routeNamespaces.add(namespace);
+    this.allowLatticeIngress(targetPort);
     if (!hostname || !this.externalDnsRole || !this.domain) return;
     this.routeHostnames.add(hostname.toLowerCase());
     if (!this.externalDnsRecordStatement) {
@@ -445,7 +456,22 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
    * group (nodes and pods). The prefix list id is looked up at deploy time, so
    * environment-agnostic stacks synthesize offline.
    */
-  private allowLatticeIngress(): ec2.CfnSecurityGroupIngress {
+  private allowLatticeIngress(port: number): void {
+    if (this.latticeIngressRules.some((rule) => rule.fromPort === port)) return;
+    this.latticeIngressRules.push(new ec2.CfnSecurityGroupIngress(this, `LatticeIngress${port}`, {
+      groupId: this.cluster.clusterSecurityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: port,
+      toPort: port,
+      sourcePrefixListId: this.latticePrefixListId(),
+      description: `VPC Lattice to pods on port ${port} (targets of Lattice services)`,
+    }));
+  }
+
+  /** The id of the VPC Lattice managed prefix list of the region, looked up at deploy time (once per cluster). */
+  private latticePrefixListId(): string {
+    const existing = this.node.tryFindChild('LatticePrefixList') as cr.AwsCustomResource | undefined;
+    if (existing) return existing.getResponseField('PrefixLists.0.PrefixListId');
     const stack = Stack.of(this);
     const prefixListName = `com.amazonaws.${stack.region}.vpc-lattice`;
     const lookup = new cr.AwsCustomResource(this, 'LatticePrefixList', {
@@ -464,14 +490,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     acknowledge(lookup, 'AwsSolutions-IAM5[Resource::*]',
       'ec2:DescribeManagedPrefixLists supports no resource-level permissions; the lookup only reads the VPC Lattice managed prefix list id.');
     acknowledgeAwsCustomResourceProvider(lookup);
-    return new ec2.CfnSecurityGroupIngress(this, 'LatticeIngress', {
-      groupId: this.cluster.clusterSecurityGroupId,
-      ipProtocol: 'tcp',
-      fromPort: 0,
-      toPort: 65535,
-      sourcePrefixListId: lookup.getResponseField('PrefixLists.0.PrefixListId'),
-      description: 'VPC Lattice to pods (targets of Lattice services)',
-    });
+    return lookup.getResponseField('PrefixLists.0.PrefixListId');
   }
 
   private installGatewayApiCrds(versions: ResolvedVersions): { manifest: eks.KubernetesManifest; ready: eks.KubernetesObjectValue } {

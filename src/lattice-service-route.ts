@@ -22,6 +22,14 @@ export interface ExposeServiceOptions {
   /** Port of the Kubernetes Service. */
   readonly port: number;
   /**
+   * Port the Service's pods listen on (the Service's `targetPort`, as a
+   * number). VPC Lattice sends requests and health checks to the pods on it,
+   * and the cluster security group admits the Lattice prefix list on this
+   * port only.
+   * @default - `port` (Kubernetes' own default for `targetPort`)
+   */
+  readonly targetPort?: number;
+  /**
    * Namespace of the Service (and of the route).
    * @default 'default'
    */
@@ -103,7 +111,11 @@ export class LatticeServiceRoute extends Construct {
     this.hostname = this.resolveHostname(props);
     this.latticeServiceName = `${this.routeName.slice(0, 20)}-${this.namespace.slice(0, 18)}`;
     this.claimLatticeServiceName();
-    props.cluster._registerRoute(this.namespace, this.hostname);
+    const targetPort = props.targetPort ?? props.port;
+    if (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535) {
+      throw validationError(this, KIND, `targetPort ${targetPort} is not a TCP port (1-65535); give the number the Service's targetPort resolves to`);
+    }
+    props.cluster._registerRoute(this.namespace, targetPort, this.hostname);
     // Deny by default: a route that nobody gave callers by synth time gets a deny-all policy.
     Aspects.of(this).add({ visit: (node) => { if (node === this) this.denyUnlessAllowed(); } });
 

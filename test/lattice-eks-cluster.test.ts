@@ -125,7 +125,10 @@ describe('LatticeEksCluster', () => {
       serviceAccount: { create: true, name: 'gateway-api-controller' },
     });
     for (const key of ['clusterVpcId', 'awsRegion', 'awsAccountId']) expect(values[key]).toBeDefined();
-    expect(JSON.stringify(f.json)).not.toMatch(/VpcAssociationPolicy|IAMAuthPolicy/);
+    // No VPC association policy: CloudFormation owns the association. The only IAMAuthPolicy is
+    // the deny-all default of the route that has no callers (never one on the Gateway).
+    expect(JSON.stringify(f.json)).not.toMatch(/VpcAssociationPolicy/);
+    expect(objects(f.json).filter((o) => o.kind === 'IAMAuthPolicy').map((o) => o.spec.targetRef.kind)).toEqual(['HTTPRoute']);
   });
 
   test('installs ExternalDNS for the private zone with crd source and sync policy', () => {
@@ -224,9 +227,19 @@ describe('LatticeEksCluster', () => {
       { name: 'SHA256', value: PinnedVersions.GATEWAY_API_STANDARD_INSTALL_SHA256 },
     ]));
     expect(init.command.join(' ')).toMatch(/sha256sum -c/);
-    const apply = job.spec.template.spec.containers[0];
+    const apply = job.spec.template.spec.initContainers[1];
     expect(apply.image).toBe(PinnedVersions.KUBECTL_IMAGE);
     expect(apply.args).toEqual(expect.arrayContaining(['apply', '--server-side']));
+    // After the install the service account keeps no permission: the last step deletes its binding,
+    // and the only RBAC rule on bindings is deleting exactly that one.
+    const [revoke] = job.spec.template.spec.containers;
+    expect(revoke.args).toEqual(['delete', 'clusterrolebinding', 'gateway-api-crds-v1-5-1-installer', '--wait=false']);
+    const role = objects(f.json).find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'gateway-api-crds-v1-5-1-installer');
+    expect(role.rules).toContainEqual({
+      apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterrolebindings'], resourceNames: ['gateway-api-crds-v1-5-1-installer'], verbs: ['delete'],
+    });
+    const binding = objects(f.json).find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === 'gateway-api-crds-v1-5-1-installer');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'gateway-api-crds-installer', namespace: 'kube-system' }]);
     f.template.hasResourceProperties('Custom::AWSCDK-EKS-KubernetesObjectValue', {
       ObjectType: 'job', ObjectName: 'gateway-api-crds-v1-5-1', ObjectNamespace: 'kube-system', JsonPath: '.status.succeeded',
     });
@@ -239,14 +252,14 @@ describe('LatticeEksCluster', () => {
     template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesObjectValue', 0);
   });
 
-  test('admits the Lattice managed prefix list (looked up at deploy time) to the cluster security group', () => {
+  test('admits the Lattice managed prefix list (looked up at deploy time) to the cluster security group on the route\'s target port only', () => {
     const lookup = Object.values<any>(f.template.findResources('Custom::AWS'))
       .find((r) => JSON.stringify(r.Properties.Update).includes('describeManagedPrefixLists'));
     expect(JSON.stringify(lookup.Properties.Update)).toMatch(/prefix-list-name.*com\.amazonaws\.",\{"Ref":"AWS::Region"\},"\.vpc-lattice/);
     f.template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       IpProtocol: 'tcp',
-      FromPort: 0,
-      ToPort: 65535,
+      FromPort: 80,
+      ToPort: 80,
       SourcePrefixListId: { 'Fn::GetAtt': [Match.anyValue(), 'PrefixLists.0.PrefixListId'] },
       GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Cluster'), 'ClusterSecurityGroupId'] },
     });

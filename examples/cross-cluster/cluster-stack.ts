@@ -2,7 +2,7 @@ import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { demoAppObjects } from './demo-app';
+import { DEMO_PORT, demoAppObjects } from './demo-app';
 import { EnvironmentStack } from './environment-stack';
 import { LatticeCaller, LatticeEksCluster, LatticeServiceRoute, SigV4SidecarPolicy } from '../../src';
 
@@ -60,7 +60,7 @@ export class ClusterStack extends Stack {
       ...demoAppObjects(props.appName, APPS_NAMESPACE, props.appName, sidecar.annotationKey));
     sidecar.addWorkload(app);
 
-    const route = this.route = this.lattice.exposeService('Demo', { serviceName: props.appName, namespace: APPS_NAMESPACE, port: 80 });
+    const route = this.route = this.lattice.exposeService('Demo', { serviceName: props.appName, namespace: APPS_NAMESPACE, port: 80, targetPort: DEMO_PORT });
     route.node.addDependency(app);
     route.allow(LatticeCaller.eksWorkload({ clusterName: props.allowedCallerCluster, namespaces: [APPS_NAMESPACE] }));
   }

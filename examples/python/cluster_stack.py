@@ -6,7 +6,7 @@ from aws_cdk.lambda_layer_kubectl_v35 import KubectlV35Layer
 from cdk_lattice_eks import LatticeCaller, LatticeEksCluster, SigV4SidecarPolicy
 from constructs import Construct
 
-from demo_app import demo_app_objects
+from demo_app import DEMO_PORT, demo_app_objects
 from environment_stack import EnvironmentStack
 
 #: Namespace of the demo apps in both clusters.
@@ -58,6 +58,8 @@ class ClusterStack(Stack):
             "DemoApp", *demo_app_objects(app_name, APPS_NAMESPACE, app_name, sidecar.annotation_key))
         sidecar.add_workload(app)
 
-        self.route = route = self.lattice.expose_service("Demo", service_name=app_name, namespace=APPS_NAMESPACE, port=80)
+        self.route = route = self.lattice.expose_service(
+            "Demo", service_name=app_name, namespace=APPS_NAMESPACE, port=80, target_port=DEMO_PORT
+        )
         route.node.add_dependency(app)
         route.allow(LatticeCaller.eks_workload(cluster_name=allowed_caller_cluster, namespaces=[APPS_NAMESPACE]))

@@ -32,13 +32,16 @@ export function gatewayApiCrdsJobName(version: string): string {
 /**
  * The objects that install the Gateway API standard CRDs at deploy time: a
  * service account allowed to manage CRDs (and the release's
- * ValidatingAdmissionPolicy), and a Job whose init container downloads the
- * pinned release bundle and verifies its SHA-256, then applies it with
- * server-side apply. Nothing is downloaded at synth time.
+ * ValidatingAdmissionPolicy), and a Job whose init containers download the
+ * pinned release bundle, verify its SHA-256 and apply it with server-side
+ * apply; its last step deletes the installer's ClusterRoleBinding, so the
+ * service account keeps no permission after the install. Nothing is
+ * downloaded at synth time.
  */
 export function gatewayApiCrdsJob(spec: GatewayApiCrdsJobSpec): K8sObject[] {
   const name = gatewayApiCrdsJobName(spec.version);
   const serviceAccount = 'gateway-api-crds-installer';
+  const installerRole = `${name}-installer`;
   const volumeMounts = [{ name: 'bundle', mountPath: BUNDLE_DIR }];
   const resources = { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } };
   const job: K8sObject = {
@@ -69,13 +72,21 @@ export function gatewayApiCrdsJob(spec: GatewayApiCrdsJobSpec): K8sObject[] {
               resources,
               securityContext: restrictedSecurityContext(INSTALLER_UID),
             },
-          ],
-          containers: [
             {
               name: 'apply',
               image: spec.kubectlImage,
               args: ['apply', '--server-side', '--force-conflicts', '--field-manager=cdk-lattice-eks', '-f', BUNDLE_FILE],
               volumeMounts,
+              resources,
+              securityContext: restrictedSecurityContext(INSTALLER_UID),
+            },
+          ],
+          // Last step: the installer gives up its own permissions (its binding may delete only itself).
+          containers: [
+            {
+              name: 'revoke',
+              image: spec.kubectlImage,
+              args: ['delete', 'clusterrolebinding', installerRole, '--wait=false'],
               resources,
               securityContext: restrictedSecurityContext(INSTALLER_UID),
             },
@@ -86,13 +97,14 @@ export function gatewayApiCrdsJob(spec: GatewayApiCrdsJobSpec): K8sObject[] {
   };
   return [
     serviceAccountObject(serviceAccount, spec.namespace),
-    ...clusterRoleForServiceAccount(`${name}-installer`, serviceAccount, spec.namespace, [
+    ...clusterRoleForServiceAccount(installerRole, serviceAccount, spec.namespace, [
       { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'create', 'patch', 'update'] },
       {
         apiGroups: ['admissionregistration.k8s.io'],
         resources: ['validatingadmissionpolicies', 'validatingadmissionpolicybindings'],
         verbs: ['get', 'list', 'create', 'patch', 'update'],
       },
+      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterrolebindings'], resourceNames: [installerRole], verbs: ['delete'] },
     ]),
     job,
   ];

@@ -44,6 +44,8 @@ export function serviceAccountObject(name: string, namespace: string): K8sObject
 export interface PolicyRule {
   readonly apiGroups: string[];
   readonly resources: string[];
+  /** Names the rule is limited to (not for `create`, `list` or `watch`). */
+  readonly resourceNames?: string[];
   readonly verbs: string[];
 }
 

@@ -78,6 +78,7 @@ public class ClusterStack extends Stack {
         .serviceName(settings.appName())
         .namespace(APPS_NAMESPACE)
         .port(80)
+        .targetPort(DemoApp.DEMO_PORT)
         .build());
     route.getNode().addDependency(app);
     route.allow(LatticeCaller.eksWorkload(EksWorkloadCallerOptions.builder()
