@@ -9,7 +9,9 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { addCrossClusterExample } from '../../examples/cross-cluster/app';
 import { SigV4SidecarPolicy, SigV4SidecarPolicyProps } from '../../src/sigv4-sidecar-policy';
 import { PinnedVersions } from '../../src/versions';
 import { clusterFixture } from '../util/fixtures';
@@ -43,15 +45,9 @@ function renderManifest(manifest: any): string {
   return join[1].map((part: any) => (typeof part === 'string' ? part : part?.Ref === 'AWS::Region' ? REGION : OTHER_TOKEN)).join('');
 }
 
-/** envoy.json as it lands in the synthesized ConfigMap, after CloudFormation would have resolved the region. */
-function envoyJsonOf(props: Partial<SigV4SidecarPolicyProps>, withDomain: boolean): string {
-  const { stack, cluster } = clusterFixture({}, withDomain);
-  const sidecar = new SigV4SidecarPolicy(stack, 'SigV4', { cluster, namespaces: ['apps'], ...props });
-  sidecar.addWorkload(new eks.KubernetesManifest(stack, 'Demo', {
-    cluster: cluster.cluster,
-    manifest: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'demo', namespace: 'apps' } }],
-  }));
-  const resources: Record<string, any> = (stack.node.root as any).synth().getStackByName(stack.stackName).template.Resources;
+/** envoy.json as it lands in the synthesized ConfigMap of a stack, after CloudFormation would have resolved the region. */
+function envoyJsonInStack(stack: Stack): string {
+  const resources: Record<string, any> = (stack.node.root as App).synth().getStackByName(stack.stackName).template.Resources;
   const found: string[] = [];
   for (const resource of Object.values(resources)) {
     if (resource.Type !== 'Custom::AWSCDK-EKS-KubernetesResource') continue;
@@ -63,6 +59,17 @@ function envoyJsonOf(props: Partial<SigV4SidecarPolicyProps>, withDomain: boolea
   expect(found).toHaveLength(1);
   expect(found[0]).not.toContain(OTHER_TOKEN);
   return found[0];
+}
+
+/** envoy.json of a `SigV4SidecarPolicy` with `props` on the test cluster (with or without a private domain). */
+function envoyJsonOf(props: Partial<SigV4SidecarPolicyProps>, withDomain: boolean): string {
+  const { stack, cluster } = clusterFixture({}, withDomain);
+  const sidecar = new SigV4SidecarPolicy(stack, 'SigV4', { cluster, namespaces: ['apps'], ...props });
+  sidecar.addWorkload(new eks.KubernetesManifest(stack, 'Demo', {
+    cluster: cluster.cluster,
+    manifest: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'demo', namespace: 'apps' } }],
+  }));
+  return envoyJsonInStack(stack);
 }
 
 interface CheckResult {
@@ -124,6 +131,16 @@ describe('synthesized SigV4 proxy configurations pass', () => {
     const r = check(name, json);
     expect(r.output).toBe(`${name}: ok\n`);
     expect(r.status).toBe(0);
+  });
+
+  test('the cross-cluster example\'s clusters', () => {
+    const { clusters } = addCrossClusterExample(new App());
+    expect(clusters).toHaveLength(2);
+    for (const stack of clusters) {
+      const r = check(`example-${stack.stackName}`, envoyJsonInStack(stack));
+      expect(r.output).toBe(`example-${stack.stackName}: ok\n`);
+      expect(r.status).toBe(0);
+    }
   });
 });
 
