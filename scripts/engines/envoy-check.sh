@@ -4,7 +4,8 @@
 # github.com/envoyproxy/go-control-plane/envoy at the pinned Envoy minor) from the
 # Go module proxy, once per machine, into a cache outside the repository. The
 # cache entry is keyed by a hash of the checker's go.mod, go.sum and Go sources,
-# so any change rebuilds it. Prints the path of the binary.
+# so any change rebuilds it; go.sum must be complete (-mod=readonly: the build never
+# edits the repository). Prints the path of the binary.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -25,6 +26,6 @@ fi
 command -v go >/dev/null 2>&1 || { echo "envoy-check.sh: Go is needed to build the Envoy checker (go.dev/dl, >= 1.25)" >&2; exit 1; }
 mkdir -p "$cache"
 echo "envoy-check.sh: building the Envoy checker (go-control-plane/envoy $module) from the Go module proxy (about 1.5 min on 2 cores the first time)" >&2
-(cd "$src" && GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -o "$bin.tmp.$$" .)
+(cd "$src" && GOFLAGS=-mod=readonly CGO_ENABLED=0 go build -trimpath -o "$bin.tmp.$$" .)
 mv "$bin.tmp.$$" "$bin"
 echo "$bin"
