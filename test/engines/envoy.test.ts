@@ -24,14 +24,14 @@ const REGION = 'eu-west-1';
 const OTHER_TOKEN = 'UNRESOLVED-CFN-TOKEN';
 
 /** Minor version of the go-control-plane/envoy module required by the checker's go.mod. */
-export function goControlPlaneMinor(goMod: string): number {
+function goControlPlaneMinor(goMod: string): number {
   const m = /^\s*(?:require\s+)?github\.com\/envoyproxy\/go-control-plane\/envoy\s+v1\.(\d+)\.\d+/m.exec(goMod);
   if (!m) throw new Error('go.mod does not require github.com/envoyproxy/go-control-plane/envoy v1.x.y');
   return Number(m[1]);
 }
 
 /** Minor version of an Envoy image reference (`...envoy:distroless-v1.39.1`, `...:v1.39.1`). */
-export function envoyImageMinor(image: string): number {
+function envoyImageMinor(image: string): number {
   const m = /:(?:[a-z-]+-)?v1\.(\d+)\.\d+$/.exec(image);
   if (!m) throw new Error(`not a versioned Envoy image: ${image}`);
   return Number(m[1]);
