@@ -10,7 +10,8 @@ import {
 } from './k8s/kyverno';
 import { K8sObject } from './k8s/object';
 import {
-  CA_KEY, CONFIG_DIR, injectedContainers, injectedVolumes, IPTABLES_CONTAINER, iptablesRules, MAX_MULTIPORT_PORTS, PROXY_CONTAINER,
+  CA_KEY, CONFIG_DIR, injectedContainers, injectedVolumes, IPTABLES_CONTAINER, iptablesRules, LATTICE_IPV4_RANGE, MAX_MULTIPORT_PORTS,
+  PROXY_CONTAINER,
   proxyConfigMap,
 } from './k8s/sidecar';
 import type { LatticeEksCluster } from './lattice-eks-cluster';
@@ -55,8 +56,10 @@ export interface SigV4SidecarPolicyProps {
   readonly cluster: LatticeEksCluster;
 
   /**
-   * The private domain whose CA the proxy trusts for hosts under it.
-   * @default - the cluster's domain; without one, only the system roots are trusted
+   * The private domain: the proxy signs for hosts under it (besides the
+   * Lattice-generated names of the region) and, with `upstreamTls`, trusts only
+   * its CA for them.
+   * @default - the cluster's domain; without one, only Lattice-generated names are allowed, verified with the system roots
    */
   readonly domain?: PrivateCaDomain;
 
@@ -112,6 +115,8 @@ export interface SigV4SidecarPolicyProps {
    * Originate TLS to port 443 of the called service (SNI and certificate
    * checked against its name). Turn off only for services that have a plain
    * HTTP listener alone: requests are then signed and sent over HTTP on port 80.
+   * Either way, only hosts under the domain and Lattice-generated names of the
+   * region are signed, and only to the Lattice address the application resolved.
    * @default true
    */
   readonly upstreamTls?: boolean;
@@ -176,7 +181,10 @@ export interface SigV4ClientOptions extends PodIdentityOptions {
  * HTTP connections to VPC Lattice (169.254.171.0/24, `interceptedPorts`) to
  * the proxy with NAT rules,
  * and Envoy as a native sidecar (listening on 127.0.0.1, signing for
- * `vpc-lattice-svcs`, re-encrypting with TLS to port 443). A Kubernetes
+ * `vpc-lattice-svcs`, re-encrypting with TLS to port 443 of the Lattice address
+ * the application connected to). Only hosts under the private domain and the
+ * region's Lattice-generated names (`*.vpc-lattice-svcs.<region>.on.aws`) are
+ * signed; any other host gets a 403 from the proxy, unsigned. A Kubernetes
  * ValidatingAdmissionPolicy rejects opted-in pods that would run unprotected.
  *
  * Kyverno and the policy must exist before the workloads: register them with
@@ -254,7 +262,8 @@ export class SigV4SidecarPolicy extends Construct {
     this.createNamespaces = props.createNamespaces ?? true;
     const upstreamTls = props.upstreamTls ?? true;
     const mode = validateIptablesBackend(this, props.iptablesBackend ?? IptablesBackend.NFT);
-    const domain = upstreamTls ? props.domain ?? props.cluster.domain : undefined;
+    const domain = props.domain ?? props.cluster.domain;
+    const caDomain = upstreamTls ? domain : undefined;
     policiesByCluster.set(props.cluster, this);
 
     // What every injected pod mounts: Envoy's configuration, the NAT rules and the private CA.
@@ -262,12 +271,13 @@ export class SigV4SidecarPolicy extends Construct {
       proxyPort: this.proxyPort,
       healthPort: this.healthPort,
       region: Stack.of(this).region,
+      latticeIpv4Range: LATTICE_IPV4_RANGE,
       upstreamTls,
       privateDomain: domain?.domainName,
-      privateCaFile: domain ? `${CONFIG_DIR}/${CA_KEY}` : undefined,
+      privateCaFile: caDomain ? `${CONFIG_DIR}/${CA_KEY}` : undefined,
     }));
     const rules = iptablesRules({ proxyPort: this.proxyPort, proxyUid: this.proxyUid, interceptedPorts: this.interceptedPorts });
-    const caPemBase64 = domain ? Fn.base64(domain.caCertificatePem) : undefined;
+    const caPemBase64 = caDomain ? Fn.base64(caDomain.caCertificatePem) : undefined;
     this.configMapFor = (namespace) => proxyConfigMap({ namespace, envoyConfig, iptablesRules: rules, caPemBase64 });
 
     // 1. Kyverno, after the nodes and add-ons (through its namespace).

@@ -42,7 +42,11 @@ export class PinnedVersions {
   public static readonly KYVERNO = 'v1.19.1';
   /** Helm repository of Kyverno. */
   public static readonly KYVERNO_CHART_REPOSITORY = 'https://kyverno.github.io/kyverno/';
-  /** Official Envoy image (multi-arch, distroless: Envoy is the entrypoint, no shell) of the SigV4 proxy. Envoy >= 1.30 reads EKS Pod Identity credentials. */
+  /**
+   * Official Envoy image (multi-arch, distroless: Envoy is the entrypoint, no shell) of the SigV4 proxy. Envoy >= 1.30 reads
+   * EKS Pod Identity credentials. The test suite checks the proxy's configuration with the protos of this Envoy minor
+   * (`github.com/envoyproxy/go-control-plane/envoy` in `test/engines/envoy/go.mod`, which must move with it).
+   */
   public static readonly ENVOY_IMAGE = 'docker.io/envoyproxy/envoy:distroless-v1.39.1';
   /** Official Kubernetes image with iptables (multi-arch, distroless, the base of kube-proxy) that installs the SigV4 proxy's NAT rules. */
   public static readonly IPTABLES_IMAGE = 'registry.k8s.io/build-image/distroless-iptables:v0.8.7';

@@ -178,10 +178,10 @@ describe('SigV4SidecarPolicy', () => {
   test('Envoy signs for vpc-lattice-svcs in the stack region with an unsigned payload, excluding proxy headers', () => {
     const hcm = envoy(f.json).static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
     expect(hcm.strip_any_host_port).toBe(true);
-    expect(hcm.http_filters.map((h: any) => h.name)).toEqual([
-      'envoy.filters.http.dynamic_forward_proxy', 'envoy.filters.http.aws_request_signing', 'envoy.filters.http.router',
+    expect(hcm.http_filters.map((h: any) => [h.name, h.disabled])).toEqual([
+      ['envoy.filters.http.aws_request_signing', true], ['envoy.filters.http.router', undefined],
     ]);
-    expect(hcm.http_filters[1].typed_config).toEqual({
+    expect(hcm.http_filters[0].typed_config).toEqual({
       '@type': 'type.googleapis.com/envoy.extensions.filters.http.aws_request_signing.v3.AwsRequestSigning',
       'service_name': 'vpc-lattice-svcs',
       'region': 'cfn-token',
@@ -198,20 +198,34 @@ describe('SigV4SidecarPolicy', () => {
     expect(log).not.toMatch(/AUTHORIZATION|SECURITY-TOKEN|%REQ\(:PATH\)%/i);
   });
 
-  test('Envoy re-encrypts to port 443 with SNI and SAN checks: the private CA for the domain, system roots otherwise', () => {
-    const config = envoy(f.json);
-    const hcm = config.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
-    expect(hcm.route_config.virtual_hosts.map((v: any) => [v.domains, v.routes[0].route.cluster])).toEqual([
-      [['example.com', '*.example.com'], 'lattice_private_ca'],
-      [['*'], 'lattice_public_ca'],
+  test('Envoy signs only for the domain and the region\'s Lattice names; any other host gets an unsigned 403', () => {
+    const hcm = envoy(f.json).static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
+    const signingOf = (v: any) => v.typed_per_filter_config['envoy.filters.http.aws_request_signing'];
+    expect(hcm.route_config.virtual_hosts.map((v: any) => [
+      v.domains, v.routes[0].route?.cluster ?? v.routes[0].direct_response.status, signingOf(v).disabled ?? signingOf(v).config['@type'],
+    ])).toEqual([
+      [['example.com', '*.example.com'], 'lattice_private_ca', 'type.googleapis.com/envoy.extensions.filters.http.aws_request_signing.v3.AwsRequestSigningPerRoute'],
+      [['*.vpc-lattice-svcs.cfn-token.on.aws'], 'lattice_public_ca', 'type.googleapis.com/envoy.extensions.filters.http.aws_request_signing.v3.AwsRequestSigningPerRoute'],
+      [['*'], 403, true],
     ]);
+    // The per-host signing configuration is the HCM's, for the stack's region.
+    const { '@type': _type, ...signing } = hcm.http_filters[0].typed_config;
+    expect(signingOf(hcm.route_config.virtual_hosts[1]).config.aws_request_signing).toEqual(signing);
+  });
+
+  test('Envoy re-encrypts to port 443 of the original destination with SNI and SAN checks: the private CA for the domain, system roots otherwise', () => {
+    const config = envoy(f.json);
+    const [sigv4] = config.static_resources.listeners;
+    expect(sigv4.listener_filters.map((l: any) => l.name)).toEqual(['envoy.filters.listener.original_dst']);
+    expect(sigv4.filter_chains.map((c: any) => c.filter_chain_match)).toEqual([{ prefix_ranges: [{ address_prefix: '169.254.171.0', prefix_len: 24 }] }]);
     const clusters = Object.fromEntries(config.static_resources.clusters.map((c: any) => [c.name, c]));
     const ca = (name: string) => clusters[name].transport_socket.typed_config.common_tls_context.validation_context.trusted_ca.filename;
     expect(ca('lattice_private_ca')).toBe('/etc/lattice-sigv4/private-ca.pem');
     expect(ca('lattice_public_ca')).toBe('/etc/ssl/certs/ca-certificates.crt');
     for (const cluster of Object.values<any>(clusters)) {
-      expect(cluster.cluster_type.name).toBe('envoy.clusters.dynamic_forward_proxy');
+      expect(cluster.type).toBe('ORIGINAL_DST');
       expect(cluster.lb_policy).toBe('CLUSTER_PROVIDED');
+      expect(cluster.original_dst_lb_config).toEqual({ upstream_port_override: 443 });
       expect(cluster.typed_extension_protocol_options['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'].upstream_http_protocol_options)
         .toEqual({ auto_sni: true, auto_san_validation: true });
       expect(cluster.transport_socket.typed_config['@type']).toBe('type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext');
@@ -303,6 +317,8 @@ describe('SigV4SidecarPolicy variants', () => {
     }, false);
     const config = envoy(json);
     expect(config.static_resources.clusters.map((c: any) => c.name)).toEqual(['lattice_public_ca']);
+    expect(config.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts
+      .map((v: any) => v.domains)).toEqual([['*.vpc-lattice-svcs.cfn-token.on.aws'], ['*']]);
     expect(configMap(json).binaryData).toBeUndefined();
     const expr = patchExpression(json);
     expect(expr).toContain('add: ["NET_ADMIN", "NET_RAW"]');
@@ -323,7 +339,14 @@ describe('SigV4SidecarPolicy variants', () => {
     expect(configMap(json).data['iptables.rules']).toContain('-A OUTPUT -p tcp -d 169.254.171.0/24 --dport 80 -j LATTICE_SIGV4');
     const config = envoy(json);
     expect(config.static_resources.listeners[0].address.socket_address.port_value).toBe(20000);
-    expect(config.static_resources.clusters.map((c: any) => [c.name, c.transport_socket])).toEqual([['lattice_plaintext', undefined]]);
+    expect(config.static_resources.clusters.map((c: any) => [c.name, c.type, c.original_dst_lb_config, c.transport_socket]))
+      .toEqual([['lattice_plaintext', 'ORIGINAL_DST', { upstream_port_override: 80 }, undefined]]);
+    // Still only the allowed names, signed; no CA without TLS.
+    const hosts = config.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts;
+    expect(hosts.map((v: any) => [v.domains, v.routes[0].route?.cluster ?? v.routes[0].direct_response.status])).toEqual([
+      [['example.com', '*.example.com'], 'lattice_plaintext'], [['*.vpc-lattice-svcs.cfn-token.on.aws'], 'lattice_plaintext'], [['*'], 403],
+    ]);
+    expect(configMap(json).binaryData).toBeUndefined();
     expect(mutation(json).spec.matchConditions[0].expression).toContain('"example.com/sigv4" in object.metadata.annotations');
     expect(mutation(json).spec.matchConstraints.namespaceSelector.matchExpressions[0].values).toEqual(['web', 'apps']);
     expect(objects(json).filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.namespace)).toEqual(expect.arrayContaining(['web', 'apps']));

@@ -7,9 +7,10 @@
 /** `@type` URLs of the extensions the proxy uses. */
 export const ENVOY_TYPES = {
   httpConnectionManager: 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
-  dynamicForwardProxyFilter: 'type.googleapis.com/envoy.extensions.filters.http.dynamic_forward_proxy.v3.FilterConfig',
-  dynamicForwardProxyCluster: 'type.googleapis.com/envoy.extensions.clusters.dynamic_forward_proxy.v3.ClusterConfig',
+  originalDstListenerFilter: 'type.googleapis.com/envoy.extensions.filters.listener.original_dst.v3.OriginalDst',
   awsRequestSigning: 'type.googleapis.com/envoy.extensions.filters.http.aws_request_signing.v3.AwsRequestSigning',
+  awsRequestSigningPerRoute: 'type.googleapis.com/envoy.extensions.filters.http.aws_request_signing.v3.AwsRequestSigningPerRoute',
+  routeFilterConfig: 'type.googleapis.com/envoy.config.route.v3.FilterConfig',
   router: 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router',
   httpProtocolOptions: 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
   upstreamTlsContext: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
@@ -18,6 +19,9 @@ export const ENVOY_TYPES = {
 
 /** The AWS service name Lattice verifies SigV4 signatures for. */
 export const LATTICE_SIGNING_SERVICE = 'vpc-lattice-svcs';
+
+/** Name of the signing HTTP filter (the key of its per-route configuration). */
+export const SIGNING_FILTER = 'envoy.filters.http.aws_request_signing';
 
 /** Headers left out of the signature: Envoy, proxies and X-Ray may add or change them after signing. */
 export const SIGNING_EXCLUDED_HEADERS: StringMatcher[] = [
@@ -34,8 +38,26 @@ export const PRIVATE_CA_CLUSTER = 'lattice_private_ca';
 export const PUBLIC_CA_CLUSTER = 'lattice_public_ca';
 export const PLAINTEXT_CLUSTER = 'lattice_plaintext';
 
+/** Name of the virtual host that refuses every other host. */
+export const DENY_VIRTUAL_HOST = 'deny';
+
+/** Status of the local answer to a host outside the allowed names. */
+export const DENIED_STATUS = 403;
+
 /** Path the health listener answers on. */
 export const HEALTH_PATH = '/ready';
+
+/** Upstream port with TLS (`upstreamTls: true`) and without. */
+export const TLS_PORT = 443;
+export const PLAINTEXT_PORT = 80;
+
+/**
+ * Domain of the names VPC Lattice generates for services in `region`
+ * (`<service>-<id>.<id>.vpc-lattice-svcs.<region>.on.aws`). `region` may be a token.
+ */
+export function latticeGeneratedDomain(region: string): string {
+  return `${LATTICE_SIGNING_SERVICE}.${region}.on.aws`;
+}
 
 /** envoy.type.matcher.v3.StringMatcher (one of). */
 export interface StringMatcher {
@@ -50,10 +72,28 @@ export interface SocketAddress {
   readonly port_value: number;
 }
 
+/** envoy.config.core.v3.CidrRange. */
+export interface CidrRange {
+  readonly address_prefix: string;
+  readonly prefix_len: number;
+}
+
+/** A typed config packed in an Any: `{ '@type', ... }`. */
+export interface TypedConfig {
+  readonly '@type': string;
+  readonly [field: string]: unknown;
+}
+
 /** A typed extension config: `{ name, typed_config: { '@type', ... } }`. */
 export interface TypedExtension {
   readonly name: string;
-  readonly typed_config: { readonly '@type': string; readonly [field: string]: unknown };
+  readonly typed_config: TypedConfig;
+}
+
+/** envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter. */
+export interface HttpFilter extends TypedExtension {
+  /** Disabled unless a route's (or virtual host's) `typed_per_filter_config` enables it. */
+  readonly disabled?: boolean;
 }
 
 /** envoy.config.route.v3.Route (prefix/path match, cluster or direct response). */
@@ -68,22 +108,33 @@ export interface VirtualHost {
   readonly name: string;
   readonly domains: string[];
   readonly routes: EnvoyRoute[];
+  /** Per-filter configuration, keyed by HTTP filter name. */
+  readonly typed_per_filter_config?: Record<string, TypedConfig>;
 }
 
-/** envoy.config.listener.v3.Listener with one filter chain. */
+/** envoy.config.listener.v3.FilterChain. */
+export interface FilterChain {
+  /** Connections whose (original) destination is outside these ranges match no chain and are closed. */
+  readonly filter_chain_match?: { readonly prefix_ranges: CidrRange[] };
+  readonly filters: TypedExtension[];
+}
+
+/** envoy.config.listener.v3.Listener. */
 export interface EnvoyListener {
   readonly name: string;
   readonly address: { readonly socket_address: SocketAddress };
-  readonly filter_chains: Array<{ readonly filters: TypedExtension[] }>;
+  readonly listener_filters?: TypedExtension[];
+  readonly filter_chains: FilterChain[];
 }
 
-/** envoy.config.cluster.v3.Cluster (dynamic forward proxy flavour). */
+/** envoy.config.cluster.v3.Cluster (ORIGINAL_DST flavour). */
 export interface EnvoyCluster {
   readonly name: string;
+  readonly type: 'ORIGINAL_DST';
   readonly connect_timeout: string;
   readonly lb_policy: 'CLUSTER_PROVIDED';
-  readonly cluster_type: TypedExtension;
-  readonly typed_extension_protocol_options: Record<string, { readonly '@type': string; readonly [field: string]: unknown }>;
+  readonly original_dst_lb_config: { readonly upstream_port_override: number };
+  readonly typed_extension_protocol_options: Record<string, TypedConfig>;
   readonly transport_socket?: TypedExtension;
 }
 
@@ -99,23 +150,25 @@ export interface SigV4ProxyEnvoySpec {
   readonly proxyPort: number;
   /** Port of the health listener (0.0.0.0, static answer only). */
   readonly healthPort: number;
-  /** AWS region requests are signed for (may be a token). */
+  /** AWS region requests are signed for, and whose Lattice-generated names are allowed (may be a token). */
   readonly region: string;
+  /**
+   * VPC Lattice's IPv4 range (CIDR), where iptables redirects from: only
+   * connections whose original destination lies in it are proxied.
+   */
+  readonly latticeIpv4Range: string;
   /** Originate TLS to port 443 (true) or plain HTTP to port 80 (false). */
   readonly upstreamTls: boolean;
-  /** Custom domain served with certificates of a private CA, e.g. `example.com`. */
+  /** Custom domain whose names (itself and its subdomains) are allowed, e.g. `example.com`. */
   readonly privateDomain?: string;
-  /** File holding the private CA's root certificate (PEM). Required with `privateDomain`. */
+  /**
+   * File holding the private CA's root certificate (PEM), which alone verifies
+   * hosts under `privateDomain`. Required with `privateDomain` and `upstreamTls`.
+   */
   readonly privateCaFile?: string;
 }
 
-const DNS_CACHE = {
-  name: 'lattice_dns_cache',
-  // Lattice answers with link-local IPv4 addresses; IPv6 is the fallback.
-  dns_lookup_family: 'V4_PREFERRED',
-};
-
-const ROUTER_FILTER: TypedExtension = {
+const ROUTER_FILTER: HttpFilter = {
   name: 'envoy.filters.http.router',
   typed_config: { '@type': ENVOY_TYPES.router, 'suppress_envoy_headers': true },
 };
@@ -140,7 +193,7 @@ const ACCESS_LOG = [{
 }];
 
 function httpConnectionManager(
-  statPrefix: string, virtualHosts: VirtualHost[], httpFilters: TypedExtension[], extra: Record<string, unknown> = {},
+  statPrefix: string, virtualHosts: VirtualHost[], httpFilters: HttpFilter[], extra: Record<string, unknown> = {},
 ): TypedExtension {
   return {
     name: 'envoy.filters.network.http_connection_manager',
@@ -154,15 +207,18 @@ function httpConnectionManager(
   };
 }
 
-function forwardProxyCluster(name: string, caFile: string | undefined): EnvoyCluster {
+/**
+ * A cluster whose only upstream is the original destination of the downstream
+ * connection (the Lattice address the application connected to before
+ * iptables redirected it), on `port`. No header or metadata can override it.
+ */
+function originalDestinationCluster(name: string, port: number, caFile: string | undefined): EnvoyCluster {
   return {
     name,
+    type: 'ORIGINAL_DST',
     connect_timeout: '5s',
     lb_policy: 'CLUSTER_PROVIDED',
-    cluster_type: {
-      name: 'envoy.clusters.dynamic_forward_proxy',
-      typed_config: { '@type': ENVOY_TYPES.dynamicForwardProxyCluster, 'dns_cache_config': DNS_CACHE },
-    },
+    original_dst_lb_config: { upstream_port_override: port },
     typed_extension_protocol_options: {
       'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
         '@type': ENVOY_TYPES.httpProtocolOptions,
@@ -186,69 +242,105 @@ function forwardProxyCluster(name: string, caFile: string | undefined): EnvoyClu
   };
 }
 
+function cidrRange(cidr: string): CidrRange {
+  const match = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(cidr);
+  if (!match || Number(match[2]) > 32) throw new Error(`latticeIpv4Range '${cidr}' is not an IPv4 CIDR`);
+  return { address_prefix: match[1], prefix_len: Number(match[2]) };
+}
+
 /**
  * The Envoy configuration of the SigV4 proxy.
  *
  * - Listener `sigv4` on 127.0.0.1:`proxyPort` receives what iptables redirects
- *   (the application's plain `http://<fqdn>` calls to VPC Lattice). Filters:
- *   dynamic forward proxy (resolves the Host), AWS request signing
- *   (`vpc-lattice-svcs`, unsigned payload), router.
- * - The Host's port is stripped, so the dynamic forward proxy connects to the
- *   default port of the chosen cluster: 443 for the TLS clusters (SNI and SAN
- *   validated against the Host), 80 for the plaintext one.
- * - With a private domain, hosts under it are verified against the private CA
- *   only; every other host (Lattice-generated `*.on.aws` names) against the
- *   system roots.
+ *   (the application's plain `http://<fqdn>` calls to VPC Lattice). Its
+ *   `original_dst` listener filter recovers the address the application
+ *   connected to; connections whose original destination is not in
+ *   `latticeIpv4Range` (e.g. straight to 127.0.0.1) match no filter chain and
+ *   are closed.
+ * - Only allowed hosts are signed and forwarded: names under `privateDomain`
+ *   (the domain itself and its subdomains) and the Lattice-generated names of
+ *   the region (`*.vpc-lattice-svcs.<region>.on.aws`). Any other Host gets a
+ *   local 403 from the catch-all virtual host `deny`. The signing filter is
+ *   disabled in the HTTP connection manager and enabled only by the allowed
+ *   virtual hosts (`typed_per_filter_config` with a `FilterConfig`), so it
+ *   never runs for a refused host.
+ * - The upstream is the original destination, i.e. the Lattice address the
+ *   application itself resolved, on port 443 (TLS: SNI and certificate SAN
+ *   checked against the Host) or 80 (`upstreamTls: false`). Envoy resolves no
+ *   name; no header chooses the upstream.
+ * - With TLS and a private domain, hosts under it are verified against the
+ *   private CA only; Lattice-generated names against the system roots.
  * - Listener `health` on 0.0.0.0:`healthPort` only answers `GET /ready` with a
  *   static 200, for kubelet probes; it proxies nothing.
  * - No admin interface.
  */
 export function sigv4ProxyEnvoyConfig(spec: SigV4ProxyEnvoySpec): EnvoyBootstrap {
-  if (spec.privateDomain && !spec.privateCaFile) throw new Error('privateCaFile is required with privateDomain');
-  const route = (cluster: string): EnvoyRoute[] => [{
-    match: { prefix: '/' },
+  if (spec.upstreamTls && spec.privateDomain && !spec.privateCaFile) {
+    throw new Error('privateCaFile is required with privateDomain and upstreamTls');
+  }
+  const signingFields = {
+    service_name: LATTICE_SIGNING_SERVICE,
+    region: spec.region,
+    use_unsigned_payload: true,
+    match_excluded_headers: SIGNING_EXCLUDED_HEADERS,
+  };
+  const signing: TypedConfig = { '@type': ENVOY_TYPES.awsRequestSigning, ...signingFields };
+  const allowed = (name: string, domains: string[], cluster: string): VirtualHost => ({
+    name,
+    domains,
     // The application owns request timeouts (streams and long polls pass through).
-    route: { cluster, timeout: '0s' },
-  }];
+    routes: [{ match: { prefix: '/' }, route: { cluster, timeout: '0s' } }],
+    // Enables the (disabled by default) signing filter for this virtual host.
+    typed_per_filter_config: {
+      [SIGNING_FILTER]: {
+        '@type': ENVOY_TYPES.routeFilterConfig,
+        'config': { '@type': ENVOY_TYPES.awsRequestSigningPerRoute, 'aws_request_signing': signingFields, 'stat_prefix': `${name}.` },
+      },
+    },
+  });
+
   const virtualHosts: VirtualHost[] = [];
   const clusters: EnvoyCluster[] = [];
+  const latticeDomains = [`*.${latticeGeneratedDomain(spec.region)}`];
+  const privateDomains = spec.privateDomain ? [spec.privateDomain, `*.${spec.privateDomain}`] : undefined;
   if (!spec.upstreamTls) {
-    virtualHosts.push({ name: 'lattice', domains: ['*'], routes: route(PLAINTEXT_CLUSTER) });
-    clusters.push(forwardProxyCluster(PLAINTEXT_CLUSTER, undefined));
+    if (privateDomains) virtualHosts.push(allowed('private_domain', privateDomains, PLAINTEXT_CLUSTER));
+    virtualHosts.push(allowed('lattice', latticeDomains, PLAINTEXT_CLUSTER));
+    clusters.push(originalDestinationCluster(PLAINTEXT_CLUSTER, PLAINTEXT_PORT, undefined));
   } else {
-    if (spec.privateDomain) {
-      virtualHosts.push({
-        name: 'private_domain',
-        domains: [spec.privateDomain, `*.${spec.privateDomain}`],
-        routes: route(PRIVATE_CA_CLUSTER),
-      });
-      clusters.push(forwardProxyCluster(PRIVATE_CA_CLUSTER, spec.privateCaFile));
+    if (privateDomains) {
+      virtualHosts.push(allowed('private_domain', privateDomains, PRIVATE_CA_CLUSTER));
+      clusters.push(originalDestinationCluster(PRIVATE_CA_CLUSTER, TLS_PORT, spec.privateCaFile));
     }
-    virtualHosts.push({ name: 'lattice', domains: ['*'], routes: route(PUBLIC_CA_CLUSTER) });
-    clusters.push(forwardProxyCluster(PUBLIC_CA_CLUSTER, SYSTEM_CA_BUNDLE));
+    virtualHosts.push(allowed('lattice', latticeDomains, PUBLIC_CA_CLUSTER));
+    clusters.push(originalDestinationCluster(PUBLIC_CA_CLUSTER, TLS_PORT, SYSTEM_CA_BUNDLE));
   }
-
-  const signing: TypedExtension = {
-    name: 'envoy.filters.http.aws_request_signing',
-    typed_config: {
-      '@type': ENVOY_TYPES.awsRequestSigning,
-      'service_name': LATTICE_SIGNING_SERVICE,
-      'region': spec.region,
-      'use_unsigned_payload': true,
-      'match_excluded_headers': SIGNING_EXCLUDED_HEADERS,
-    },
-  };
-  const forwardProxy: TypedExtension = {
-    name: 'envoy.filters.http.dynamic_forward_proxy',
-    typed_config: { '@type': ENVOY_TYPES.dynamicForwardProxyFilter, 'dns_cache_config': DNS_CACHE },
-  };
+  virtualHosts.push({
+    name: DENY_VIRTUAL_HOST,
+    domains: ['*'],
+    routes: [{
+      match: { prefix: '/' },
+      direct_response: { status: DENIED_STATUS, body: { inline_string: 'host not allowed by the SigV4 proxy\n' } },
+    }],
+    // Already disabled by default; stated again so that no later default can sign here.
+    typed_per_filter_config: { [SIGNING_FILTER]: { '@type': ENVOY_TYPES.routeFilterConfig, 'disabled': true } },
+  });
 
   const proxyListener: EnvoyListener = {
     name: 'sigv4',
     address: { socket_address: { address: '127.0.0.1', port_value: spec.proxyPort } },
+    listener_filters: [{
+      name: 'envoy.filters.listener.original_dst',
+      typed_config: { '@type': ENVOY_TYPES.originalDstListenerFilter },
+    }],
     filter_chains: [{
-      filters: [httpConnectionManager('sigv4', virtualHosts, [forwardProxy, signing, ROUTER_FILTER], {
+      filter_chain_match: { prefix_ranges: [cidrRange(spec.latticeIpv4Range)] },
+      filters: [httpConnectionManager('sigv4', virtualHosts, [
+        { name: SIGNING_FILTER, typed_config: signing, disabled: true },
+        ROUTER_FILTER,
+      ], {
         strip_any_host_port: true,
+        strip_trailing_host_dot: true,
         access_log: ACCESS_LOG,
       })],
     }],
