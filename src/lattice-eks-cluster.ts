@@ -258,6 +258,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
 
   constructor(scope: Construct, id: string, props: LatticeEksClusterProps) {
     super(scope, id);
+    validateRequired(this, props);
     validateClusterName(this, props.clusterName);
     const version = props.version ?? eks.KubernetesVersion.V1_35;
     validateKubernetesVersion(this, version);
@@ -685,8 +686,39 @@ function validateKubernetesVersion(scope: Construct, version: eks.KubernetesVers
   }
 }
 
+/** Largest size of one EKS managed node group (a service quota that cannot be raised). */
+const MAX_NODES_PER_NODEGROUP = 450;
+
+/**
+ * The props without which nothing can be built, checked first so that callers
+ * from JavaScript or Python who leave one out get its name, not `undefined`.
+ */
+function validateRequired(scope: Construct, props: LatticeEksClusterProps): void {
+  for (const name of ['clusterName', 'serviceNetwork', 'kubectlLayer'] as const) {
+    if (props?.[name] === undefined || props?.[name] === null) {
+      throw validationError(scope, KIND, `${name} is required`);
+    }
+  }
+  for (const [name, construct] of [['serviceNetwork', props.serviceNetwork], ['domain', props.domain], ['vpc', props.vpc]] as const) {
+    if (construct && construct.node.root !== scope.node.root) {
+      throw validationError(scope, KIND, `${name} '${construct.node.path}' belongs to another App; create it in the same App as the cluster`);
+    }
+  }
+  const networkRegion = props.serviceNetwork.env?.region;
+  const clusterRegion = Stack.of(scope).region;
+  if (networkRegion && !Token.isUnresolved(networkRegion) && !Token.isUnresolved(clusterRegion) && networkRegion !== clusterRegion) {
+    throw validationError(scope, KIND,
+      `serviceNetwork '${props.serviceNetwork.serviceNetworkName}' is in region ${networkRegion} but the cluster's stack is in ${clusterRegion}; ` +
+      'a VPC can only join a service network of its own region: create the network in the cluster\'s region');
+  }
+}
+
 /** The node group's sizes, defaults applied and validated (used for both, so they cannot disagree). */
 function nodeScaling(scope: Construct, props: LatticeEksClusterProps): { desired: number; min: number; max: number } {
+  const tokens = (['nodeCount', 'minNodes', 'maxNodes'] as const).filter((name) => props[name] !== undefined && Token.isUnresolved(props[name]));
+  if (tokens.length > 0) {
+    throw validationError(scope, KIND, `${tokens.join(', ')} must be literal numbers, not tokens: the node group's sizes are checked at synth time`);
+  }
   const desired = props.nodeCount ?? 2;
   const min = props.minNodes ?? Math.min(1, desired);
   const max = props.maxNodes ?? Math.max(4, desired);
@@ -694,6 +726,13 @@ function nodeScaling(scope: Construct, props: LatticeEksClusterProps): { desired
     if (!Number.isInteger(value) || value < 0) {
       throw validationError(scope, KIND, `${name} ${value} must be a non-negative integer`);
     }
+    if (value > MAX_NODES_PER_NODEGROUP) {
+      throw validationError(scope, KIND, `${name} ${value} is more than an EKS managed node group can have (${MAX_NODES_PER_NODEGROUP}); use a larger nodeInstanceType`);
+    }
+  }
+  if (desired < 1) {
+    throw validationError(scope, KIND,
+      `nodeCount ${desired} leaves the cluster without nodes, so CoreDNS, the Gateway API Controller and ExternalDNS cannot start and the deployment hangs; use nodeCount >= 1`);
   }
   if (max < 1 || min > desired || desired > max) {
     throw validationError(scope, KIND, `node counts must satisfy minNodes (${min}) <= nodeCount (${desired}) <= maxNodes (${max}), with maxNodes >= 1`);

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { serviceAccountObject } from './k8s/object';
 import type { LatticeEksCluster } from './lattice-eks-cluster';
-import { validateDnsLabel } from './private/k8s-names';
+import { validateDnsLabel, validateDnsSubdomain } from './private/k8s-names';
 import { podIdentityAssociation, podIdentityRole } from './private/pod-identity';
 
 const KIND = 'LatticePodIdentity';
@@ -62,7 +62,7 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
   constructor(scope: Construct, id: string, props: LatticePodIdentityProps) {
     super(scope, id);
     validateDnsLabel(this, KIND, 'namespace', props.namespace);
-    validateDnsLabel(this, KIND, 'serviceAccountName', props.serviceAccountName);
+    validateDnsSubdomain(this, KIND, 'serviceAccountName', props.serviceAccountName);
     this.namespace = props.namespace;
     this.serviceAccountName = props.serviceAccountName;
     this.role = props.role ?? podIdentityRole(this, 'Role',

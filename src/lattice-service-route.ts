@@ -7,6 +7,7 @@ import { LatticeAuthPolicyDocument, LatticeCaller } from './lattice-auth-policy'
 import type { LatticeEksCluster } from './lattice-eks-cluster';
 import { isAuthPolicyClaimed, routeAuthPolicyTarget } from './private/auth-policy-owners';
 import { dnsNameProblem } from './private/dns';
+import { latticeNameProblem, SERVICE_NAME_RULES } from './private/lattice-names';
 import { validationError } from './private/errors';
 import { validateDnsLabel } from './private/k8s-names';
 
@@ -62,6 +63,9 @@ export interface LatticeServiceRouteProps extends ExposeServiceOptions {
 /** Lattice service names already used per account, app-wide. */
 const latticeServiceNames = new WeakMap<IConstruct, Map<string, string>>();
 
+/** Route hostnames already used, app-wide (custom domain names of Lattice services and DNS records). */
+const hostnames = new WeakMap<IConstruct, Map<string, string>>();
+
 /**
  * A Kubernetes Service exposed on VPC Lattice through an HTTPRoute on the
  * cluster's Gateway. Auth policies target it.
@@ -110,6 +114,13 @@ export class LatticeServiceRoute extends Construct {
     }
     this.hostname = this.resolveHostname(props);
     this.latticeServiceName = `${this.routeName.slice(0, 20)}-${this.namespace.slice(0, 18)}`;
+    const nameProblem = latticeNameProblem(this.latticeServiceName, SERVICE_NAME_RULES);
+    if (nameProblem) {
+      throw validationError(this, KIND,
+        `routeName '${this.routeName}' in namespace '${this.namespace}' gives the Lattice service name '${this.latticeServiceName}' ` +
+        `(the controller uses <routeName[:20]>-<namespace[:18]>), which Lattice rejects: ${nameProblem}; choose another routeName`);
+    }
+    this.claimHostname(props);
     this.claimLatticeServiceName();
     const targetPort = props.targetPort ?? props.port;
     if (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535) {
@@ -170,10 +181,34 @@ export class LatticeServiceRoute extends Construct {
     if (!props.hostname.endsWith(`.${domain}`)) {
       throw validationError(this, KIND, `hostname '${props.hostname}' is outside the cluster's domain '${domain}'`);
     }
+    const label = props.hostname.slice(0, -domain.length - 1);
+    if (label.includes('.') || label.includes('*')) {
+      throw validationError(this, KIND,
+        `hostname '${props.hostname}' is not covered by the domain's certificate ('${domain}', '*.${domain}' cover one label only); ` +
+        `use a name like '${label.split('.')[0].replace(/\*/g, 'x') || 'app'}.${domain}'`);
+    }
     return props.hostname;
   }
 
   /** Fails when another cluster of this app already exposes the same Lattice service name in the same account. */
+  /** A hostname is one Lattice custom domain and one DNS record: one route per hostname, app-wide. */
+  private claimHostname(props: LatticeServiceRouteProps): void {
+    if (!this.hostname) return;
+    let claims = hostnames.get(this.node.root);
+    if (!claims) {
+      claims = new Map();
+      hostnames.set(this.node.root, claims);
+    }
+    const key = this.hostname.toLowerCase();
+    const other = claims.get(key);
+    if (other) {
+      throw validationError(this, KIND,
+        `hostname '${this.hostname}' is already used by route '${other}'; a custom domain name serves one Lattice service: ` +
+        `give this route another hostname${props.hostname === undefined ? ' (or another routeName, from which the default hostname comes)' : ''}`);
+    }
+    claims.set(key, this.node.path);
+  }
+
   private claimLatticeServiceName(): void {
     const root = this.node.root;
     let names = latticeServiceNames.get(root);

@@ -587,6 +587,14 @@ export class LatticeServiceNetwork extends Resource implements ILatticeServiceNe
     }
     const sizeProblem = authPolicySizeProblem(Stack.of(this).resolve(document));
     if (sizeProblem !== undefined) errors.push(sizeProblem);
+    if (errors.length === 0) {
+      // A hand-written document goes through the same vocabulary checks as a built one (actions, operators, keys).
+      try {
+        LatticeAuthPolicyDocument.fromPolicyDocument(document).toPolicyDocument(this);
+      } catch (e) {
+        errors.push((e as Error).message.replace(/^[^:]*\): /, ''));
+      }
+    }
     return errors;
   }
 }

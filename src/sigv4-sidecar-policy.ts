@@ -336,6 +336,11 @@ export class SigV4SidecarPolicy extends Construct {
     this.readiness = new DependencyGroup(this.kyvernoChart, this.policyManifest, policyReady);
     this.admissionReady = this.readiness;
     for (const ns of props.namespaces ?? []) this.addNamespace(ns);
+    if (upstreamTls && !domain) {
+      throw validationError(this, KIND,
+        `upstreamTls is true but neither the cluster '${props.cluster.clusterName}' nor the domain prop has a private domain: ` +
+        'without one, Lattice services have no HTTPS listener for the proxy to call; give LatticeEksClusterProps.domain, or set upstreamTls: false');
+    }
     this.node.addValidation({
       validate: () => this.namespaceSet.size > 0 ? [] : [
         `${KIND} (${this.node.path}): no namespace to inject; give namespaces, or call addNamespace() or addClient()`,
@@ -386,6 +391,14 @@ export class SigV4SidecarPolicy extends Construct {
     const resources = options.serviceArns ?? [stack.formatArn({ service: 'vpc-lattice', resource: 'service', resourceName: '*' })];
     if (resources.length === 0) {
       throw validationError(this, KIND, `addClient('${id}'): serviceArns is empty; omit it to allow every Lattice service of the account and region`);
+    }
+    for (const arn of options.serviceArns ?? []) {
+      if (Token.isUnresolved(arn)) continue;
+      if (!/^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:\d{12}:service\/(svc-[0-9a-z]{17}|\*)$/.test(arn)) {
+        throw validationError(this, KIND,
+          `addClient('${id}'): serviceArns entry '${arn}' is not a Lattice service ARN (arn:aws:vpc-lattice:<region>:<account>:service/svc-... ` +
+          'or .../service/* for all services of that account and region); omit serviceArns to allow every service of this account and region');
+      }
     }
     identity.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [LATTICE_INVOKE_ACTION], resources }));
     for (const resource of resources) {

@@ -308,15 +308,16 @@ describe('SigV4SidecarPolicy', () => {
 });
 
 describe('SigV4SidecarPolicy variants', () => {
-  test('without a domain, only the system roots; legacy iptables adds NET_RAW and a lock volume; images and chart overridable', () => {
+  test('without a domain, plain HTTP only; legacy iptables adds NET_RAW and a lock volume; images and chart overridable', () => {
     const { json, template } = fixture({
+      upstreamTls: false,
       iptablesBackend: IptablesBackend.LEGACY,
       proxyImage: 'public.ecr.aws/example/envoy:v1.38.0',
       iptablesImage: '111111111111.dkr.ecr.us-east-1.amazonaws.com/iptables:1.8.11',
       kyvernoChartVersion: '3.9.0',
     }, false);
     const config = envoy(json);
-    expect(config.static_resources.clusters.map((c: any) => c.name)).toEqual(['lattice_public_ca']);
+    expect(config.static_resources.clusters.map((c: any) => c.name)).toEqual(['lattice_plaintext']);
     expect(config.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts
       .map((v: any) => v.domains)).toEqual([['*.vpc-lattice-svcs.cfn-token.on.aws'], ['*']]);
     expect(configMap(json).binaryData).toBeUndefined();
@@ -401,7 +402,7 @@ describe('SigV4SidecarPolicy bad input', () => {
   }
   const make = (props: Partial<SigV4SidecarPolicyProps>) => {
     const c = cluster();
-    return new SigV4SidecarPolicy(Stack.of(c), 'SigV4', { cluster: c, namespaces: ['apps'], ...props });
+    return new SigV4SidecarPolicy(Stack.of(c), 'SigV4', { cluster: c, namespaces: ['apps'], upstreamTls: false, ...props });
   };
 
   test.each<[string, Partial<SigV4SidecarPolicyProps>, RegExp]>([
@@ -448,14 +449,14 @@ describe('SigV4SidecarPolicy bad input', () => {
 
   test('a second policy on the same cluster', () => {
     const c = cluster();
-    new SigV4SidecarPolicy(Stack.of(c), 'A', { cluster: c, namespaces: ['apps'] });
-    expect(() => new SigV4SidecarPolicy(Stack.of(c), 'B', { cluster: c, namespaces: ['web'] }))
+    new SigV4SidecarPolicy(Stack.of(c), 'A', { cluster: c, namespaces: ['apps'], upstreamTls: false });
+    expect(() => new SigV4SidecarPolicy(Stack.of(c), 'B', { cluster: c, namespaces: ['web'], upstreamTls: false }))
       .toThrow(/cluster 'bad' already has a SigV4SidecarPolicy \(Bad\/A\)/);
   });
 
   test('no namespace at synth time', () => {
     const c = cluster();
-    new SigV4SidecarPolicy(Stack.of(c), 'SigV4', { cluster: c });
+    new SigV4SidecarPolicy(Stack.of(c), 'SigV4', { cluster: c, upstreamTls: false });
     expect(() => Template.fromStack(Stack.of(c))).toThrow(/no namespace to inject/);
   });
 

@@ -88,10 +88,15 @@ export const CONDITION_OPERATORS: readonly string[] = [
   'NumericGreaterThanEquals',
 ];
 
-/** Whether `operator` is a known condition operator (case-sensitive, as IAM documents them). */
+/**
+ * Whether `operator` is a known condition operator (case-sensitive, as IAM
+ * documents them), including the set operators `ForAnyValue:` and
+ * `ForAllValues:` for multi-valued keys such as `aws:PrincipalOrgPaths`.
+ */
 export function isKnownConditionOperator(operator: string): boolean {
   if (operator === 'Null') return true;
-  const base = operator.endsWith('IfExists') ? operator.slice(0, -'IfExists'.length) : operator;
+  const unqualified = operator.replace(/^(ForAnyValue|ForAllValues):/, '');
+  const base = unqualified.endsWith('IfExists') ? unqualified.slice(0, -'IfExists'.length) : unqualified;
   return CONDITION_OPERATORS.includes(base);
 }
 

@@ -3,6 +3,10 @@ import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { validationError } from './errors';
+
+/** Pod Identity associations per cluster, keyed `namespace/serviceAccount`, with the path of their construct. */
+const associations = new WeakMap<eks.ICluster, Map<string, string>>();
 
 /** Service principal of EKS Pod Identity. */
 export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
@@ -25,6 +29,19 @@ export function podIdentityRole(scope: Construct, id: string, description: strin
 export function podIdentityAssociation(
   scope: Construct, id: string, cluster: eks.ICluster, namespace: string, serviceAccount: string, role: iam.IRole,
 ): CfnPodIdentityAssociation {
+  let claimed = associations.get(cluster);
+  if (!claimed) {
+    claimed = new Map();
+    associations.set(cluster, claimed);
+  }
+  const key = `${namespace}/${serviceAccount}`;
+  const existing = claimed.get(key);
+  if (existing !== undefined) {
+    throw validationError(scope, 'LatticePodIdentity',
+      `service account '${key}' already has a Pod Identity association ('${existing}'); EKS allows one per service account: ` +
+      'reuse that identity (grant its role more), or use another service account');
+  }
+  claimed.set(key, `${scope.node.path}/${id}`);
   return new CfnPodIdentityAssociation(scope, id, {
     clusterName: cluster.clusterName,
     namespace,

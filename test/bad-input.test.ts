@@ -1,0 +1,170 @@
+/**
+ * Bad input across the constructs: each case must fail at synth time with a
+ * message naming the construct path, the prop, the bad value and the fix; and
+ * the good inputs that look unusual must keep working.
+ */
+import { App, Lazy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { LatticeAuthPolicyDocument, LatticeCaller } from '../src/lattice-auth-policy';
+import { LatticeEksClusterProps } from '../src/lattice-eks-cluster';
+import { LatticeServiceNetwork } from '../src/service-network';
+import { SigV4SidecarPolicy } from '../src/sigv4-sidecar-policy';
+import { clusterFixture } from './util/fixtures';
+
+const PATH = /\(Cluster1\/Lattice[^)]*\)/;
+
+describe('LatticeEksCluster bad input', () => {
+  test.each<[string, Partial<LatticeEksClusterProps>, RegExp]>([
+    ['nodeCount 0 with default sizes', { nodeCount: 0 }, /nodeCount 0 leaves the cluster without nodes.*use nodeCount >= 1/],
+    ['nodeCount 0 with minNodes 0', { nodeCount: 0, minNodes: 0 }, /nodeCount 0 leaves the cluster without nodes/],
+    ['more nodes than a node group can have', { nodeCount: 500 }, /nodeCount 500 is more than an EKS managed node group can have \(450\); use a larger nodeInstanceType/],
+    ['maxNodes over the node group limit', { maxNodes: 451 }, /maxNodes 451 is more than an EKS managed node group can have/],
+    ['a token as nodeCount', { nodeCount: Lazy.number({ produce: () => 3 }) }, /nodeCount must be literal numbers, not tokens/],
+    ['a token as maxNodes', { maxNodes: Lazy.number({ produce: () => 3 }) }, /maxNodes must be literal numbers, not tokens/],
+    ['clusterName left out by a JavaScript caller', { clusterName: undefined as any }, /clusterName is required/],
+    ['serviceNetwork left out by a JavaScript caller', { serviceNetwork: undefined as any }, /serviceNetwork is required/],
+    ['kubectlLayer left out by a JavaScript caller', { kubectlLayer: undefined as any }, /kubectlLayer is required/],
+  ])('%s', (_name, extra, message) => {
+    let error: Error | undefined;
+    try {
+      clusterFixture(extra, false);
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).toMatch(message);
+    expect(error?.message).toMatch(/^LatticeEksCluster \(Cluster1\/Lattice\): /);
+  });
+
+  test('a service network of another region', () => {
+    const app = new App();
+    const network = new LatticeServiceNetwork(new Stack(app, 'Net', { env: { region: 'eu-west-1' } }), 'Network', { serviceNetworkName: 'lattice-gateway' });
+    expect(() => clusterFixture({ serviceNetwork: network }, false)).toThrow(/belongs to another App/);
+    const same = clusterFixture({}, false);
+    const euNetwork = new LatticeServiceNetwork(new Stack(same.app, 'Eu', { env: { region: 'eu-west-1' } }), 'Network', { serviceNetworkName: 'eu-net' });
+    const { LatticeEksCluster } = jest.requireActual('../src/lattice-eks-cluster');
+    const usStack = new Stack(same.app, 'Us', { env: { region: 'us-east-1' } });
+    expect(() => new LatticeEksCluster(usStack, 'Lattice', { clusterName: 'us', kubectlLayer: (same.cluster as any).cluster.kubectlProvider?.kubectlLayer ?? {}, serviceNetwork: euNetwork }))
+      .toThrow(/serviceNetwork 'eu-net' is in region eu-west-1 but the cluster's stack is in us-east-1; .*create the network in the cluster's region/);
+  });
+});
+
+describe('LatticeServiceRoute bad input', () => {
+  const route = (options: any) => {
+    const { cluster } = clusterFixture();
+    return cluster.exposeService('R', { serviceName: 'web', namespace: 'apps', port: 80, ...options });
+  };
+  test.each<[string, any, RegExp]>([
+    ['a derived Lattice name with the reserved svc- prefix', { routeName: 'svc-orders' },
+      /routeName 'svc-orders' in namespace 'apps' gives the Lattice service name 'svc-orders-apps'.*reserved prefix "svc-"; choose another routeName/],
+    ['a double hyphen from truncation', { routeName: 'a-route-name-cut-at-x', namespace: 'apps' },
+      /routeName 'a-route-name-cut-at-x' .*gives the Lattice service name 'a-route-name-cut-at--apps'.*consecutive hyphens/],
+    ['a hostname two labels under the domain', { hostname: 'a.b.example.com' },
+      /hostname 'a\.b\.example\.com' is not covered by the domain's certificate \('example\.com', '\*\.example\.com' cover one label only\); use a name like 'a\.example\.com'/],
+    ['a wildcard hostname', { hostname: '*.example.com' }, /hostname '\*\.example\.com' is not/],
+    ['a target port of 0', { targetPort: 0 }, /targetPort 0 is not a TCP port/],
+    ['a target port over 65535', { targetPort: 70000 }, /targetPort 70000 is not a TCP port/],
+    ['a fractional port', { port: 80.5 }, /port 80\.5 is not a TCP port/],
+  ])('%s', (_name, options, message) => {
+    expect(() => route(options)).toThrow(message);
+    expect(() => route(options)).toThrow(/^LatticeServiceRoute \(Cluster1\/Lattice\/R\): /);
+  });
+
+  test('the same hostname on two routes', () => {
+    const { cluster } = clusterFixture();
+    cluster.exposeService('A', { serviceName: 'a', namespace: 'apps', port: 80, hostname: 'shop.example.com' });
+    expect(() => cluster.exposeService('B', { serviceName: 'b', namespace: 'web', port: 80, hostname: 'shop.example.com' }))
+      .toThrow(/LatticeServiceRoute \(Cluster1\/Lattice\/B\): hostname 'shop\.example\.com' is already used by route 'Cluster1\/Lattice\/A'/);
+  });
+});
+
+describe('LatticePodIdentity and SigV4SidecarPolicy bad input', () => {
+  test('a second Pod Identity association for one service account', () => {
+    const { cluster } = clusterFixture();
+    cluster.addPodIdentity('One', { namespace: 'apps', serviceAccountName: 'client' });
+    expect(() => cluster.addPodIdentity('Two', { namespace: 'apps', serviceAccountName: 'client' }))
+      .toThrow(/service account 'apps\/client' already has a Pod Identity association \('Cluster1\/Lattice\/One\/Association'\); EKS allows one per service account/);
+  });
+
+  test('the controller\'s own service account cannot get a second association', () => {
+    const { cluster } = clusterFixture();
+    expect(() => cluster.addPodIdentity('Steal', { namespace: 'aws-application-networking-system', serviceAccountName: 'gateway-api-controller' }))
+      .toThrow(/already has a Pod Identity association/);
+  });
+
+  test.each<[string, string[], RegExp]>([
+    ['a bare *', ['*'], /serviceArns entry '\*' is not a Lattice service ARN/],
+    ['another service\'s ARN', ['arn:aws:s3:::bucket'], /serviceArns entry 'arn:aws:s3:::bucket' is not a Lattice service ARN/],
+    ['a service network ARN', ['arn:aws:vpc-lattice:us-east-1:111111111111:servicenetwork/sn-0123456789abcdef0'], /is not a Lattice service ARN/],
+    ['a wildcard account', ['arn:aws:vpc-lattice:us-east-1:*:service/*'], /is not a Lattice service ARN/],
+  ])('addClient serviceArns: %s', (_name, serviceArns, message) => {
+    const { stack, cluster } = clusterFixture();
+    const sidecar = new SigV4SidecarPolicy(stack, 'SigV4', { cluster, namespaces: ['apps'] });
+    expect(() => sidecar.addClient('C', { namespace: 'apps', serviceAccountName: 'client', serviceArns })).toThrow(message);
+  });
+
+  test('TLS to Lattice without any private domain', () => {
+    const { stack, cluster } = clusterFixture({}, false);
+    expect(() => new SigV4SidecarPolicy(stack, 'SigV4', { cluster, namespaces: ['apps'] }))
+      .toThrow(/SigV4SidecarPolicy \(Cluster1\/SigV4\): upstreamTls is true but neither the cluster 'eks-cluster1' nor the domain prop has a private domain.*set upstreamTls: false/);
+  });
+});
+
+describe('hand-written network auth policies get the vocabulary checks', () => {
+  const network = (statement: iam.PolicyStatement) => {
+    const app = new App();
+    const stack = new Stack(app, 'Net');
+    new LatticeServiceNetwork(stack, 'Network', { serviceNetworkName: 'lattice-gateway', authPolicy: new iam.PolicyDocument({ statements: [statement] }) });
+    return () => app.synth();
+  };
+  test.each<[string, iam.PolicyStatement, RegExp]>([
+    ['another service\'s action', new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'], principals: [new iam.AccountRootPrincipal()] }),
+      /action 's3:GetObject' is not a Lattice auth policy action; use 'vpc-lattice-svcs:Invoke'/],
+    ['a misspelled condition key', new iam.PolicyStatement({
+      actions: ['vpc-lattice-svcs:Invoke'], resources: ['*'], principals: [new iam.AccountRootPrincipal()],
+      conditions: { StringEquals: { 'aws:PrincipalTags/eks-cluster-name': 'x' } },
+    }), /condition key 'aws:PrincipalTags\/eks-cluster-name' is not a condition key of Lattice auth policies/],
+    ['an unknown operator', new iam.PolicyStatement({
+      actions: ['vpc-lattice-svcs:Invoke'], resources: ['*'], principals: [new iam.AccountRootPrincipal()],
+      conditions: { StringEqual: { 'aws:PrincipalAccount': '111111111111' } },
+    }), /condition operator 'StringEqual' is unknown/],
+  ])('%s', (_name, statement, message) => {
+    expect(network(statement)).toThrow(message);
+  });
+});
+
+describe('good input that must keep working', () => {
+  test('service account names with dots', () => {
+    const { cluster } = clusterFixture();
+    expect(cluster.addPodIdentity('Dotted', { namespace: 'apps', serviceAccountName: 'orders.reader' }).serviceAccountName).toBe('orders.reader');
+  });
+
+  test('ForAnyValue:StringLike on a multi-valued key (aws:PrincipalOrgPaths)', () => {
+    const stack = new Stack(new App(), 'S');
+    const document = new iam.PolicyDocument({
+      statements: [new iam.PolicyStatement({
+        actions: ['vpc-lattice-svcs:Invoke'], resources: ['*'], principals: [new iam.StarPrincipal()],
+        conditions: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-abc1234567/r-ab12/ou-ab12-11111111/*'] } },
+      })],
+    });
+    expect(() => LatticeAuthPolicyDocument.fromPolicyDocument(document).toPolicyDocument(stack)).not.toThrow();
+  });
+
+  test('a hostname one label under the domain, and route names that derive a valid Lattice name', () => {
+    const { cluster } = clusterFixture();
+    expect(cluster.exposeService('A', { serviceName: 'a', namespace: 'apps', port: 80, hostname: 'shop.example.com' }).hostname).toBe('shop.example.com');
+    expect(cluster.exposeService('B', { serviceName: 'averylongservicenameindeed', namespace: 'apps', port: 80 }).latticeServiceName)
+      .toBe('averylongservicename-apps');
+  });
+
+  test('a cluster in the region of its network', () => {
+    expect(() => clusterFixture({}, false)).not.toThrow();
+    expect(PATH.test('(Cluster1/Lattice)')).toBe(true);
+  });
+
+  test('eksWorkload callers with explicit region and account', () => {
+    const stack = new Stack(new App(), 'S');
+    expect(() => LatticeAuthPolicyDocument.allow(LatticeCaller.eksWorkload({
+      clusterName: 'eks-cluster2', namespaces: ['apps'], account: '222222222222', region: 'eu-central-1',
+    })).toPolicyDocument(stack)).not.toThrow();
+  });
+});
