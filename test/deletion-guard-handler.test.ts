@@ -57,7 +57,9 @@ function poll(waitMs: number, extra: Record<string, string> = {}, cleanupMs = 30
 }
 
 const txt = (name: string, owner: string): ResourceRecordSet => ({
-  Name: name, Type: 'TXT', TTL: 300,
+  Name: name,
+  Type: 'TXT',
+  TTL: 300,
   ResourceRecords: [{ Value: `"heritage=external-dns,external-dns/owner=${owner},external-dns/resource=crd/apps/demo-dns"` }],
 });
 const cname = (name: string): ResourceRecordSet => ({ Name: name, Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: 'demo-svc.7d67968.vpc-lattice-svcs.us-east-1.on.aws' }] });
