@@ -164,7 +164,10 @@ describe('teardown order: objects the controller cleans up outlive nothing they 
 
   test('the controller and ExternalDNS keep their IAM policies and Pod Identity until they are deleted', () => {
     const pairs: Array<[string, string]> = [];
-    const charts = [[b.cluster.gatewayControllerChart, b.cluster.gatewayControllerRole], [b.cluster.externalDnsChart!, b.cluster.externalDnsRole!]] as const;
+    const charts = [
+      [b.cluster.gatewayControllerChart, b.cluster.gatewayControllerRole],
+      [b.cluster.externalDnsChart!, b.cluster.externalDnsRole!],
+    ] as const;
     for (const [chart, role] of charts) {
       const chartId = idOf(b.stack, chart);
       for (const policy of role.node.findAll().filter((c) => (c as any).cfnResourceType === 'AWS::IAM::Policy')) {
