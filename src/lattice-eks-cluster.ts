@@ -345,7 +345,8 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
         timeout: guardOptions.timeout,
         deleteLeftovers: guardOptions.deleteLeftovers,
       });
-      this.deletionGuard.node.addDependency(this.controllers);
+      // The custom resource only: the guard's function and roles need not wait for the charts.
+      this.deletionGuard.resource.node.addDependency(this.controllers);
     }
 
     // 5. GatewayClass and Gateway
@@ -358,7 +359,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     // Routes and policies come after the Gateway and the guard (hence the
     // controller); the Gateway and the guard are independent, so they deploy
     // side by side.
-    this.routePrerequisites.push(this.gatewayManifest, this.deletionGuard ?? this.gatewayControllerChart);
+    this.routePrerequisites.push(this.gatewayManifest, this.deletionGuard?.resource ?? this.gatewayControllerChart);
 
     this.acknowledgeClusterFindings(endpointAccess._config.publicAccess);
   }
