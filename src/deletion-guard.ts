@@ -101,15 +101,23 @@ export interface LatticeDeletionGuardProps {
  * `deleteLeftovers`, the guard deletes them. `LatticeEksCluster` creates one.
  *
  * @example
- * declare const lattice: LatticeEksCluster;
- * declare const domain: PrivateCaDomain;
- * const guard = new LatticeDeletionGuard(lattice, 'ExtraGuard', {
- *   clusterName: lattice.clusterName,
- *   vpcId: lattice.vpc.vpcId,
- *   hostedZone: domain.hostedZone,
- *   timeout: Duration.minutes(20),
+ * import { App, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+ * import * as lambda from 'aws-cdk-lib/aws-lambda';
+ * import { LatticeEksCluster, LatticeServiceNetwork } from 'cdk-lattice-eks';
+ *
+ * const app = new App();
+ * const stack = new Stack(app, 'Cluster1');
+ * const serviceNetwork = new LatticeServiceNetwork(stack, 'Network', { serviceNetworkName: 'lattice-gateway' });
+ * declare const kubectlLayer: lambda.ILayerVersion;
+ *
+ * // Every LatticeEksCluster has a guard; configure it through the cluster.
+ * const cluster = new LatticeEksCluster(stack, 'Lattice', {
+ *   clusterName: 'eks-cluster1',
+ *   kubectlLayer,
+ *   serviceNetwork,
+ *   deletionGuard: { timeout: Duration.minutes(20), deleteLeftovers: true },
  * });
- * guard.node.addDependency(lattice.gatewayControllerChart);
+ * new CfnOutput(stack, 'GuardTag', { value: cluster.deletionGuard!.managedByTag });
  */
 export class LatticeDeletionGuard extends Construct {
   /** Tag key the AWS Gateway API Controller puts on the VPC Lattice resources it manages. */
