@@ -21,7 +21,10 @@ export interface DeletionGuardOptions {
   /**
    * Add the guard. Without it a Lattice service or DNS record that the
    * controller or ExternalDNS fail to remove stays behind, and deleting the
-   * service network or the hosted zone then fails.
+   * service network or the hosted zone then fails. Turning it off on a
+   * deployed stack deletes the guard while the routes still exist: it then
+   * waits for `timeout` and fails, which CloudFormation reports and ignores in
+   * the update's clean-up phase.
    *
    * @default true
    */
