@@ -257,6 +257,8 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   private readonly namespaceCreators = new Map<string, DependencyGroup>();
   /** What namespaces holding objects the controllers clean up must come after: the controller and ExternalDNS. */
   private readonly controllers = new DependencyGroup();
+  /** Namespaces Helm creates with a chart of this cluster. */
+  private readonly chartNamespaces = new Set<string>();
   /** Namespaces holding objects the controller reconciles. */
   private readonly controllerNamespaces = new Set<string>();
 
@@ -333,6 +335,8 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     if (crdsReady) this.gatewayControllerChart.node.addDependency(crdsReady.ready);
     if (this.externalDnsChart) this.gatewayControllerChart.node.addDependency(this.externalDnsChart);
     this.controllers.add(this.gatewayControllerChart, ...(this.externalDnsChart ? [this.externalDnsChart] : []));
+    this.registerChartNamespace(GATEWAY_CONTROLLER_NAMESPACE, this.gatewayControllerChart);
+    if (this.externalDnsChart) this.registerChartNamespace(EXTERNAL_DNS_NAMESPACE, this.externalDnsChart);
 
     // 4. The deletion guard: deleted after the routes and policies the controllers clean up, before the controllers.
     const guardOptions = props.deletionGuard ?? {};
@@ -429,7 +433,8 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
    */
   public _ensureNamespace(namespace: string, forApplications = true): eks.KubernetesManifest | undefined {
     validateDnsLabel(this, KIND, 'namespace', namespace);
-    if (SYSTEM_NAMESPACES.includes(namespace)) return undefined;
+    // System namespaces always exist; the charts' namespaces are created by Helm (their chart is the creator).
+    if (SYSTEM_NAMESPACES.includes(namespace) || this.chartNamespaces.has(namespace)) return undefined;
     let ns = this.namespaces.get(namespace);
     if (!ns) {
       ns = new eks.KubernetesManifest(this, `Namespace-${namespace}`, {
@@ -442,6 +447,12 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     }
     if (forApplications || this.controllerNamespaces.has(namespace)) ns.node.addDependency(this.controllers);
     return ns;
+  }
+
+  /** A namespace that a chart creates (`createNamespace`): objects there wait for the chart. */
+  private registerChartNamespace(namespace: string, chart: eks.HelmChart): void {
+    this.chartNamespaces.add(namespace);
+    this.namespaceCreatorsOf(namespace).add(chart);
   }
 
   /** The (lazily filled) group of what creates `namespace`. */

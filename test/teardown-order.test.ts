@@ -131,6 +131,16 @@ describe('teardown order: namespaces', () => {
     expect(g.dependsOn(namespaceCreators(json).get('kyverno')![0], idOf(f.stack, f.cluster.gatewayControllerChart))).toBe(true);
   });
 
+  test('the charts\' namespaces are Helm\'s: createNamespace there creates nothing, and objects there wait for the chart', () => {
+    const f = clusterFixture();
+    const identity = f.cluster.addPodIdentity('Dns', { namespace: 'external-dns', serviceAccountName: 'extra', createNamespace: true, createServiceAccount: true });
+    const json = Template.fromStack(f.stack).toJSON();
+    expect(namespaceCreators(json).has('external-dns')).toBe(false);
+    const g = new DependencyGraph(json);
+    const dns = idOf(f.stack, f.cluster.externalDnsChart!);
+    expect(missing(g, [[idOf(f.stack, identity.association), dns], [idOf(f.stack, identity.serviceAccountManifest!), dns]])).toEqual([]);
+  });
+
   test('a namespace is a DNS label: bad names fail at synth naming the construct and value', () => {
     expect(() => b.cluster.addPodIdentity('Bad', { namespace: 'Bad_NS', serviceAccountName: 'x' })).toThrow(/LatticePodIdentity .*namespace 'Bad_NS'/);
   });
