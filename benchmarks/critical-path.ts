@@ -99,6 +99,11 @@ function render(paths: StackPaths[]): string {
   ].join('\n');
 }
 
+/** The critical-path section of docs/benchmarks.md (between its markers). */
+export function criticalPathSection(): string {
+  return render((['example', 'cluster-route'] as Shape[]).map(criticalPaths));
+}
+
 function main(): void {
   const paths = (['example', 'cluster-route'] as Shape[]).map(criticalPaths);
   for (const p of paths) {
