@@ -95,6 +95,13 @@ describe('deletion guard handler: create, update, first delete call', () => {
     await expect(guard.handler(event('Create', { ManagedBy: '' }))).rejects.toThrow(/ManagedBy is missing/);
   });
 
+  test('deleting a resource whose creation failed on bad properties completes without checking (rollback never blocks)', async () => {
+    const first = await guard.handler(event('Delete', { ManagedBy: '' }));
+    expect(first.Data.GuardSkip).toBe('true');
+    expect(await guard.handler({ ...event('Delete', { ManagedBy: '' }), Data: first.Data })).toEqual({ IsComplete: true });
+    expect(taggingMock.calls()).toHaveLength(0);
+  });
+
   test('the first delete call (onEvent) sets the wait and cleanup deadlines and checks nothing yet', async () => {
     const before = Date.now();
     const result = await guard.handler(event('Delete'));

@@ -341,13 +341,21 @@ exports.handler = async (event) => {
   }
   if (event.Data?.GuardWaitUntil === undefined) {
     // onEvent of a Delete: set the deadlines; the provider framework then calls isComplete.
-    const s = settings(event.ResourceProperties);
+    let s;
+    try {
+      s = settings(event.ResourceProperties);
+    } catch (e) {
+      // Only a resource whose creation failed can have bad properties: nothing to wait for.
+      log('bad properties on delete: nothing to guard', { error: e.message });
+      return { PhysicalResourceId: physicalResourceId, Data: { GuardWaitUntil: 0, GuardCleanupUntil: 0, GuardSkip: 'true' } };
+    }
     const now = Date.now();
     return {
       PhysicalResourceId: physicalResourceId,
       Data: { GuardWaitUntil: now + s.waitSeconds * 1000, GuardCleanupUntil: now + (s.waitSeconds + s.cleanupSeconds) * 1000 },
     };
   }
+  if (event.Data.GuardSkip === 'true') return { IsComplete: true };
   return check(event, Date.now());
 };
 
