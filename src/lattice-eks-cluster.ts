@@ -245,7 +245,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
 
   /** Everything Kubernetes objects of this cluster must come after (and be deleted before). */
   private readonly k8sPrerequisites: IConstruct[] = [];
-  /** What routes and policies wait for: the Gateway (hence the controller). */
+  /** What routes and policies wait for: the Gateway and the deletion guard (hence the controller and ExternalDNS). */
   private readonly routePrerequisites: IConstruct[] = [];
   /** Namespace manifests this library created, by name. */
   private readonly namespaces = new Map<string, eks.KubernetesManifest>();
