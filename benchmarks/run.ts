@@ -14,6 +14,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { criticalPathSection } from './critical-path';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'benchmarks', '.out');
@@ -162,6 +163,7 @@ function renderReport(results: Result[], suite: SuiteTimes): string {
     if (suite.jestSeconds !== undefined) lines.push(`- \`npx jest\` (whole suite, no coverage): ${fmt(suite.jestSeconds, 1)} s`);
     if (suite.buildSeconds !== undefined) lines.push(`- \`npx projen build\` (compile, tests, lint, example, API.md, js/python/java packages, consumer tests): ${fmt(suite.buildSeconds, 0)} s`);
   }
+  lines.push('', criticalPathSection());
   return lines.join('\n') + '\n';
 }
 

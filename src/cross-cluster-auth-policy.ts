@@ -124,7 +124,7 @@ export class CrossClusterAuthPolicy extends Construct {
       targetKind: 'HTTPRoute',
       targetName: route.routeName,
       policy: Stack.of(this).toJsonString(this.policyDocument),
-    })], undefined, true);
+    })], true);
     // After the route (and its namespace); deleted before it.
     manifest.node.addDependency(route.manifest);
     return manifest;

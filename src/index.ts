@@ -7,3 +7,4 @@ export * from './lattice-pod-identity';
 export * from './lattice-auth-policy';
 export * from './cross-cluster-auth-policy';
 export * from './sigv4-sidecar-policy';
+export * from './deletion-guard';

@@ -7,7 +7,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct, IConstruct } from 'constructs';
+import { Construct, DependencyGroup, IConstruct } from 'constructs';
+import { DeletionGuardOptions, LatticeDeletionGuard } from './deletion-guard';
 import { allowedRoutesFrom, gatewayListenerNames, latticeGateway, latticeGatewayClass } from './k8s/gateway-api';
 import { gatewayApiCrdsJob, gatewayApiCrdsJobName } from './k8s/gateway-api-crds-job';
 import {
@@ -29,6 +30,9 @@ import { ILatticeServiceNetwork } from './service-network';
 import { PinnedVersions } from './versions';
 
 const KIND = 'LatticeEksCluster';
+
+/** Namespaces every cluster has: never created or deleted by this library. */
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /** Oldest Kubernetes version the AWS Gateway API Controller v2 supports. */
 const MIN_KUBERNETES_MINOR = 31;
@@ -189,6 +193,16 @@ export interface LatticeEksClusterProps {
    * @default - the `PinnedVersions` constants
    */
   readonly versions?: LatticeEksClusterVersions;
+
+  /**
+   * The deletion guard: when the stack is deleted, it holds the controller and
+   * ExternalDNS back until they have removed the Lattice services, target
+   * groups, listeners and DNS records they created for this cluster (at most
+   * `timeout`), then fails listing what is left, or deletes it when opted in.
+   *
+   * @default - enabled, 10 minutes, no deletion of leftovers
+   */
+  readonly deletionGuard?: DeletionGuardOptions;
 }
 
 /**
@@ -198,10 +212,16 @@ export interface LatticeEksClusterProps {
  * the Lattice prefix-list ingress rule, and the VPC's associations with the
  * network and the private zone.
  *
- * Creation order is CRDs -> ExternalDNS (DNSEndpoint CRD) -> controller ->
- * Gateway -> routes; CloudFormation deletes in reverse, so routes are removed
- * while the controller still runs and cleans up the Lattice services, target
- * groups and DNS records. Every Kubernetes object depends on the node group.
+ * Creation order is CRDs and ExternalDNS (DNSEndpoint CRD) -> controller ->
+ * deletion guard and Gateway -> routes and auth policies; namespaces that hold
+ * such objects come after the controller, and every object after whatever
+ * creates its namespace. CloudFormation deletes in reverse: routes, policies and
+ * their namespaces go while the controller still runs, the guard waits until
+ * the controller and ExternalDNS have removed the Lattice services, target
+ * groups and DNS records, then the controllers, the CRDs installer, the nodes
+ * and the VPC go. Every Kubernetes object depends on the node group and the
+ * add-ons; the system namespaces (`default`, `kube-system`, `kube-public`,
+ * `kube-node-lease`) are never created or deleted.
  */
 export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   /** The EKS cluster. */
@@ -244,17 +264,32 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   public readonly latticeIngressRules: ec2.CfnSecurityGroupIngress[] = [];
   /** Network connections of the cluster (its security groups). */
   public readonly connections: ec2.Connections;
+  /** The deletion guard (unless disabled). */
+  public readonly deletionGuard?: LatticeDeletionGuard;
 
   /** Everything Kubernetes objects of this cluster must come after (and be deleted before). */
   private readonly k8sPrerequisites: IConstruct[] = [];
-  /** What routes and policies wait for: the Gateway (hence the controller). */
+  /** What routes and policies wait for: the Gateway and the deletion guard (hence the controller and ExternalDNS). */
   private readonly routePrerequisites: IConstruct[] = [];
+  /** Namespace manifests this library created, by name. */
   private readonly namespaces = new Map<string, eks.KubernetesManifest>();
   /** Namespaces of the routes on this cluster: the only ones the Gateway admits routes from. */
   private readonly routeNamespaces = new Set<string>();
   /** Hostnames of the routes on this cluster: the only records its ExternalDNS may change. */
   private readonly routeHostnames = new Set<string>();
   private externalDnsRecordStatement?: iam.PolicyStatement;
+  /**
+   * Per namespace, whatever creates it (filled as constructs are added). Objects
+   * in a namespace depend on its group: the group's members are read at synth
+   * time, so the order in which constructs are created does not matter.
+   */
+  private readonly namespaceCreators = new Map<string, DependencyGroup>();
+  /** What namespaces holding objects the controllers clean up must come after: the controller and ExternalDNS. */
+  private readonly controllers = new DependencyGroup();
+  /** Namespaces Helm creates with a chart of this cluster. */
+  private readonly chartNamespaces = new Set<string>();
+  /** Namespaces holding objects the controller reconciles. */
+  private readonly controllerNamespaces = new Set<string>();
 
   constructor(scope: Construct, id: string, props: LatticeEksClusterProps) {
     super(scope, id);
@@ -330,15 +365,37 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     this.gatewayControllerChart = controller.chart;
     if (crdsReady) this.gatewayControllerChart.node.addDependency(crdsReady.ready);
     if (this.externalDnsChart) this.gatewayControllerChart.node.addDependency(this.externalDnsChart);
+    this.controllers.add(this.gatewayControllerChart, ...(this.externalDnsChart ? [this.externalDnsChart] : []));
+    this.registerChartNamespace(GATEWAY_CONTROLLER_NAMESPACE, this.gatewayControllerChart);
+    if (this.externalDnsChart) this.registerChartNamespace(EXTERNAL_DNS_NAMESPACE, this.externalDnsChart);
 
-    // 4. GatewayClass and Gateway
+    // 4. The deletion guard: deleted after the routes and policies the controllers clean up, before the controllers.
+    const guardOptions = props.deletionGuard ?? {};
+    if (guardOptions.enabled !== false) {
+      this.deletionGuard = new LatticeDeletionGuard(this, 'DeletionGuard', {
+        clusterName: this.clusterName,
+        vpcId: this.vpc.vpcId,
+        hostedZone: props.domain?.hostedZone,
+        txtOwnerId: this.clusterName,
+        timeout: guardOptions.timeout,
+        deleteLeftovers: guardOptions.deleteLeftovers,
+      });
+      // The custom resource only: the guard's function and roles need not wait for the charts.
+      this.deletionGuard.resource.node.addDependency(this.controllers);
+    }
+
+    // 5. GatewayClass and Gateway
     const certificateArn = props.domain?.certificate.certificateArn;
     const allowedRoutes = Lazy.any({ produce: () => allowedRoutesFrom([...this.routeNamespaces], props.routeNamespaceLabels) });
     const gateway = { name: this.gatewayName, namespace: this.gatewayNamespace, certificateArn, allowedRoutes };
     this.gatewayListeners = gatewayListenerNames(gateway);
-    this.gatewayManifest = this._addManifest(this, 'Gateway', [latticeGatewayClass(), latticeGateway(gateway)], this.gatewayNamespace);
+    this._ensureNamespace(this.gatewayNamespace);
+    this.gatewayManifest = this._addManifest(this, 'Gateway', [latticeGatewayClass(), latticeGateway(gateway)]);
     this.gatewayManifest.node.addDependency(this.gatewayControllerChart);
-    this.routePrerequisites.push(this.gatewayManifest, this.gatewayControllerChart);
+    // Routes and policies come after the Gateway and the guard (hence the
+    // controller); the Gateway and the guard are independent, so they deploy
+    // side by side.
+    this.routePrerequisites.push(this.gatewayManifest, this.deletionGuard?.resource ?? this.gatewayControllerChart);
 
     this.acknowledgeClusterFindings(endpointAccess._config.publicAccess);
     const publicCidrs = endpointAccess._config.publicCidrs ?? ['0.0.0.0/0'];
@@ -385,39 +442,82 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
 
   /**
    * Adds Kubernetes objects to the cluster, ordered after the node group and
-   * add-ons (and deleted before them). With `namespace`, after that namespace.
+   * add-ons (and deleted before them), and after whatever creates the
+   * namespaces of the objects (looked up at synth time). `afterGateway`:
+   * objects the controller reconciles (routes, policies), after the Gateway,
+   * the deletion guard and the controller.
    *
    * @internal
    */
-  public _addManifest(scope: Construct, id: string, objects: K8sObject[], namespace?: string, afterGateway = false): eks.KubernetesManifest {
+  public _addManifest(scope: Construct, id: string, objects: K8sObject[], afterGateway = false): eks.KubernetesManifest {
     const manifest = new eks.KubernetesManifest(scope, id, { cluster: this.cluster, manifest: objects as any[] });
     // The Gateway already comes after the nodes and add-ons: routes only list
-    // the Gateway and the controller (keeps each route's DependsOn short).
+    // the Gateway, the guard and the controller (keeps each route's DependsOn short).
     manifest.node.addDependency(...(afterGateway ? this.routePrerequisites : this.k8sPrerequisites));
-    if (namespace && namespace !== 'default') {
-      const ns = this._ensureNamespace(namespace);
-      if (ns !== manifest) manifest.node.addDependency(ns);
-    }
+    const namespaces = new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined));
+    for (const namespace of namespaces) this._placeInNamespace(manifest, namespace, afterGateway);
     return manifest;
   }
 
   /**
-   * The manifest that creates `namespace` (one per namespace and cluster).
+   * Orders `construct` (a namespaced object, or a Pod Identity association)
+   * after whatever creates `namespace` in this cluster, whenever that is
+   * added. `reconciledByController`: the object is one the controller
+   * finalizes, so a namespace this library creates for it comes after the
+   * controller (and is deleted before it).
    *
    * @internal
    */
-  public _ensureNamespace(namespace: string): eks.KubernetesManifest {
+  public _placeInNamespace(construct: IConstruct, namespace: string, reconciledByController = false): void {
+    validateDnsLabel(this, KIND, 'namespace', namespace);
+    construct.node.addDependency(this.namespaceCreatorsOf(namespace));
+    if (reconciledByController) this.namespaces.get(namespace)?.node.addDependency(this.controllers);
+    if (reconciledByController) this.controllerNamespaces.add(namespace);
+  }
+
+  /**
+   * Creates `namespace` (once per cluster) and registers it as its creator.
+   * System namespaces always exist: for them nothing is created (no error).
+   * `forApplications` (the default): the namespace may hold routes, policies
+   * and workloads, so it comes after the controller and ExternalDNS and is
+   * deleted before them. Infrastructure namespaces (Kyverno's) only come after
+   * the nodes, so their charts install beside the controller.
+   *
+   * @returns the Namespace manifest, or undefined for a system namespace
+   * @internal
+   */
+  public _ensureNamespace(namespace: string, forApplications = true): eks.KubernetesManifest | undefined {
+    validateDnsLabel(this, KIND, 'namespace', namespace);
+    // System namespaces always exist; the charts' namespaces are created by Helm (their chart is the creator).
+    if (SYSTEM_NAMESPACES.includes(namespace) || this.chartNamespaces.has(namespace)) return undefined;
     let ns = this.namespaces.get(namespace);
     if (!ns) {
-      validateDnsLabel(this, KIND, 'namespace', namespace);
       ns = new eks.KubernetesManifest(this, `Namespace-${namespace}`, {
         cluster: this.cluster,
         manifest: [namespaceObject(namespace)],
       });
       ns.node.addDependency(...this.k8sPrerequisites);
       this.namespaces.set(namespace, ns);
+      this.namespaceCreatorsOf(namespace).add(ns);
     }
+    if (forApplications || this.controllerNamespaces.has(namespace)) ns.node.addDependency(this.controllers);
     return ns;
+  }
+
+  /** A namespace that a chart creates (`createNamespace`): objects there wait for the chart. */
+  private registerChartNamespace(namespace: string, chart: eks.HelmChart): void {
+    this.chartNamespaces.add(namespace);
+    this.namespaceCreatorsOf(namespace).add(chart);
+  }
+
+  /** The (lazily filled) group of what creates `namespace`. */
+  private namespaceCreatorsOf(namespace: string): DependencyGroup {
+    let group = this.namespaceCreators.get(namespace);
+    if (!group) {
+      group = new DependencyGroup();
+      this.namespaceCreators.set(namespace, group);
+    }
+    return group;
   }
 
   private createVpc(cidr: string): ec2.Vpc {
@@ -536,7 +636,8 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
       createNamespace: true,
       values: externalDnsValues({ domainName: domain.domainName, txtOwnerId: this.clusterName, region: stack.region }),
     });
-    chart.node.addDependency(...this.k8sPrerequisites, association);
+    // The role's policies too: ExternalDNS must keep its rights until it is gone.
+    chart.node.addDependency(...this.k8sPrerequisites, association, role);
     return { role, chart };
   }
 
@@ -564,7 +665,8 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
         account: stack.account,
       }),
     });
-    chart.node.addDependency(...this.k8sPrerequisites, association);
+    // The role's policies too: the controller cleans up Lattice while its chart is deleted.
+    chart.node.addDependency(...this.k8sPrerequisites, association, role);
     return { role, chart };
   }
 

@@ -23,7 +23,9 @@ export interface PodIdentityOptions {
    */
   readonly role?: iam.IRole;
   /**
-   * Create the namespace (once per cluster).
+   * Create the namespace (once per cluster). Nothing is created for the
+   * system namespaces (`default`, `kube-system`, `kube-public`,
+   * `kube-node-lease`), which always exist.
    * @default false
    */
   readonly createNamespace?: boolean;
@@ -71,10 +73,11 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
     this.association = podIdentityAssociation(this, 'Association', props.cluster.cluster,
       props.namespace, props.serviceAccountName, this.role);
     if (props.createNamespace) props.cluster._ensureNamespace(props.namespace);
+    // After whatever creates the namespace (this construct or another one).
+    props.cluster._placeInNamespace(this.association, props.namespace);
     if (props.createServiceAccount) {
       this.serviceAccountManifest = props.cluster._addManifest(this, 'ServiceAccount',
-        [serviceAccountObject(props.serviceAccountName, props.namespace)],
-        props.createNamespace ? props.namespace : undefined);
+        [serviceAccountObject(props.serviceAccountName, props.namespace)]);
     }
   }
 }

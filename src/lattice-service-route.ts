@@ -48,7 +48,10 @@ export interface ExposeServiceOptions {
    */
   readonly hostname?: string;
   /**
-   * Create the namespace (once per cluster).
+   * Create the namespace (once per cluster). Nothing is created for the
+   * system namespaces (`default`, `kube-system`, `kube-public`,
+   * `kube-node-lease`), which always exist. Without it the route still comes
+   * after whichever construct of this cluster creates the namespace.
    * @default false
    */
   readonly createNamespace?: boolean;
@@ -139,7 +142,7 @@ export class LatticeServiceRoute extends Construct {
       sectionNames: props.cluster.gatewayListeners,
       backendServiceName: this.serviceName,
       backendPort: props.port,
-    })], props.createNamespace ? this.namespace : undefined, true);
+    })], true);
   }
 
   /**

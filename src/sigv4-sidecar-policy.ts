@@ -280,8 +280,9 @@ export class SigV4SidecarPolicy extends Construct {
     const caPemBase64 = caDomain ? Fn.base64(caDomain.caCertificatePem) : undefined;
     this.configMapFor = (namespace) => proxyConfigMap({ namespace, envoyConfig, iptablesRules: rules, caPemBase64 });
 
-    // 1. Kyverno, after the nodes and add-ons (through its namespace).
-    const kyvernoNamespace = props.cluster._ensureNamespace(KYVERNO_NAMESPACE);
+    // 1. Kyverno, after the nodes and add-ons (through its namespace), beside the
+    // Gateway API controller and ExternalDNS (infrastructure namespace).
+    props.cluster._ensureNamespace(KYVERNO_NAMESPACE, false);
     this.kyvernoChart = new eks.HelmChart(this, 'Kyverno', {
       cluster: props.cluster.cluster,
       chart: 'kyverno',
@@ -294,7 +295,7 @@ export class SigV4SidecarPolicy extends Construct {
       timeout: Duration.minutes(10),
       values: kyvernoValues(),
     });
-    this.kyvernoChart.node.addDependency(kyvernoNamespace);
+    props.cluster._placeInNamespace(this.kyvernoChart, KYVERNO_NAMESPACE);
 
     // 2. The mutation and its guard.
     const containerNames = [IPTABLES_CONTAINER, PROXY_CONTAINER];
@@ -366,8 +367,8 @@ export class SigV4SidecarPolicy extends Construct {
     }
     let manifest = this.configManifests.get(namespace);
     if (!manifest) {
-      manifest = this.cluster._addManifest(this, `ProxyConfig-${namespace}`, [this.configMapFor(namespace)],
-        this.createNamespaces ? namespace : undefined);
+      if (this.createNamespaces) this.cluster._ensureNamespace(namespace);
+      manifest = this.cluster._addManifest(this, `ProxyConfig-${namespace}`, [this.configMapFor(namespace)]);
       this.configManifests.set(namespace, manifest);
       this.namespaceSet.add(namespace);
       this.readiness.add(manifest);

@@ -52,12 +52,26 @@ describe('integ.cross-cluster snapshot', () => {
     }
   });
 
-  test('the deploy-time assertions call Lattice', () => {
+  test('the deploy-time assertions call Lattice, and the APIs the deletion guards check', () => {
     const assertStack = assembly.stacks.find((s) => s.stackName.startsWith('CrossCluster'))!;
-    const calls = Object.values<any>(assertStack.template.Resources).filter((r) => r.Type.startsWith('Custom::DeployAssert@SdkCall'));
+    const resources = Object.values<any>(assertStack.template.Resources);
+    const calls = resources.filter((r) => r.Type.startsWith('Custom::DeployAssert@SdkCall'));
     expect(calls.map((r) => r.Type).sort()).toEqual([
+      'Custom::DeployAssert@SdkCallResourceGroupsTaggingAPIgetResou',
+      'Custom::DeployAssert@SdkCallResourceGroupsTaggingAPIgetResou',
+      'Custom::DeployAssert@SdkCallRoute53listResourceRecordSets',
+      'Custom::DeployAssert@SdkCallRoute53listResourceRecordSets',
       'Custom::DeployAssert@SdkCallVPCLatticelistServiceNetworkVpcA',
       'Custom::DeployAssert@SdkCallVPCLatticelistServices',
     ]);
+    // Each cluster's guard query: the controller's ManagedBy tag with that cluster's name.
+    const tagQueries = calls.filter((r) => r.Type.includes('getResou')).map((r) => JSON.stringify(r.Properties.parameters));
+    for (const cluster of ['eks-cluster1', 'eks-cluster2']) {
+      expect(tagQueries.some((q) => q.includes('application-networking.k8s.aws/ManagedBy') && q.includes(`/${cluster}/`))).toBe(true);
+    }
+    // The assertion provider may call tag:GetResources (the SDK metadata's 'tagging:' prefix is not an IAM service).
+    const policies = JSON.stringify(resources.filter((r) => r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::Role'));
+    expect(policies).toContain('tag:GetResources');
+    expect(policies).toContain('route53:ListResourceRecordSets');
   });
 });

@@ -7,7 +7,12 @@
  * account): the stacks deploy, a probe Job in eks-cluster1 must get an answer
  * from demo-cluster2 and be denied by demo-cluster1 (its KubernetesObjectValue
  * blocks the deployment until the Job succeeds), and the assertions below check
- * the service network's two VPC associations and the two demo services.
+ * the service network's two VPC associations and the two demo services, and
+ * that each cluster's deletion guard finds what its controller and ExternalDNS
+ * created (the Lattice resources tagged for the cluster, the records owned by
+ * the cluster in the zone): its checks look at the right things, so they pass
+ * only once those are gone. The destroy step then runs the guards for real: a
+ * leftover fails the destroy with its list.
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, CfnOutput, Duration } from 'aws-cdk-lib';
@@ -15,6 +20,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { addCrossClusterExample } from '../examples/cross-cluster/app';
 import { APPS_NAMESPACE, ClusterStack } from '../examples/cross-cluster/cluster-stack';
 import { DEMO_IMAGE } from '../examples/cross-cluster/demo-app';
+import { LatticeDeletionGuard } from '../src';
 
 /** A Job in `from` that calls both demo apps through the sidecar and checks the answers. */
 function addProbe(from: ClusterStack, allowed: ClusterStack, domainName: string): eks.KubernetesObjectValue {
@@ -57,6 +63,31 @@ function addProbe(from: ClusterStack, allowed: ClusterStack, domainName: string)
   return succeeded;
 }
 
+/**
+ * What the deletion guard of `cluster` looks for exists while the stacks are up:
+ * the demo service among the Lattice resources tagged with the cluster's
+ * ManagedBy value, and ExternalDNS TXT registry records owned by the cluster.
+ */
+function addGuardAssertions(integ: IntegTest, cluster: ClusterStack, hostedZoneId: string): void {
+  const guard = cluster.lattice.deletionGuard!;
+  const tagged = integ.assertions.awsApiCall('ResourceGroupsTaggingAPI', 'getResources', {
+    TagFilters: [{ Key: LatticeDeletionGuard.MANAGED_BY_TAG_KEY, Values: [guard.managedByTag] }],
+  });
+  // The SDK metadata maps this client to a 'tagging:' prefix; the IAM action is tag:GetResources.
+  tagged.provider.addToRolePolicy({ Effect: 'Allow', Action: ['tag:GetResources'], Resource: ['*'] });
+  tagged.expect(ExpectedResult.objectLike({
+    ResourceTagMappingList: Match.arrayWith([Match.objectLike({ ResourceARN: Match.stringLikeRegexp(':service/svc-') })]),
+  }));
+  integ.assertions
+    .awsApiCall('Route53', 'listResourceRecordSets', { HostedZoneId: hostedZoneId })
+    .expect(ExpectedResult.objectLike({
+      ResourceRecordSets: Match.arrayWith([Match.objectLike({
+        Type: 'TXT',
+        ResourceRecords: Match.arrayWith([Match.objectLike({ Value: Match.stringLikeRegexp(`external-dns/owner=${cluster.lattice.clusterName}[,"]`) })]),
+      })]),
+    }));
+}
+
 /** The integration test app. */
 export function buildIntegApp(app: App): IntegTest {
   const { environment, clusters } = addCrossClusterExample(app);
@@ -79,6 +110,7 @@ export function buildIntegApp(app: App): IntegTest {
     .expect(ExpectedResult.objectLike({
       items: Match.arrayWith(clusters.map((c) => Match.objectLike({ name: c.route.latticeServiceName }))),
     }));
+  for (const c of clusters) addGuardAssertions(integ, c, environment.domain.hostedZone.hostedZoneId);
   return integ;
 }
 

@@ -41,3 +41,11 @@ export function acknowledgeAwsCustomResourceProvider(customResource: IConstruct)
       'aws-cdk-lib gives the shared AwsCustomResource provider function the AWSLambdaBasicExecutionRole managed policy, which only lets it write its own CloudWatch Logs; the SDK call permissions are separate inline policies scoped per custom resource.');
   }
 }
+
+/** How cdk-nag writes a resource in a finding id (pseudo parameters as `<AWS::Region>`, literals as they are). */
+export function nagResource(stack: Stack, resource: string): string {
+  const resolved = stack.resolve(resource);
+  if (typeof resolved === 'string') return resolved;
+  const parts: unknown[] = resolved?.['Fn::Join']?.[1] ?? [];
+  return parts.map((p: any) => (typeof p === 'string' ? p : p?.Ref ? `<${p.Ref}>` : JSON.stringify(p))).join('');
+}

@@ -1,0 +1,362 @@
+'use strict';
+/**
+ * Deletion guard of a LatticeEksCluster (custom resource handler, used as both
+ * the onEvent and the isComplete handler of the CDK provider framework).
+ *
+ * Create and Update do nothing. On Delete, the first call (onEvent) sets the
+ * deadlines; every later call (isComplete) looks for what the AWS Gateway API
+ * Controller and ExternalDNS of this cluster created and must have removed:
+ *   - VPC Lattice resources tagged `application-networking.k8s.aws/ManagedBy`
+ *     = `<account>/<cluster>/<vpc>` (services, listeners, rules, target groups,
+ *     service-network service associations, access-log subscriptions);
+ *   - records of the private zone owned by this cluster in ExternalDNS's TXT
+ *     registry (`external-dns/owner=<txtOwnerId>`), and the records they own.
+ * It completes when nothing is left. At the wait deadline it fails with the
+ * list of leftovers, or, when DeleteLeftovers is 'true', deletes them and keeps
+ * checking until the cleanup deadline.
+ *
+ * Resource properties (strings, as CloudFormation passes them): ClusterName,
+ * ManagedBy, HostedZoneId (optional), TxtOwnerId, WaitSeconds, CleanupSeconds,
+ * DeleteLeftovers.
+ *
+ * Runs on the Lambda Node.js runtime, whose AWS SDK v3 it uses.
+ */
+const lattice = require('@aws-sdk/client-vpc-lattice');
+const tagging = require('@aws-sdk/client-resource-groups-tagging-api');
+const route53 = require('@aws-sdk/client-route-53');
+
+const MANAGED_BY_TAG = 'application-networking.k8s.aws/ManagedBy';
+/** Record types ExternalDNS's TXT registry prefixes to the owned name (`<type>-<name>`). */
+const REGISTRY_TYPES = ['a', 'aaaa', 'cname', 'mx', 'naptr', 'ns', 'ptr', 'srv', 'txt', 'caa'];
+/** Leftovers listed in a failure message (CloudFormation truncates long reasons). */
+const MAX_LISTED = 40;
+/** Route 53 accepts at most 1000 changes per batch. */
+const MAX_CHANGES = 500;
+
+const clientConfig = { maxAttempts: 5 };
+let clients;
+function sdk() {
+  clients ??= {
+    lattice: new lattice.VPCLatticeClient(clientConfig),
+    tagging: new tagging.ResourceGroupsTaggingAPIClient(clientConfig),
+    route53: new route53.Route53Client(clientConfig),
+  };
+  return clients;
+}
+
+function log(message, details) {
+  console.log(JSON.stringify({ message, ...details }));
+}
+
+/** The guard's settings from the resource properties. */
+function settings(properties = {}) {
+  const required = (name) => {
+    const value = properties[name];
+    if (typeof value !== 'string' || value === '') throw new Error(`deletion guard: resource property ${name} is missing`);
+    return value;
+  };
+  const seconds = (name) => {
+    const value = Number(required(name));
+    if (!Number.isFinite(value) || value < 0) throw new Error(`deletion guard: resource property ${name} '${properties[name]}' is not a number of seconds`);
+    return value;
+  };
+  return {
+    clusterName: required('ClusterName'),
+    managedBy: required('ManagedBy'),
+    hostedZoneId: properties.HostedZoneId ? String(properties.HostedZoneId).replace(/^\/hostedzone\//, '') : undefined,
+    txtOwnerId: properties.TxtOwnerId || required('ClusterName'),
+    waitSeconds: seconds('WaitSeconds'),
+    cleanupSeconds: seconds('CleanupSeconds'),
+    deleteLeftovers: String(properties.DeleteLeftovers) === 'true',
+  };
+}
+
+/** Errors worth another try at the next poll (throttling, server-side, network). */
+function isTransient(error) {
+  const name = error?.name ?? '';
+  const status = error?.$metadata?.httpStatusCode ?? 0;
+  return /Throttl|TooManyRequests|RequestLimitExceeded|PriorRequestNotComplete|Timeout|InternalServer|ServiceUnavailable/i.test(name)
+    || status === 429 || status >= 500 || error?.$retryable !== undefined
+    || ['ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'ECONNREFUSED'].includes(error?.code);
+}
+
+function isNotFound(error) {
+  return error?.name === 'ResourceNotFoundException' || error?.name === 'NotFoundException' || error?.$metadata?.httpStatusCode === 404;
+}
+
+// ---------------------------------------------------------------------------
+// What is left
+
+/** Kind and identifiers of a Lattice ARN. */
+function classify(arn) {
+  const resource = /^arn:[^:]+:vpc-lattice:[^:]*:[^:]*:(.+)$/.exec(arn)?.[1] ?? '';
+  let m;
+  if ((m = /^service\/([^/]+)\/listener\/([^/]+)\/rule\/([^/]+)$/.exec(resource))) return { kind: 'rule', arn, service: m[1], listener: m[2], id: m[3] };
+  if ((m = /^service\/([^/]+)\/listener\/([^/]+)$/.exec(resource))) return { kind: 'listener', arn, service: m[1], id: m[2] };
+  if ((m = /^service\/([^/]+)$/.exec(resource))) return { kind: 'service', arn, id: m[1] };
+  if ((m = /^targetgroup\/([^/]+)$/.exec(resource))) return { kind: 'target group', arn, id: m[1] };
+  if ((m = /^servicenetworkserviceassociation\/([^/]+)$/.exec(resource))) return { kind: 'service network association', arn, id: m[1] };
+  if ((m = /^accesslogsubscription\/([^/]+)$/.exec(resource))) return { kind: 'access log subscription', arn, id: m[1] };
+  return { kind: 'resource', arn };
+}
+
+/** Whether a tagged Lattice resource still exists (the tagging API may lag behind deletions). */
+async function stillExists(resource) {
+  const c = sdk().lattice;
+  const get = {
+    'service': () => new lattice.GetServiceCommand({ serviceIdentifier: resource.id }),
+    'listener': () => new lattice.GetListenerCommand({ serviceIdentifier: resource.service, listenerIdentifier: resource.id }),
+    'rule': () => new lattice.GetRuleCommand({ serviceIdentifier: resource.service, listenerIdentifier: resource.listener, ruleIdentifier: resource.id }),
+    'target group': () => new lattice.GetTargetGroupCommand({ targetGroupIdentifier: resource.id }),
+    'service network association': () => new lattice.GetServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: resource.id }),
+    'access log subscription': () => new lattice.GetAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier: resource.id }),
+  }[resource.kind];
+  if (!get) return true; // a kind this guard cannot look up: the tagging API's word stands
+  try {
+    await c.send(get());
+    return true;
+  } catch (e) {
+    if (isNotFound(e)) return false;
+    throw e;
+  }
+}
+
+/** Lattice resources the controller tagged for this cluster and that still exist. */
+async function latticeLeftovers(s) {
+  const arns = [];
+  let token;
+  do {
+    const page = await sdk().tagging.send(new tagging.GetResourcesCommand({
+      TagFilters: [{ Key: MANAGED_BY_TAG, Values: [s.managedBy] }],
+      ResourcesPerPage: 100,
+      ...(token ? { PaginationToken: token } : {}),
+    }));
+    for (const mapping of page.ResourceTagMappingList ?? []) if (mapping.ResourceARN) arns.push(mapping.ResourceARN);
+    token = page.PaginationToken;
+  } while (token);
+  const left = [];
+  for (const arn of [...new Set(arns)]) {
+    const resource = classify(arn);
+    if (await stillExists(resource)) left.push(resource);
+  }
+  return left;
+}
+
+async function listRecordSets(zoneId) {
+  const records = [];
+  let start;
+  do {
+    const page = await sdk().route53.send(new route53.ListResourceRecordSetsCommand({ HostedZoneId: zoneId, MaxItems: 300, ...start }));
+    records.push(...(page.ResourceRecordSets ?? []));
+    start = page.IsTruncated
+      ? {
+        StartRecordName: page.NextRecordName,
+        StartRecordType: page.NextRecordType,
+        ...(page.NextRecordIdentifier ? { StartRecordIdentifier: page.NextRecordIdentifier } : {}),
+      }
+      : undefined;
+  } while (start);
+  return records;
+}
+
+/** Whether a TXT record set is an ExternalDNS registry entry of `owner`. */
+function ownedBy(record, owner) {
+  if (record.Type !== 'TXT') return false;
+  return (record.ResourceRecords ?? []).some((rr) => {
+    const fields = String(rr.Value ?? '').replace(/^"|"$/g, '').split(',');
+    return fields.includes('heritage=external-dns') && fields.includes(`external-dns/owner=${owner}`);
+  });
+}
+
+/** (name, type) pairs a registry TXT record at `name` stands for: `<type>-<name>` (new format) or `name` itself (old format, any type). */
+function ownedNames(txtName) {
+  const [first, ...rest] = txtName.split('.');
+  const m = /^([a-z]+)-(.+)$/.exec(first);
+  const pairs = [{ name: txtName, type: undefined }];
+  if (m && REGISTRY_TYPES.includes(m[1])) pairs.push({ name: [m[2], ...rest].join('.'), type: m[1].toUpperCase() });
+  return pairs;
+}
+
+/** Record sets of the zone that ExternalDNS created for this cluster: its registry TXT records and what they own. */
+async function dnsLeftovers(s) {
+  if (!s.hostedZoneId) return [];
+  const records = await listRecordSets(s.hostedZoneId);
+  const registry = records.filter((r) => ownedBy(r, s.txtOwnerId));
+  const wanted = registry.flatMap((r) => ownedNames(r.Name));
+  const owned = records.filter((r) => !registry.includes(r) && wanted.some((w) => w.name === r.Name && (w.type ? w.type === r.Type : r.Type !== 'TXT')));
+  return [...owned, ...registry].map((record) => ({ kind: 'record', record, zone: s.hostedZoneId }));
+}
+
+async function inventory(s) {
+  return [...await latticeLeftovers(s), ...await dnsLeftovers(s)];
+}
+
+function describe(leftover) {
+  if (leftover.kind === 'record') return `Route 53 ${leftover.record.Type} record ${leftover.record.Name} in zone ${leftover.zone}`;
+  return `VPC Lattice ${leftover.kind} ${leftover.arn}`;
+}
+
+// ---------------------------------------------------------------------------
+// Cleanup (opt-in)
+
+/** Errors a cleanup step expects while the controller or an earlier step is still at work. */
+function expectedDuringCleanup(error) {
+  return isNotFound(error) || error?.name === 'ConflictException' || isTransient(error);
+}
+
+async function attempt(errors, what, call) {
+  try {
+    await call();
+    log('deleted', { what });
+  } catch (e) {
+    if (!expectedDuringCleanup(e)) errors.push(`${what}: ${e.name}: ${e.message}`);
+  }
+}
+
+/**
+ * Deletes leftovers in dependency order: service-network associations, then
+ * services (with their listeners and rules), then listeners and access-log
+ * subscriptions of other services, then target groups (targets first), then
+ * DNS records. A step that conflicts with one not yet finished is retried at
+ * the next poll. Returns unexpected errors.
+ */
+async function cleanup(leftovers, s) {
+  const c = sdk().lattice;
+  const errors = [];
+  const of = (kind) => leftovers.filter((l) => l.kind === kind);
+  const services = of('service');
+  for (const service of services) {
+    let token;
+    do {
+      let page;
+      try {
+        page = await c.send(new lattice.ListServiceNetworkServiceAssociationsCommand({ serviceIdentifier: service.id, ...(token ? { nextToken: token } : {}) }));
+      } catch (e) {
+        if (!expectedDuringCleanup(e)) errors.push(`list associations of ${service.arn}: ${e.name}: ${e.message}`);
+        break;
+      }
+      for (const a of page.items ?? []) {
+        if (a.status === 'DELETE_IN_PROGRESS') continue;
+        await attempt(errors, `service network association ${a.arn ?? a.id}`,
+          () => c.send(new lattice.DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: a.id })));
+      }
+      token = page.nextToken;
+    } while (token);
+  }
+  for (const a of of('service network association')) {
+    await attempt(errors, a.arn, () => c.send(new lattice.DeleteServiceNetworkServiceAssociationCommand({ serviceNetworkServiceAssociationIdentifier: a.id })));
+  }
+  for (const service of services) {
+    await attempt(errors, service.arn, () => c.send(new lattice.DeleteServiceCommand({ serviceIdentifier: service.id })));
+  }
+  const deletedServices = new Set(services.map((x) => x.id));
+  for (const listener of of('listener').filter((l) => !deletedServices.has(l.service))) {
+    await attempt(errors, listener.arn, () => c.send(new lattice.DeleteListenerCommand({ serviceIdentifier: listener.service, listenerIdentifier: listener.id })));
+  }
+  for (const subscription of of('access log subscription')) {
+    await attempt(errors, subscription.arn, () => c.send(new lattice.DeleteAccessLogSubscriptionCommand({ accessLogSubscriptionIdentifier: subscription.id })));
+  }
+  for (const group of of('target group')) {
+    try {
+      const targets = [];
+      let token;
+      do {
+        const page = await c.send(new lattice.ListTargetsCommand({ targetGroupIdentifier: group.id, ...(token ? { nextToken: token } : {}) }));
+        for (const t of page.items ?? []) if (t.status !== 'DRAINING') targets.push({ id: t.id, ...(t.port ? { port: t.port } : {}) });
+        token = page.nextToken;
+      } while (token);
+      for (let i = 0; i < targets.length; i += 100) {
+        await c.send(new lattice.DeregisterTargetsCommand({ targetGroupIdentifier: group.id, targets: targets.slice(i, i + 100) }));
+      }
+    } catch (e) {
+      if (!expectedDuringCleanup(e)) errors.push(`targets of ${group.arn}: ${e.name}: ${e.message}`);
+    }
+    await attempt(errors, group.arn, () => c.send(new lattice.DeleteTargetGroupCommand({ targetGroupIdentifier: group.id })));
+  }
+  const records = leftovers.filter((l) => l.kind === 'record');
+  for (let i = 0; i < records.length; i += MAX_CHANGES) {
+    const batch = records.slice(i, i + MAX_CHANGES);
+    await attempt(errors, `${batch.length} record(s) in zone ${s.hostedZoneId}`, () => sdk().route53.send(new route53.ChangeResourceRecordSetsCommand({
+      HostedZoneId: s.hostedZoneId,
+      ChangeBatch: {
+        Comment: `deletion guard of EKS cluster ${s.clusterName}: records ExternalDNS left`,
+        Changes: batch.map((l) => ({ Action: 'DELETE', ResourceRecordSet: l.record })),
+      },
+    })));
+  }
+  for (const other of leftovers.filter((l) => l.kind === 'resource' || l.kind === 'rule')) {
+    if (other.kind === 'rule' && deletedServices.has(other.service)) continue;
+    errors.push(`${other.arn}: not deleted by the guard (delete it by hand)`);
+  }
+  return errors;
+}
+
+// ---------------------------------------------------------------------------
+// Handler
+
+function failure(s, leftovers, waited, cleanupErrors) {
+  const lines = leftovers.slice(0, MAX_LISTED).map((l) => `- ${describe(l)}`);
+  if (leftovers.length > MAX_LISTED) lines.push(`- ... and ${leftovers.length - MAX_LISTED} more`);
+  const action = s.deleteLeftovers
+    ? `The guard tried to delete them${cleanupErrors.length ? `; errors: ${cleanupErrors.join('; ')}` : ''}.`
+    : 'Check the controller\'s and ExternalDNS\'s logs, delete them (or enable deletionGuard.deleteLeftovers), then delete the stack again.';
+  return new Error(
+    `Deletion guard of EKS cluster ${s.clusterName}: ${leftovers.length} resource(s) created by the AWS Gateway API Controller ` +
+    `(${MANAGED_BY_TAG}=${s.managedBy}) or by ExternalDNS (owner ${s.txtOwnerId}) still exist after ${waited} s:\n${lines.join('\n')}\n${action}`);
+}
+
+async function check(event, now) {
+  const s = settings(event.ResourceProperties);
+  const waitUntil = Number(event.Data.GuardWaitUntil);
+  const cleanupUntil = s.deleteLeftovers ? Number(event.Data.GuardCleanupUntil) : waitUntil;
+  let leftovers;
+  try {
+    leftovers = await inventory(s);
+  } catch (e) {
+    if (isTransient(e) && now < cleanupUntil) {
+      log('check failed, retrying at the next poll', { error: `${e.name}: ${e.message}` });
+      return { IsComplete: false };
+    }
+    throw new Error(`Deletion guard of EKS cluster ${s.clusterName}: cannot list what the controller and ExternalDNS left (${e.name}: ${e.message})`);
+  }
+  if (leftovers.length === 0) {
+    log('nothing left', { cluster: s.clusterName });
+    return { IsComplete: true };
+  }
+  log('waiting', { leftovers: leftovers.map(describe), secondsLeft: Math.round((waitUntil - now) / 1000) });
+  if (now < waitUntil) return { IsComplete: false };
+  if (s.deleteLeftovers) {
+    const errors = await cleanup(leftovers, s);
+    if (now < cleanupUntil) return { IsComplete: false };
+    throw failure(s, leftovers, s.waitSeconds + s.cleanupSeconds, errors);
+  }
+  throw failure(s, leftovers, s.waitSeconds, []);
+}
+
+exports.handler = async (event) => {
+  const physicalResourceId = event.PhysicalResourceId || `deletion-guard-${event.ResourceProperties?.ClusterName ?? 'cluster'}`;
+  if (event.RequestType !== 'Delete') {
+    settings(event.ResourceProperties); // fail the deployment on bad properties, not its deletion
+    return { PhysicalResourceId: physicalResourceId, IsComplete: true };
+  }
+  if (event.Data?.GuardWaitUntil === undefined) {
+    // onEvent of a Delete: set the deadlines; the provider framework then calls isComplete.
+    let s;
+    try {
+      s = settings(event.ResourceProperties);
+    } catch (e) {
+      // Only a resource whose creation failed can have bad properties: nothing to wait for.
+      log('bad properties on delete: nothing to guard', { error: e.message });
+      return { PhysicalResourceId: physicalResourceId, Data: { GuardWaitUntil: 0, GuardCleanupUntil: 0, GuardSkip: 'true' } };
+    }
+    const now = Date.now();
+    return {
+      PhysicalResourceId: physicalResourceId,
+      Data: { GuardWaitUntil: now + s.waitSeconds * 1000, GuardCleanupUntil: now + (s.waitSeconds + s.cleanupSeconds) * 1000 },
+    };
+  }
+  if (event.Data.GuardSkip === 'true') return { IsComplete: true };
+  return check(event, Date.now());
+};
+
+exports._test = { settings, classify, ownedNames, isTransient, resetClients: () => { clients = undefined; } };
