@@ -96,6 +96,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       maxWorkers: 2,
       testTimeout: 120_000,
       setupFiles: ['<rootDir>/test/setup-env.ts'],
+      // Reference CRDs: required with CI=true, else one line says which checks are skipped.
+      globalSetup: '<rootDir>/test/global-setup.ts',
     },
   },
   tsconfigDevFile: 'tsconfig.dev.json',
