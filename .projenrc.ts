@@ -161,7 +161,7 @@ project.logger.warn = (...text: any[]) => {
 
 // The npm tarball carries what users need: lib/ (JavaScript + typings),
 // assets/ (Lambda handler code), .jsii, README, LICENSE, API.md.
-project.npmignore?.exclude('/examples/', '/.ci/', '/test/', '/benchmarks/', '/docs/', '/scripts/', '/.venv-tools/', '/test-reports/', '/coverage/', '/cdk.out/', '*.cdk.out/');
+project.npmignore?.exclude('/examples/', '/.ci/', '/test/', '/benchmarks/', '/docs/', '/scripts/', '/.venv-tools/', '/test-reports/', '/coverage/', '/cdk.out/', '*.cdk.out/', '/.jsii.tabl.json');
 project.npmignore?.include('/assets/');
 
 // Lint the example too.
