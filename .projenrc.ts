@@ -233,6 +233,13 @@ project.packageTask.spawn(consumers);
 project.testTask.reset('jest --passWithNoTests', { receiveArgs: true });
 // jest runs cfn-lint on templates (test/util/cfn-lint.ts).
 project.testTask.env('PATH', DEV_TOOLS_PATH.PATH);
+// ts-jest (isolatedModules) and the example synth (ts-node --transpile-only) only
+// transpile: one tsc pass type-checks src, test, examples, benchmarks and .projenrc.ts.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check every TypeScript file of the repository (tsc --noEmit)',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+project.testTask.prependSpawn(typecheck);
 project.testTask.spawn(project.tasks.tryFind('eslint')!);
 project.testTask.spawn(shellcheck);
 project.testTask.spawn(synthExample);
