@@ -142,6 +142,12 @@ project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 // Release-ready version (no release workflow bumps it here).
 project.package.addVersion(VERSION);
 
+// npm >= 11.16 lists dependencies whose install scripts nobody reviewed. The one
+// here, @parcel/watcher (jest's watch mode, via jest-haste-map), only builds a
+// native watcher from source when no prebuilt one fits; the prebuilt package
+// covers linux-x64 and the build never watches. Denied, so npm reports nothing.
+project.package.addField('allowScripts', { '@parcel/watcher': false });
+
 // jsii warns (JSII6) that the aws-cdk-lib dev dependency (DEV_CDK_VERSION) is
 // newer than the peer floor (MIN_CDK_VERSION). That is deliberate: the library is
 // developed on the newest aws-cdk-lib, and the floor is proven by the consumer
