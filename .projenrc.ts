@@ -177,7 +177,7 @@ project.eslint?.addLintPattern('benchmarks');
 // Offline synth of the bundled example, with AwsSolutions checks enabled.
 const synthExample = project.addTask('synth:example', {
   description: 'Synthesize examples/cross-cluster into examples/cross-cluster/cdk.out (offline, cdk-nag AwsSolutions on)',
-  // Transpile only (eslint and jsii type-check the code). CDK's built-in
+  // Transpile only (the typecheck task type-checks the code). CDK's built-in
   // template validation is off: cfn-lint below checks the same templates
   // against the CloudFormation schemas (and more), at a fraction of the memory.
   exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/cross-cluster/main.ts',
