@@ -3,9 +3,9 @@ import { awscdk, DependencyType, javascript } from 'projen';
 /**
  * jsii line: jsii 6.0 + jsii-rosetta 6.0 + TypeScript 6.0.
  * jsii and jsii-rosetta must share a minor line (rosetta compiles the README
- * samples with the same compiler jsii uses). 6.0 is the current line, runs on
- * Node 20, and TypeScript 6 still ships the JavaScript compiler API that
- * ts-node and ts-jest need (TypeScript 7 does not).
+ * samples with the same compiler jsii uses). 6.0 is the current line and
+ * supports Node 22 and 24, and TypeScript 6 still ships the JavaScript compiler
+ * API that ts-node and ts-jest need (TypeScript 7 does not).
  */
 const JSII_LINE = '~6.0.0';
 
@@ -13,6 +13,18 @@ const JSII_LINE = '~6.0.0';
 const MIN_CDK_VERSION = '2.263.0';
 /** aws-cdk-lib the library is developed and tested with. */
 const DEV_CDK_VERSION = '2.276.0';
+
+/** Release-ready version of the packages built from a clone (npm, PyPI, Maven). */
+const VERSION = '0.1.0';
+
+/**
+ * Oldest supported Node.js (22 LTS; 24 LTS is tested too). Node 20 is end of
+ * life and jsii refuses to support it.
+ */
+const MIN_NODE_VERSION = '22.0.0';
+
+/** Runs a command with .venv-tools/bin (pinned cfn-lint and shellcheck from PyPI) first on PATH; installs them when missing. */
+const DEV_TOOLS_PATH = { PATH: '$(bash scripts/dev-tools.sh --path)' };
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-lattice-eks',
@@ -30,7 +42,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  minNodeVersion: '20.0.0',
+  minNodeVersion: MIN_NODE_VERSION,
 
   // Built and tested against aws-cdk-lib 2.276.0 (dev dependency below), but
   // the peer range starts at 2.263.0: the newest aws-cdk-lib that npm, PyPI
@@ -48,7 +60,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ajv@8.20.0',
     'ajv-formats@3.0.1',
     'yaml@2.9.1',
-    // 4.x: the last line that loads on Node 20 (5.x is ESM-only, Node >= 22).
+    // 4.x: the CommonJS line that jest's module loader can require (5.x is ESM-only).
     'kubernetes-models@4.5.1',
     // IAM policy evaluator for the auth-policy proofs (AGPL-3.0: tests only, never a runtime dependency).
     '@cloud-copilot/iam-simulate@0.1.173',
@@ -59,7 +71,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The CDK CLI for `cdk ls` / `cdk synth` / `cdk deploy` of the examples (reads the
     // cloud-assembly schema aws-cdk-lib writes).
     'aws-cdk@2.1148.1',
-    // Gateway API models with validators (CommonJS line), for schema checks on a bare clone.
+    // Gateway API models with validators (CommonJS line; 0.5.1 models Gateway API v1.0.0),
+    // for schema checks on a clone without the reference CRDs (test/util/k8s-schema.ts).
     '@kubernetes-models/gateway-api@0.5.1',
     // Unit tests of the custom-resource handlers in assets/ (the Lambda runtime provides the SDK).
     'aws-sdk-client-mock@4.1.0',
@@ -96,6 +109,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       maxWorkers: 2,
       testTimeout: 120_000,
       setupFiles: ['<rootDir>/test/setup-env.ts'],
+      // Reference CRDs: required with CI=true, else one line says which checks are skipped.
+      globalSetup: '<rootDir>/test/global-setup.ts',
     },
   },
   tsconfigDevFile: 'tsconfig.dev.json',
@@ -114,6 +129,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '*.cdk.out/',
     'benchmarks/.out/',
     '.jsii.tabl.json',
+    // Pinned cfn-lint and shellcheck (scripts/dev-tools.sh).
+    '/.venv-tools/',
   ],
 });
 
@@ -122,7 +139,36 @@ project.deps.removeDependency('aws-cdk-lib', DependencyType.BUILD);
 project.deps.addDependency(`aws-cdk-lib@${DEV_CDK_VERSION}`, DependencyType.BUILD);
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 
-project.npmignore?.exclude('/examples/', '/.ci/', '/test/');
+// Release-ready version (no release workflow bumps it here).
+project.package.addVersion(VERSION);
+
+// npm >= 11.16 lists dependencies whose install scripts nobody reviewed. The one
+// here, @parcel/watcher (jest's watch mode, via jest-haste-map), only builds a
+// native watcher from source when no prebuilt one fits; the prebuilt package
+// covers linux-x64 and the build never watches. Denied, so npm reports nothing.
+project.package.addField('allowScripts', { '@parcel/watcher': false });
+
+// jsii warns (JSII6) that the aws-cdk-lib dev dependency (DEV_CDK_VERSION) is
+// newer than the peer floor (MIN_CDK_VERSION). That is deliberate: the library is
+// developed on the newest aws-cdk-lib, and the floor is proven by the consumer
+// smoke tests (the Java one runs on MIN_CDK_VERSION). Silence exactly that one.
+const JSII_FLAGS = '--silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency';
+project.compileTask.reset(`jsii ${JSII_FLAGS}`);
+project.watchTask.reset(`jsii -w ${JSII_FLAGS}`);
+
+// projen calls every `@aws-cdk/*` package outside its list a CDK v1 dependency;
+// the kubectl layer packages are published for CDK v2 only. Drop exactly that
+// false warning (any other package named in it still warns).
+const logWarn = project.logger.warn.bind(project.logger);
+project.logger.warn = (...text: any[]) => {
+  if (/Found CDK v1 deps .*\[@aws-cdk\/lambda-layer-kubectl-v\d+\]/.test(text.join(' '))) return;
+  logWarn(...text);
+};
+
+// The npm tarball carries what users need: lib/ (JavaScript + typings),
+// assets/ (Lambda handler code), .jsii, README, LICENSE, API.md.
+project.npmignore?.exclude('/examples/', '/.ci/', '/test/', '/benchmarks/', '/docs/', '/scripts/', '/.venv-tools/', '/test-reports/', '/coverage/', '/cdk.out/', '*.cdk.out/', '/.jsii.tabl.json');
+project.npmignore?.include('/assets/');
 
 // Lint the example too.
 project.eslint?.addLintPattern('examples');
@@ -131,8 +177,11 @@ project.eslint?.addLintPattern('benchmarks');
 // Offline synth of the bundled example, with AwsSolutions checks enabled.
 const synthExample = project.addTask('synth:example', {
   description: 'Synthesize examples/cross-cluster into examples/cross-cluster/cdk.out (offline, cdk-nag AwsSolutions on)',
-  exec: 'ts-node --project tsconfig.dev.json examples/cross-cluster/main.ts',
-  env: { CDK_OUTDIR: 'examples/cross-cluster/cdk.out' },
+  // Transpile only (the typecheck task type-checks the code). CDK's built-in
+  // template validation is off: cfn-lint below checks the same templates
+  // against the CloudFormation schemas (and more), at a fraction of the memory.
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/cross-cluster/main.ts',
+  env: { CDK_OUTDIR: 'examples/cross-cluster/cdk.out', CDK_VALIDATION: 'false', ...DEV_TOOLS_PATH },
 });
 synthExample.exec('cfn-lint --non-zero-exit-code error -- examples/cross-cluster/cdk.out/*.template.json', {
   name: 'cfn-lint the example templates (errors fail, warnings are reported)',
@@ -153,11 +202,22 @@ const rosetta = project.addTask('rosetta:extract', {
 });
 project.postCompileTask.spawn(rosetta);
 
-// Every shell script passes shellcheck (Debian package; .ci/run installs it).
+// Every shell script passes shellcheck (pinned, from PyPI: scripts/dev-tools.sh).
 const shellcheck = project.addTask('lint:shell', {
   description: 'shellcheck every shell script of the repository',
   exec: 'shellcheck .ci/run $(git ls-files "*.sh")',
+  env: DEV_TOOLS_PATH,
 });
+
+// The committed API.md is the generated one: the build fails on any difference
+// (regenerate with `npx projen docgen`, then commit API.md).
+const apiDocCheck = project.addTask('docgen:check', {
+  description: 'Fail when API.md differs from the committed one (after `npx projen docgen`, commit API.md)',
+});
+apiDocCheck.exec('git diff --exit-code -- API.md', {
+  name: 'API.md must be the generated one: on a difference, commit the regenerated API.md',
+});
+project.postCompileTask.spawn(apiDocCheck);
 
 // Consumer smoke tests: install the freshly built Python wheel and Java jar in
 // clean environments and synthesize a stack with them.
@@ -179,6 +239,15 @@ project.packageTask.spawn(consumers);
 // Snapshots are never rewritten by the build (update with `npx projen test -u`);
 // the example synth (with AwsSolutions checks) is part of the tests.
 project.testTask.reset('jest --passWithNoTests', { receiveArgs: true });
+// jest runs cfn-lint on templates (test/util/cfn-lint.ts).
+project.testTask.env('PATH', DEV_TOOLS_PATH.PATH);
+// ts-jest (isolatedModules) and the example synth (ts-node --transpile-only) only
+// transpile: one tsc pass type-checks src, test, examples, benchmarks and .projenrc.ts.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check every TypeScript file of the repository (tsc --noEmit)',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+project.testTask.prependSpawn(typecheck);
 project.testTask.spawn(project.tasks.tryFind('eslint')!);
 project.testTask.spawn(shellcheck);
 project.testTask.spawn(synthExample);

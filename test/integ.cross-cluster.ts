@@ -92,7 +92,7 @@ function addGuardAssertions(integ: IntegTest, cluster: ClusterStack, hostedZoneI
 export function buildIntegApp(app: App): IntegTest {
   const { environment, clusters } = addCrossClusterExample(app);
   // Both clusters must exist before cluster1's probe calls cluster2.
-  clusters[0].addDependency(clusters[1], 'the probe in eks-cluster1 calls demo-cluster2');
+  clusters[0].addStackDependency(clusters[1], 'the probe in eks-cluster1 calls demo-cluster2');
   addProbe(clusters[0], clusters[1], environment.domain.domainName);
 
   const integ = new IntegTest(app, 'CrossCluster', {

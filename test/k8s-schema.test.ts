@@ -7,15 +7,24 @@ import {
   KUBERNETES_RESOURCE_TYPE,
   crdKey,
   RAW_TOKEN_PLACEHOLDER,
+  REFERENCE_ONLY_GROUPS,
   TOKEN_PLACEHOLDER,
   defaultCrdSchemas,
   defaultCrdsDir,
   expectValidK8sObjects,
+  gatewayApiModelsInfo,
   k8sObjectsInTemplate,
   loadCrdSchemas,
+  referenceCrdsNotice,
+  referenceCrdsPresent,
+  registrySchemaIndex,
   renderManifest,
   validateK8sObject,
 } from './util/k8s-schema';
+
+/** Tests that need the reference CRDs (outside the repository) are skipped without them (see test/global-setup.ts). */
+const HAS_REFERENCE_CRDS = referenceCrdsPresent();
+const describeWithReferenceCrds = HAS_REFERENCE_CRDS ? describe : describe.skip;
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 const LATTICE_API = 'application-networking.k8s.aws/v1alpha1';
@@ -94,44 +103,90 @@ function expectError(errors: string[], pattern: RegExp): void {
   expect(errors.filter((e) => pattern.test(e))).toHaveLength(1);
 }
 
-describe('CRD schemas', () => {
-  test('are read from shared/reference/crds beside the repository', () => {
-    if (!process.env.LATTICE_CRDS_DIR) {
-      expect(defaultCrdsDir()).toEqual(path.resolve(__dirname, '..', '..', 'shared', 'reference', 'crds'));
-    }
-    const keys = [...crds.keys()];
-    expect(keys).toEqual(expect.arrayContaining([
-      'gateway.networking.k8s.io/v1/GatewayClass',
-      'gateway.networking.k8s.io/v1/Gateway',
-      'gateway.networking.k8s.io/v1/HTTPRoute',
-      'gateway.networking.k8s.io/v1/GRPCRoute',
-      'gateway.networking.k8s.io/v1beta1/ReferenceGrant',
-      'application-networking.k8s.aws/v1alpha1/IAMAuthPolicy',
-      'application-networking.k8s.aws/v1alpha1/ServiceExport',
-      'application-networking.k8s.aws/v1alpha1/ServiceImport',
-      'externaldns.k8s.io/v1alpha1/DNSEndpoint',
-      'kyverno.io/v1/ClusterPolicy',
-      'policies.kyverno.io/v1/MutatingPolicy',
-    ]));
-    expect(crds.get('gateway.networking.k8s.io/v1/GatewayClass')?.scope).toEqual('Cluster');
-    expect(crds.get('gateway.networking.k8s.io/v1/Gateway')?.scope).toEqual('Namespaced');
+describe('schema sources', () => {
+  describeWithReferenceCrds('reference CRDs', () => {
+    test('are read from shared/reference/crds beside the repository', () => {
+      if (!process.env.LATTICE_CRDS_DIR) {
+        expect(defaultCrdsDir()).toEqual(path.resolve(__dirname, '..', '..', 'shared', 'reference', 'crds'));
+      }
+      expect(crds.skippedGroups).toBeUndefined();
+      const keys = [...crds.keys()];
+      expect(keys).toEqual(expect.arrayContaining([
+        'gateway.networking.k8s.io/v1/GatewayClass',
+        'gateway.networking.k8s.io/v1/Gateway',
+        'gateway.networking.k8s.io/v1/HTTPRoute',
+        'gateway.networking.k8s.io/v1/GRPCRoute',
+        'gateway.networking.k8s.io/v1beta1/ReferenceGrant',
+        'application-networking.k8s.aws/v1alpha1/IAMAuthPolicy',
+        'application-networking.k8s.aws/v1alpha1/ServiceExport',
+        'application-networking.k8s.aws/v1alpha1/ServiceImport',
+        'externaldns.k8s.io/v1alpha1/DNSEndpoint',
+        'kyverno.io/v1/ClusterPolicy',
+        'policies.kyverno.io/v1/MutatingPolicy',
+      ]));
+      expect(crds.get('gateway.networking.k8s.io/v1/GatewayClass')?.scope).toEqual('Cluster');
+      expect(crds.get('gateway.networking.k8s.io/v1/Gateway')?.scope).toEqual('Namespaced');
+      expect(referenceCrdsNotice()).toBeUndefined();
+    });
   });
 
-  test('a missing folder is an error, never a silent skip', () => {
+  test('Gateway API models come from @kubernetes-models/gateway-api 0.5.1 (Gateway API v1.0.0, standard versions)', () => {
+    expect(gatewayApiModelsInfo()).toMatchObject({ packageVersion: '0.5.1', gatewayApiVersion: 'v1.0.0' });
+    const registry = registrySchemaIndex();
+    expect([...registry.keys()].sort()).toEqual([
+      'gateway.networking.k8s.io/v1/Gateway',
+      'gateway.networking.k8s.io/v1/GatewayClass',
+      'gateway.networking.k8s.io/v1/HTTPRoute',
+      'gateway.networking.k8s.io/v1beta1/Gateway',
+      'gateway.networking.k8s.io/v1beta1/GatewayClass',
+      'gateway.networking.k8s.io/v1beta1/HTTPRoute',
+      'gateway.networking.k8s.io/v1beta1/ReferenceGrant',
+    ]);
+    expect(registry.get('gateway.networking.k8s.io/v1/GatewayClass')?.scope).toEqual('Cluster');
+    expect([...registry.skippedGroups!].sort()).toEqual([...REFERENCE_ONLY_GROUPS.keys()].sort());
+    // The generator's nullable markers are dropped: Gateway API has no nullable field.
+    expect(JSON.stringify(registry.get('gateway.networking.k8s.io/v1/HTTPRoute')?.schema)).not.toContain('nullable');
+  });
+
+  test('a missing folder is an error for loadCrdSchemas', () => {
     const missing = path.join(__dirname, 'no-such-crds-folder');
     expect(() => loadCrdSchemas(missing)).toThrow(/CRD schema folder not found: .*no-such-crds-folder.*LATTICE_CRDS_DIR/s);
   });
 
   test('LATTICE_CRDS_DIR overrides the folder', () => {
-    const saved = process.env.LATTICE_CRDS_DIR;
-    try {
-      process.env.LATTICE_CRDS_DIR = '/nonexistent/crds';
-      expect(defaultCrdsDir()).toEqual('/nonexistent/crds');
-      expect(() => loadCrdSchemas()).toThrow(/\/nonexistent\/crds/);
-    } finally {
-      if (saved === undefined) delete process.env.LATTICE_CRDS_DIR;
-      else process.env.LATTICE_CRDS_DIR = saved;
+    expect(defaultCrdsDir({ LATTICE_CRDS_DIR: '/nonexistent/crds' })).toEqual('/nonexistent/crds');
+    expect(() => loadCrdSchemas(defaultCrdsDir({ LATTICE_CRDS_DIR: '/nonexistent/crds' }))).toThrow(/\/nonexistent\/crds/);
+  });
+
+  test('without reference CRDs: skipped with one line on a developer clone, an error naming the folder with CI=true', () => {
+    const dev = { LATTICE_CRDS_DIR: '/nonexistent/crds' };
+    const notice = referenceCrdsNotice(dev);
+    expect(notice).toMatch(/^SKIPPED reference-data schema checks: \/nonexistent\/crds not found/);
+    expect(notice).toContain('Gateway API v1.0.0');
+    expect(notice).not.toContain('\n');
+    const index = defaultCrdSchemas(dev);
+    expect(index.skippedGroups?.has('application-networking.k8s.aws')).toBe(true);
+    expect(index.has('gateway.networking.k8s.io/v1/HTTPRoute')).toBe(true);
+
+    for (const ci of ['true', '1']) {
+      const env = { ...dev, CI: ci };
+      expect(() => referenceCrdsNotice(env)).toThrow(/CRD schema folder not found: \/nonexistent\/crds.*CI=true requires them/s);
+      expect(() => defaultCrdSchemas(env)).toThrow(/CRD schema folder not found: \/nonexistent\/crds/);
     }
+  });
+
+  test('without reference CRDs, reference-only groups get metadata checks and unknown groups still fail', () => {
+    const registry = registrySchemaIndex();
+    // Spec problems cannot be seen without the CRD ...
+    expect(validateK8sObject(iamAuthPolicy({ policy: {} }), registry)).toEqual([]);
+    // ... metadata problems still are.
+    expect(validateK8sObject({ ...iamAuthPolicy({}), metadata: { name: 'Orders_Auth' } }, registry)).toEqual([
+      expect.stringMatching(/^metadata\.name: "Orders_Auth" must be a DNS-1123 subdomain/),
+    ]);
+    expect(validateK8sObject({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }, registry)).toEqual(['no schema for example.com/v1/Widget']);
+    expect(validateK8sObject({ ...gatewayClass(), apiVersion: 'gateway.networking.k8s.io/v1alpha2' }, registry)).toEqual([
+      'no schema for gateway.networking.k8s.io/v1alpha2/GatewayClass (served versions of GatewayClass: gateway.networking.k8s.io/v1, gateway.networking.k8s.io/v1beta1)',
+    ]);
   });
 });
 
@@ -221,55 +276,75 @@ describe('structural schema extensions', () => {
   });
 });
 
-describe('Gateway API', () => {
+/** Gateway API checks that both schema sources make. */
+function gatewayApiTests(index: () => CrdSchemaIndex): void {
+  const check = (obj: any) => validateK8sObject(obj, index());
+
   test('valid GatewayClass for the VPC Lattice controller', () => {
-    expect(validate(gatewayClass())).toEqual([]);
+    expect(check(gatewayClass())).toEqual([]);
   });
 
   test('valid Gateway with listeners', () => {
-    expect(validate(gateway())).toEqual([]);
+    expect(check(gateway())).toEqual([]);
   });
 
   test('listener without protocol', () => {
-    const errors = validate(gateway([{ name: 'http', port: 80 }]));
+    const errors = check(gateway([{ name: 'http', port: 80 }]));
     expect(errors).toEqual(['spec.listeners[0].protocol: required field missing']);
   });
 
-  test('unknown field, out-of-range port and duplicate listener names', () => {
-    const errors = validate(gateway([
+  test('unknown field and out-of-range port', () => {
+    const errors = check(gateway([
       { name: 'http', protocol: 'HTTP', port: 80, portt: 8080 },
-      { name: 'http', protocol: 'HTTP', port: 70000 },
+      { name: 'https', protocol: 'HTTPS', port: 70000 },
     ]));
+    expect(errors).toHaveLength(2);
     expectError(errors, /^spec\.listeners\[0\]\.portt: unknown field/);
     expectError(errors, /^spec\.listeners\[1\]\.port: must be <= 65535/);
-    expectError(errors, /^spec\.listeners: duplicate entry: items 0 and 1 have the same name/);
   });
 
   test('GatewayClass is not served as v1alpha1', () => {
-    expect(validate({ ...gatewayClass(), apiVersion: 'gateway.networking.k8s.io/v1alpha1' })).toEqual([
+    expect(check({ ...gatewayClass(), apiVersion: 'gateway.networking.k8s.io/v1alpha1' })).toEqual([
       'no schema for gateway.networking.k8s.io/v1alpha1/GatewayClass (served versions of GatewayClass: gateway.networking.k8s.io/v1, gateway.networking.k8s.io/v1beta1)',
     ]);
   });
 
   test('valid HTTPRoute', () => {
-    expect(validate(httpRoute(8080))).toEqual([]);
+    expect(check(httpRoute(8080))).toEqual([]);
   });
 
   test('HTTPRoute with a string backend port', () => {
-    expect(validate(httpRoute('8080'))).toEqual(['spec.rules[0].backendRefs[0].port: must be integer (got "8080")']);
+    expect(check(httpRoute('8080'))).toEqual(['spec.rules[0].backendRefs[0].port: must be integer (got "8080")']);
   });
 
   test('HTTPRoute with a bad enum value and a bad hostname', () => {
     const route = httpRoute(8080);
     route.spec.rules[0].matches[0].path.type = 'Prefix';
     route.spec.hostnames = ['Orders_Internal'];
-    const errors = validate(route);
+    const errors = check(route);
     expectError(errors, /^spec\.rules\[0\]\.matches\[0\]\.path\.type: must be one of \["Exact","PathPrefix","RegularExpression"\]/);
     expectError(errors, /^spec\.hostnames\[0\]: must match pattern/);
   });
+}
+
+describe('Gateway API from @kubernetes-models/gateway-api (v1.0.0)', () => {
+  const registry = registrySchemaIndex();
+  gatewayApiTests(() => registry);
 });
 
-describe('AWS Gateway API Controller', () => {
+describeWithReferenceCrds('Gateway API v1.5.1 (reference CRDs)', () => {
+  gatewayApiTests(() => crds);
+
+  test('duplicate listener names (list-map keys, not in the models)', () => {
+    const errors = validate(gateway([
+      { name: 'http', protocol: 'HTTP', port: 80 },
+      { name: 'http', protocol: 'HTTP', port: 8080 },
+    ]));
+    expect(errors).toEqual([expect.stringMatching(/^spec\.listeners: duplicate entry: items 0 and 1 have the same name/)]);
+  });
+});
+
+describeWithReferenceCrds('AWS Gateway API Controller (reference CRDs)', () => {
   test('valid IAMAuthPolicy', () => {
     expect(validate(iamAuthPolicy({
       targetRef: { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'orders' },
@@ -292,7 +367,7 @@ describe('AWS Gateway API Controller', () => {
   });
 });
 
-describe('ExternalDNS and Kyverno', () => {
+describeWithReferenceCrds('ExternalDNS and Kyverno (reference CRDs)', () => {
   test('valid DNSEndpoint', () => {
     expect(validate({
       apiVersion: 'externaldns.k8s.io/v1alpha1',

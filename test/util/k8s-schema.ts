@@ -1,17 +1,27 @@
 /**
  * Schema validation of the Kubernetes objects this library synthesizes.
  *
- * - Custom resources (Gateway API, AWS Gateway API Controller, ExternalDNS, Kyverno) are
- *   validated against the upstream CustomResourceDefinitions kept as data in
- *   `shared/reference/crds` (beside the repository; override with `LATTICE_CRDS_DIR`).
- * - Core objects (Namespace, ServiceAccount, Job, RBAC, ...) are validated against the
- *   official Kubernetes OpenAPI schema compiled into the `kubernetes-models` package
- *   (4.5.x: Kubernetes v1.33.0). Only GA API versions count. That schema leaves objects
- *   open, so unknown fields of core objects (other than in metadata) are not detected.
- * - Anything else fails with "no schema for <apiVersion>/<kind>", so typos never pass.
+ * Two sources of schemas:
+ * - **Registry packages** (always there after `npm ci`): Gateway API objects are validated
+ *   against the models of `@kubernetes-models/gateway-api` (0.5.1 models Gateway API v1.0.0;
+ *   the standard versions v1 and v1beta1 are used), core objects (Namespace, ServiceAccount,
+ *   Job, RBAC, ...) against the official Kubernetes OpenAPI schema compiled into
+ *   `kubernetes-models` (4.5.x: Kubernetes v1.33.0; only GA API versions count). That
+ *   Kubernetes schema leaves objects open, so unknown fields of core objects (other than in
+ *   metadata) are not detected.
+ * - **Reference CRDs** (upstream CustomResourceDefinitions kept as data outside the
+ *   repository, `../shared/reference/crds` beside the clone, or `LATTICE_CRDS_DIR`): Gateway
+ *   API v1.5.1 exactly (with list-map keys), the AWS Gateway API Controller, ExternalDNS and
+ *   Kyverno. No registry package carries the last three. When the folder is present it is
+ *   used for every custom resource. When it is missing, objects of those API groups get
+ *   their metadata checked only; with `CI=true` a missing folder is an error (the run fails
+ *   naming it), so CI never skips these checks silently.
  *
- * Like `kubectl apply` (strict field validation), fields that a CRD schema does not
- * declare are reported as unknown unless the schema preserves unknown fields.
+ * Anything else fails with "no schema for <apiVersion>/<kind>", so typos never pass.
+ * Like `kubectl apply` (strict field validation), fields that a schema does not declare are
+ * reported as unknown unless the schema preserves unknown fields.
+ *
+ * This module is the only place that knows where the reference data lives.
  */
 import * as fs from 'fs';
 import { createRequire } from 'module';
@@ -54,8 +64,11 @@ export interface CrdSchema {
   readonly schema: any;
 }
 
-/** CRD schemas keyed by {@link crdKey}. */
-export type CrdSchemaIndex = ReadonlyMap<string, CrdSchema>;
+/**
+ * CRD schemas keyed by {@link crdKey}. `skippedGroups` lists API groups whose schemas are
+ * reference data that was not found: objects of those groups get their metadata checked only.
+ */
+export type CrdSchemaIndex = ReadonlyMap<string, CrdSchema> & { readonly skippedGroups?: ReadonlySet<string> };
 
 /** An object found in a manifest of a synthesized template. */
 export interface TemplateK8sObject {
@@ -71,11 +84,58 @@ export function crdKey(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;
 }
 
-/** Folder of the CRD YAML files: `LATTICE_CRDS_DIR`, else `<repo>/../shared/reference/crds`. */
-export function defaultCrdsDir(): string {
-  const override = process.env.LATTICE_CRDS_DIR;
+/** Environment variable that points at the reference CRD folder. */
+export const CRDS_DIR_ENV = 'LATTICE_CRDS_DIR';
+
+/**
+ * API groups that only the reference CRDs describe (no registry package carries their
+ * schemas), with what they belong to.
+ */
+export const REFERENCE_ONLY_GROUPS: ReadonlyMap<string, string> = new Map([
+  ['application-networking.k8s.aws', 'AWS Gateway API Controller'],
+  ['externaldns.k8s.io', 'ExternalDNS'],
+  ['kyverno.io', 'Kyverno'],
+  ['policies.kyverno.io', 'Kyverno'],
+]);
+
+/** Folder of the reference CRD YAML files: `LATTICE_CRDS_DIR`, else `<repo>/../shared/reference/crds`. */
+export function defaultCrdsDir(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env[CRDS_DIR_ENV];
   if (override) return path.resolve(override);
   return path.resolve(__dirname, '..', '..', '..', 'shared', 'reference', 'crds');
+}
+
+/** Whether the run must have the reference CRDs: `CI=true` (or `1`). */
+export function referenceCrdsRequired(env: NodeJS.ProcessEnv = process.env): boolean {
+  return /^(true|1)$/i.test(env.CI ?? '');
+}
+
+/** Whether `dir` is a folder (of reference CRDs). */
+export function referenceCrdsPresent(dir: string = defaultCrdsDir()): boolean {
+  return fs.existsSync(dir) && fs.statSync(dir).isDirectory();
+}
+
+function missingFolderError(dir: string): Error {
+  return new Error(
+    `CRD schema folder not found: ${dir}. The reference CRDs are expected at <repo>/../shared/reference/crds ` +
+    `(beside the repository clone); set ${CRDS_DIR_ENV} to point elsewhere.`,
+  );
+}
+
+/**
+ * What a test run says about the reference CRDs: undefined when they are present, one line
+ * naming the missing folder and the skipped checks when they are absent on a developer's
+ * clone. Throws (naming the folder) when they are absent and required (`CI=true`).
+ */
+export function referenceCrdsNotice(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = defaultCrdsDir(env);
+  if (referenceCrdsPresent(dir)) return undefined;
+  if (referenceCrdsRequired(env)) {
+    throw new Error(`${missingFolderError(dir).message} CI=true requires them.`);
+  }
+  return `SKIPPED reference-data schema checks: ${dir} not found (set ${CRDS_DIR_ENV}; CI=true makes it required): ` +
+    'no AWS Gateway API Controller, ExternalDNS or Kyverno CRD validation (metadata only) and no Gateway API v1.5.1 exactness ' +
+    `(Gateway API objects are checked against ${GATEWAY_API_MODELS} ${gatewayApiModelsInfo().packageVersion}, Gateway API ${gatewayApiModelsInfo().gatewayApiVersion}).`;
 }
 
 function listYamlFiles(dir: string): string[] {
@@ -91,15 +151,10 @@ function listYamlFiles(dir: string): string[] {
 /**
  * Parses every CustomResourceDefinition YAML file under `dir` (recursively) and indexes the
  * `openAPIV3Schema` of each served version by `apiVersion` and `kind`.
- * Throws when the folder is missing or holds no CRD: schema checks are never skipped.
+ * Throws when the folder is missing or holds no CRD.
  */
 export function loadCrdSchemas(dir: string = defaultCrdsDir()): Map<string, CrdSchema> {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new Error(
-      `CRD schema folder not found: ${dir}. It is expected at <repo>/../shared/reference/crds ` +
-      '(shared/ beside the repository clone); set LATTICE_CRDS_DIR to point elsewhere.',
-    );
-  }
+  if (!referenceCrdsPresent(dir)) throw missingFolderError(dir);
   const index = new Map<string, CrdSchema>();
   for (const file of listYamlFiles(dir)) {
     const docs = parseAllDocuments(fs.readFileSync(file, 'utf-8'));
@@ -138,12 +193,152 @@ export function loadCrdSchemas(dir: string = defaultCrdsDir()): Map<string, CrdS
   return index;
 }
 
-let defaultIndex: Map<string, CrdSchema> | undefined;
+// ---------------------------------------------------------------------------
+// Gateway API from the registry (@kubernetes-models/gateway-api)
+// ---------------------------------------------------------------------------
 
-/** The CRD schemas of {@link defaultCrdsDir}, loaded once per test file. */
-export function defaultCrdSchemas(): Map<string, CrdSchema> {
-  defaultIndex ??= loadCrdSchemas();
-  return defaultIndex;
+/** npm package whose models carry the Gateway API schemas. */
+export const GATEWAY_API_MODELS = '@kubernetes-models/gateway-api';
+
+/** Gateway API versions taken from the models: the standard channel's (no alpha versions). */
+const GATEWAY_API_MODEL_VERSIONS = ['v1', 'v1beta1'];
+
+const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+/** Where the Gateway API models come from. */
+export interface GatewayApiModelsInfo {
+  /** Installed version of {@link GATEWAY_API_MODELS}. */
+  readonly packageVersion: string;
+  /** Newest Gateway API release the models were generated from (from the package's `crd-generate` inputs). */
+  readonly gatewayApiVersion: string;
+  /** Folder of the installed package. */
+  readonly dir: string;
+}
+
+let modelsInfo: GatewayApiModelsInfo | undefined;
+
+/** Version information of the installed Gateway API models. */
+export function gatewayApiModelsInfo(): GatewayApiModelsInfo {
+  if (modelsInfo) return modelsInfo;
+  let main: string;
+  try {
+    main = require.resolve(GATEWAY_API_MODELS);
+  } catch (e: any) {
+    throw new Error(`${GATEWAY_API_MODELS} is not installed (dev dependency needed for Gateway API schemas): ${e.message}`);
+  }
+  const dir = path.dirname(main);
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf-8'));
+  const releases: string[] = (pkg['crd-generate']?.input ?? [])
+    .map((url: string) => /\/download\/(v\d+\.\d+\.\d+)\//.exec(url)?.[1])
+    .filter((v: string | undefined): v is string => !!v);
+  const newest = releases.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).pop();
+  if (!newest) throw new Error(`${GATEWAY_API_MODELS} ${pkg.version}: no Gateway API release found in its crd-generate inputs`);
+  modelsInfo = { packageVersion: pkg.version, gatewayApiVersion: newest, dir };
+  return modelsInfo;
+}
+
+/**
+ * A copy of a model schema without `nullable`: the model generator marks every optional
+ * field nullable, while the Gateway API CRDs have no nullable field (the API server rejects
+ * null there).
+ */
+function withoutGeneratedNullable(node: any): any {
+  if (Array.isArray(node)) return node.map(withoutGeneratedNullable);
+  if (!isPlainObject(node)) return node;
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'nullable') continue;
+    out[k] = k === 'properties' || k === 'patternProperties' ? mapValues(v, withoutGeneratedNullable) : withoutGeneratedNullable(v);
+  }
+  return out;
+}
+
+/** The symbol-keyed member of a model class prototype whose symbol has this description. */
+function modelSymbolMember(cls: any, description: string): any {
+  const sym = Object.getOwnPropertySymbols(cls.prototype).find((s) => s.description === description);
+  return sym === undefined ? undefined : cls.prototype[sym];
+}
+
+/**
+ * The JSON schema of each Gateway API model (standard versions), as CRD schemas. The models
+ * keep their schema private and hand it to `@kubernetes-models/validate`'s `register` when
+ * first used: it is read there. The models drop the CRDs' `x-kubernetes-*` extensions (no
+ * list-map keys, no CEL rules); unknown fields are still detected.
+ */
+export function registryGatewayApiSchemas(): Map<string, CrdSchema> {
+  const info = gatewayApiModelsInfo();
+  const requireFromModels = createRequire(path.join(info.dir, 'index.js'));
+  const validateModule = requireFromModels('@kubernetes-models/validate');
+  const register = validateModule.register;
+  const captured = new Map<string, any>();
+  const index = new Map<string, CrdSchema>();
+  validateModule.register = (id: string, schema: any) => {
+    captured.set(id, schema);
+    return register(id, schema);
+  };
+  try {
+    for (const version of GATEWAY_API_MODEL_VERSIONS) {
+      const apiVersion = `${GATEWAY_API_GROUP}/${version}`;
+      const models = requireFromModels(`${GATEWAY_API_MODELS}/${apiVersion}`);
+      for (const cls of Object.values<any>(models)) {
+        if (typeof cls !== 'function' || cls.apiVersion !== apiVersion || typeof cls.kind !== 'string') continue;
+        const schemaId = modelSymbolMember(cls, 'SCHEMA_ID');
+        const addSchema = modelSymbolMember(cls, 'ADD_SCHEMA');
+        if (typeof schemaId !== 'string' || typeof addSchema !== 'function') {
+          throw new Error(`${GATEWAY_API_MODELS} ${info.packageVersion}: ${apiVersion}/${cls.kind} carries no schema`);
+        }
+        addSchema();
+        const schema = captured.get(schemaId);
+        if (!schema) throw new Error(`${GATEWAY_API_MODELS} ${info.packageVersion}: the schema of ${apiVersion}/${cls.kind} was not registered`);
+        index.set(crdKey(apiVersion, cls.kind), {
+          apiVersion,
+          kind: cls.kind,
+          group: GATEWAY_API_GROUP,
+          version,
+          plural: `${cls.kind.toLowerCase()}s`,
+          // The models carry no scope; in Gateway API only GatewayClass is cluster-scoped.
+          scope: cls.kind === 'GatewayClass' ? 'Cluster' : 'Namespaced',
+          storage: version === 'v1',
+          deprecated: false,
+          file: `${GATEWAY_API_MODELS}@${info.packageVersion} (Gateway API ${info.gatewayApiVersion})`,
+          schema: withoutGeneratedNullable(schema),
+        });
+      }
+    }
+  } finally {
+    validateModule.register = register;
+  }
+  if (index.size === 0) throw new Error(`${GATEWAY_API_MODELS} ${info.packageVersion}: no Gateway API model found`);
+  return index;
+}
+
+/**
+ * The schema index used when the reference CRDs are missing: Gateway API from the registry
+ * models; the reference-only groups are skipped (metadata checks only).
+ */
+export function registrySchemaIndex(): CrdSchemaIndex {
+  return Object.assign(registryGatewayApiSchemas(), { skippedGroups: new Set(REFERENCE_ONLY_GROUPS.keys()) });
+}
+
+let defaultIndex: CrdSchemaIndex | undefined;
+
+/**
+ * The schemas of a test run, loaded once per test file: the reference CRDs when present
+ * (required with `CI=true`), else {@link registrySchemaIndex}.
+ */
+export function defaultCrdSchemas(env: NodeJS.ProcessEnv = process.env): CrdSchemaIndex {
+  if (defaultIndex && env === process.env) return defaultIndex;
+  const dir = defaultCrdsDir(env);
+  let index: CrdSchemaIndex;
+  if (referenceCrdsPresent(dir)) {
+    index = loadCrdSchemas(dir);
+  } else if (referenceCrdsRequired(env)) {
+    throw new Error(`${missingFolderError(dir).message} CI=true requires them.`);
+  } else {
+    index = registrySchemaIndex();
+  }
+  if (env === process.env) defaultIndex = index;
+  return index;
 }
 
 // ---------------------------------------------------------------------------
@@ -527,6 +722,11 @@ export function validateK8sObject(obj: any, crds: CrdSchemaIndex = defaultCrdSch
   const errors = metadataErrors(apiVersion, kind, obj.metadata);
 
   const crd = crds.get(crdKey(apiVersion, kind));
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  if (!crd && crds.skippedGroups?.has(group)) {
+    // Reference data not present (see referenceCrdsNotice): metadata checks only.
+    return errors;
+  }
   if (crd) {
     const validate = crdValidator(crd);
     if (!validate(obj)) errors.push(...formatAjvErrors(obj, validate.errors ?? []));
