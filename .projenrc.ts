@@ -248,6 +248,16 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc --noEmit -p tsconfig.dev.json',
 });
 project.testTask.prependSpawn(typecheck);
+// The real engines the tests run on what we synthesize, built once per machine from the
+// Go module proxy into a cache outside the repository (CDK_LATTICE_EKS_TOOLS, default
+// ~/.cache/cdk-lattice-eks): the Kyverno CLI at PinnedVersions.KYVERNO and the Envoy
+// protos checker at the pinned Envoy minor. Fast when cached.
+const engines = project.addTask('engines', {
+  description: 'Build (once per machine) the Kyverno CLI and the Envoy config checker that the tests run',
+});
+engines.exec('bash scripts/engines/kyverno.sh');
+engines.exec('bash scripts/engines/envoy-check.sh');
+project.testTask.prependSpawn(engines);
 project.testTask.spawn(project.tasks.tryFind('eslint')!);
 project.testTask.spawn(shellcheck);
 project.testTask.spawn(synthExample);

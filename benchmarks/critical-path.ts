@@ -56,7 +56,7 @@ export function shapeStack(shape: Shape): Stack {
   const stack = new Stack(app, 'cluster1');
   const kubectlLayer = lambda.LayerVersion.fromLayerVersionArn(stack, 'Kubectl', 'arn:aws:lambda:us-east-1:123456789012:layer:kubectl:1');
   const cluster = new LatticeEksCluster(stack, 'Lattice', { clusterName: 'cluster1', kubectlLayer, serviceNetwork, domain });
-  cluster.exposeService('Route', { serviceName: 'svc', namespace: 'apps', port: 80, createNamespace: true })
+  cluster.exposeService('Route', { serviceName: 'orders', namespace: 'apps', port: 80, createNamespace: true })
     .allow(LatticeCaller.eksWorkload({ clusterName: 'cluster2', namespaces: ['apps'] }));
   return stack;
 }

@@ -161,7 +161,8 @@ describe('teardown order: objects the controller cleans up outlive nothing they 
     const nat = b.g.ofType('AWS::EC2::NatGateway');
     const controllerObjects = k8sObjectsInTemplate(b.json).filter((o) => CONTROLLER_KINDS.includes(o.object.kind));
     expect(controllerObjects.map((o) => o.object.kind).sort()).toEqual([
-      'Gateway', 'HTTPRoute', 'HTTPRoute', 'HTTPRoute', 'IAMAuthPolicy', 'IAMAuthPolicy',
+      // Two routes with callers, one without (it gets the deny-all default policy).
+      'Gateway', 'HTTPRoute', 'HTTPRoute', 'HTTPRoute', 'IAMAuthPolicy', 'IAMAuthPolicy', 'IAMAuthPolicy',
     ]);
     const pairs: Array<[string, string]> = [
       ...controllerObjects.flatMap((o): Array<[string, string]> => [[o.logicalId, controller], [o.logicalId, dns]]),
@@ -229,7 +230,7 @@ describe('teardown order: the deletion guard', () => {
 
   test('every route and auth policy is created after it and deleted before it', () => {
     const routesAndPolicies = k8sObjectsInTemplate(b.json).filter((o) => ['HTTPRoute', 'IAMAuthPolicy'].includes(o.object.kind));
-    expect(routesAndPolicies).toHaveLength(5);
+    expect(routesAndPolicies).toHaveLength(6);
     expect(missing(b.g, routesAndPolicies.map((o): [string, string] => [o.logicalId, guard]))).toEqual([]);
   });
 

@@ -121,7 +121,7 @@ describe('the Envoy checker speaks the deployed Envoy\'s protos', () => {
 describe('synthesized SigV4 proxy configurations pass', () => {
   test.each<[string, Partial<SigV4SidecarPolicyProps>, boolean]>([
     ['private-domain', {}, true],
-    ['no-domain', {}, false],
+    ['no-domain', { upstreamTls: false }, false],
     ['plain-http', { upstreamTls: false }, true],
     ['plain-http-no-domain', { upstreamTls: false, proxyPort: 20000, healthPort: 20001 }, false],
   ])('%s', (name, props, withDomain) => {
