@@ -67,6 +67,19 @@ export interface CrossClusterAuthPolicyProps {
  * while the controller still runs. When it is deleted the controller sets the
  * service's auth type to NONE: the service network's auth policy then still
  * applies.
+ *
+ * @example
+ * import { Stack } from 'aws-cdk-lib';
+ * import { CrossClusterAuthPolicy, LatticeAuthPolicyDocument, LatticeCaller, LatticeServiceRoute } from 'cdk-lattice-eks';
+ *
+ * declare const stack: Stack;
+ * declare const route: LatticeServiceRoute;
+ * new CrossClusterAuthPolicy(stack, 'OrdersPolicy', {
+ *   route,
+ *   policy: LatticeAuthPolicyDocument.allow(
+ *     LatticeCaller.eksWorkload({ clusterName: 'eks-cluster2', namespaces: ['checkout'] }),
+ *   ),
+ * });
  */
 export class CrossClusterAuthPolicy extends Construct {
   /** The auth policy as rendered in this stack. */
@@ -86,6 +99,11 @@ export class CrossClusterAuthPolicy extends Construct {
    */
   public readonly cfnAuthPolicy?: vpclattice.CfnAuthPolicy;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id its id, unique within `scope`
+   * @param props properties (see the props interface)
+   */
   constructor(scope: Construct, id: string, props: CrossClusterAuthPolicyProps) {
     super(scope, id);
     const targets = [

@@ -139,6 +139,11 @@ export class LatticeDeletionGuard extends Construct {
   /** The custom resource. */
   public readonly resource: CustomResource;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id its id, unique within `scope`
+   * @param props properties (see the props interface)
+   */
   constructor(scope: Construct, id: string, props: LatticeDeletionGuardProps) {
     super(scope, id);
     const stack = Stack.of(this);

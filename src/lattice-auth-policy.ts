@@ -143,6 +143,13 @@ interface CallerSpec {
  * Everything inside one caller must hold (AND); a policy admits a request
  * when any of its callers matches (OR). Every caller must sign its requests
  * (SigV4): anonymous requests never match.
+ *
+ * @example
+ * import { LatticeCaller, LatticeRequestMethod } from 'cdk-lattice-eks';
+ *
+ * // Pods of eks-cluster2's checkout namespace, GET requests under /api only.
+ * const checkout = LatticeCaller.eksWorkload({ clusterName: 'eks-cluster2', namespaces: ['checkout'] })
+ *   .withRequest({ methods: [LatticeRequestMethod.GET], pathPrefixes: ['/api/'] });
  */
 export class LatticeCaller {
   /**
@@ -315,6 +322,16 @@ type DocumentSource =
  * Lattice admits a request only when the caller's own IAM policies allow
  * `vpc-lattice-svcs:Invoke`, the service network's auth policy allows it AND
  * the service's auth policy (if any) allows it.
+ *
+ * @example
+ * import { Stack } from 'aws-cdk-lib';
+ * import { LatticeAuthPolicyDocument, LatticeCaller } from 'cdk-lattice-eks';
+ *
+ * declare const stack: Stack;
+ * const document = LatticeAuthPolicyDocument.allow(
+ *   LatticeCaller.eksWorkload({ clusterName: 'eks-cluster1', namespaces: ['apps'] }),
+ *   LatticeCaller.account('222222222222'),
+ * ).toPolicyDocument(stack);
  */
 export class LatticeAuthPolicyDocument {
   /**

@@ -42,9 +42,15 @@ const MIN_KUBERNETES_MINOR = 31;
  * constant of the same name in `PinnedVersions`.
  */
 export interface LatticeEksClusterVersions {
-  /** @default PinnedVersions.GATEWAY_API_CONTROLLER_CHART */
+  /**
+   * Version of the AWS Gateway API Controller Helm chart (with the leading `v`).
+   * @default PinnedVersions.GATEWAY_API_CONTROLLER_CHART
+   */
   readonly gatewayApiControllerChart?: string;
-  /** @default PinnedVersions.EXTERNAL_DNS_CHART */
+  /**
+   * Version of the ExternalDNS Helm chart. The records ExternalDNS may change are named the way ExternalDNS 0.21 names its TXT records.
+   * @default PinnedVersions.EXTERNAL_DNS_CHART
+   */
   readonly externalDnsChart?: string;
   /**
    * Gateway API release of the CRDs. Give `gatewayApiStandardInstallSha256` with it.
@@ -56,17 +62,35 @@ export interface LatticeEksClusterVersions {
    * @default PinnedVersions.GATEWAY_API_STANDARD_INSTALL_SHA256 (only valid for the default release)
    */
   readonly gatewayApiStandardInstallSha256?: string;
-  /** @default PinnedVersions.KUBECTL_IMAGE */
+  /**
+   * kubectl image that applies the Gateway API CRDs (a registry mirror works).
+   * @default PinnedVersions.KUBECTL_IMAGE
+   */
   readonly kubectlImage?: string;
-  /** @default PinnedVersions.DOWNLOAD_IMAGE */
+  /**
+   * Image with `sh`, `wget` and `sha256sum` that downloads and verifies the CRD bundle.
+   * @default PinnedVersions.DOWNLOAD_IMAGE
+   */
   readonly downloadImage?: string;
-  /** @default PinnedVersions.ADDON_VPC_CNI (for the default Kubernetes version; EKS's default otherwise) */
+  /**
+   * Version of the `vpc-cni` EKS add-on.
+   * @default PinnedVersions.ADDON_VPC_CNI (for the default Kubernetes version; EKS's default otherwise)
+   */
   readonly vpcCniAddon?: string;
-  /** @default PinnedVersions.ADDON_COREDNS (for the default Kubernetes version; EKS's default otherwise) */
+  /**
+   * Version of the `coredns` EKS add-on.
+   * @default PinnedVersions.ADDON_COREDNS (for the default Kubernetes version; EKS's default otherwise)
+   */
   readonly corednsAddon?: string;
-  /** @default PinnedVersions.ADDON_KUBE_PROXY (for the default Kubernetes version; EKS's default otherwise) */
+  /**
+   * Version of the `kube-proxy` EKS add-on.
+   * @default PinnedVersions.ADDON_KUBE_PROXY (for the default Kubernetes version; EKS's default otherwise)
+   */
   readonly kubeProxyAddon?: string;
-  /** @default PinnedVersions.ADDON_POD_IDENTITY_AGENT (for the default Kubernetes version; EKS's default otherwise) */
+  /**
+   * Version of the `eks-pod-identity-agent` EKS add-on.
+   * @default PinnedVersions.ADDON_POD_IDENTITY_AGENT (for the default Kubernetes version; EKS's default otherwise)
+   */
   readonly podIdentityAgentAddon?: string;
 }
 
@@ -222,6 +246,22 @@ export interface LatticeEksClusterProps {
  * and the VPC go. Every Kubernetes object depends on the node group and the
  * add-ons; the system namespaces (`default`, `kube-system`, `kube-public`,
  * `kube-node-lease`) are never created or deleted.
+ *
+ * @example
+ * import { App, Stack } from 'aws-cdk-lib';
+ * import * as lambda from 'aws-cdk-lib/aws-lambda';
+ * import { LatticeCaller, LatticeEksCluster, LatticeServiceNetwork, PrivateCaDomain } from 'cdk-lattice-eks';
+ *
+ * const app = new App();
+ * const shared = new Stack(app, 'Shared');
+ * const domain = new PrivateCaDomain(shared, 'Domain', { domainName: 'example.com' });
+ * const serviceNetwork = new LatticeServiceNetwork(shared, 'Network', { serviceNetworkName: 'lattice-gateway' });
+ *
+ * const stack = new Stack(app, 'Cluster1');
+ * declare const kubectlLayer: lambda.ILayerVersion; // e.g. new KubectlV35Layer(stack, 'Kubectl')
+ * const cluster = new LatticeEksCluster(stack, 'Lattice', { clusterName: 'eks-cluster1', kubectlLayer, serviceNetwork, domain });
+ * const route = cluster.exposeService('Orders', { serviceName: 'orders', namespace: 'shop', port: 80, targetPort: 8080 });
+ * route.allow(LatticeCaller.eksWorkload({ clusterName: 'eks-cluster2', namespaces: ['checkout'] }));
  */
 export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   /** The EKS cluster. */
@@ -291,6 +331,11 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   /** Namespaces holding objects the controller reconciles. */
   private readonly controllerNamespaces = new Set<string>();
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id its id, unique within `scope`
+   * @param props properties (see the props interface)
+   */
   constructor(scope: Construct, id: string, props: LatticeEksClusterProps) {
     super(scope, id);
     validateRequired(this, props);

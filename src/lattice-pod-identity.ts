@@ -46,6 +46,15 @@ export interface LatticePodIdentityProps extends PodIdentityOptions {
  * An IAM role for the pods of one Kubernetes service account, through EKS Pod
  * Identity. Session tags stay on: they carry the cluster, namespace and service
  * account that Lattice auth policies match.
+ *
+ * @example
+ * import * as s3 from 'aws-cdk-lib/aws-s3';
+ * import { LatticeEksCluster } from 'cdk-lattice-eks';
+ *
+ * declare const cluster: LatticeEksCluster;
+ * declare const bucket: s3.IBucket;
+ * const identity = cluster.addPodIdentity('Reports', { namespace: 'shop', serviceAccountName: 'reports', createServiceAccount: true });
+ * bucket.grantRead(identity);
  */
 export class LatticePodIdentity extends Construct implements iam.IGrantable {
   /** The role the pods assume. */
@@ -61,6 +70,11 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
   /** The principal to grant permissions to (the role). */
   public readonly grantPrincipal: iam.IPrincipal;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id its id, unique within `scope`
+   * @param props properties (see the props interface)
+   */
   constructor(scope: Construct, id: string, props: LatticePodIdentityProps) {
     super(scope, id);
     validateDnsLabel(this, KIND, 'namespace', props.namespace);

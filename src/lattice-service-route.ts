@@ -78,8 +78,12 @@ const hostnames = new WeakMap<IConstruct, Map<string, string>>();
  * policy and a synth warning, never auth type NONE.
  *
  * @example
+ * import { Stack } from 'aws-cdk-lib';
+ * import { LatticeCaller, LatticeEksCluster, LatticeServiceRoute } from 'cdk-lattice-eks';
+ *
+ * declare const stack: Stack;
  * declare const cluster: LatticeEksCluster;
- * const route = new LatticeServiceRoute(this, 'Orders', {
+ * const route = new LatticeServiceRoute(stack, 'Orders', {
  *   cluster,
  *   serviceName: 'orders',
  *   namespace: 'shop',
@@ -103,6 +107,11 @@ export class LatticeServiceRoute extends Construct {
   /** The HTTPRoute manifest. */
   public readonly manifest: eks.KubernetesManifest;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id its id, unique within `scope`
+   * @param props properties (see the props interface)
+   */
   constructor(scope: Construct, id: string, props: LatticeServiceRouteProps) {
     super(scope, id);
     this.cluster = props.cluster;

@@ -167,6 +167,16 @@ export interface PrivateCaDomainProps {
  *
  * Use `associateVpc()` to let more VPCs (for example EKS cluster VPCs in other
  * stacks) resolve names in the zone.
+ *
+ * @example
+ * import { Stack } from 'aws-cdk-lib';
+ * import * as ec2 from 'aws-cdk-lib/aws-ec2';
+ * import { PrivateCaDomain } from 'cdk-lattice-eks';
+ *
+ * declare const stack: Stack;
+ * declare const clusterVpc: ec2.IVpc;
+ * const domain = new PrivateCaDomain(stack, 'Domain', { domainName: 'example.com' });
+ * domain.associateVpc(clusterVpc);
  */
 export class PrivateCaDomain extends Construct {
   /** The private DNS domain, e.g. `example.com`. */
@@ -204,6 +214,11 @@ export class PrivateCaDomain extends Construct {
   private readonly zone: route53.PrivateHostedZone;
   private readonly associatedVpcIds = new Set<string>();
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id its id, unique within `scope`
+   * @param props properties (see the props interface)
+   */
   constructor(scope: Construct, id: string, props: PrivateCaDomainProps) {
     super(scope, id);
 

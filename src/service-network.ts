@@ -355,6 +355,11 @@ class ImportedServiceNetwork extends Resource implements ILatticeServiceNetwork 
   public readonly serviceNetworkName: string;
   private readonly associationIdentifier: string;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id its id, unique within `scope`
+   * @param attrs attributes of the imported service network
+   */
   constructor(scope: Construct, id: string, attrs: ServiceNetworkAttributes) {
     const arn = attrs.serviceNetworkArn;
     // A malformed ARN is reported by the check below rather than by the ARN parser.
@@ -387,6 +392,17 @@ class ImportedServiceNetwork extends Resource implements ILatticeServiceNetwork 
  *
  * The network is created here (never by the AWS Gateway API Controller), so
  * deleting the stack deletes it; EKS clusters' Gateways find it by name.
+ *
+ * @example
+ * import { Stack } from 'aws-cdk-lib';
+ * import { LatticeServiceNetwork } from 'cdk-lattice-eks';
+ *
+ * declare const stack: Stack;
+ * // Admits signed callers of this account and of 222222222222; each route's policy decides further.
+ * const network = new LatticeServiceNetwork(stack, 'Network', {
+ *   serviceNetworkName: 'lattice-gateway',
+ *   allowedAccountIds: ['222222222222'],
+ * });
  */
 export class LatticeServiceNetwork extends Resource implements ILatticeServiceNetwork {
   /**
@@ -449,6 +465,11 @@ export class LatticeServiceNetwork extends Resource implements ILatticeServiceNe
    */
   public readonly accessLogSubscription?: vpclattice.CfnAccessLogSubscription;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id its id, unique within `scope`
+   * @param props properties (see the props interface)
+   */
   constructor(scope: Construct, id: string, props: LatticeServiceNetworkProps) {
     super(scope, id);
 

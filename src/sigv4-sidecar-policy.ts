@@ -190,6 +190,18 @@ export interface SigV4ClientOptions extends PodIdentityOptions {
  * Kyverno and the policy must exist before the workloads: register them with
  * `addWorkload()`. Give their service accounts Pod Identity and Invoke
  * permission with `addClient()`.
+ *
+ * @example
+ * import { Stack } from 'aws-cdk-lib';
+ * import * as eks from 'aws-cdk-lib/aws-eks-v2';
+ * import { LatticeEksCluster, SigV4SidecarPolicy } from 'cdk-lattice-eks';
+ *
+ * declare const stack: Stack;
+ * declare const cluster: LatticeEksCluster;
+ * declare const checkoutApp: eks.KubernetesManifest; // its pod template has the opt-in annotation
+ * const sidecar = new SigV4SidecarPolicy(stack, 'SigV4', { cluster });
+ * sidecar.addClient('Checkout', { namespace: 'checkout', serviceAccountName: 'checkout', createServiceAccount: true });
+ * sidecar.addWorkload(checkoutApp);
  */
 export class SigV4SidecarPolicy extends Construct {
   /** The pattern's opt-in annotation (with its "lattices" spelling, kept for compatibility). */
@@ -236,6 +248,11 @@ export class SigV4SidecarPolicy extends Construct {
   private readonly createNamespaces: boolean;
   private readonly configMapFor: (namespace: string) => K8sObject;
 
+  /**
+   * @param scope the construct this one is created in
+   * @param id its id, unique within `scope`
+   * @param props properties (see the props interface)
+   */
   constructor(scope: Construct, id: string, props: SigV4SidecarPolicyProps) {
     super(scope, id);
     const existing = policiesByCluster.get(props.cluster);
