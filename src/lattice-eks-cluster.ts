@@ -18,12 +18,12 @@ import {
 import { K8sObject, namespaceObject } from './k8s/object';
 import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
 import { ExposeServiceOptions, LatticeServiceRoute } from './lattice-service-route';
-import { validationError } from './private/errors';
-import { validateDnsLabel } from './private/k8s-names';
-import { nodegroupAmiType } from './private/node-ami';
 import { acknowledgeGatewayControllerPolicy, gatewayControllerStatements } from './private/controller-policy';
+import { validationError } from './private/errors';
 import { externalDnsRecordNames, externalDnsRecordStatement } from './private/external-dns-policy';
+import { validateDnsLabel } from './private/k8s-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from './private/nag';
+import { nodegroupAmiType } from './private/node-ami';
 import { podIdentityAssociation, podIdentityRole } from './private/pod-identity';
 import { PrivateCaDomain } from './private-ca-domain';
 import { ILatticeServiceNetwork } from './service-network';
@@ -472,7 +472,8 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     if (!hostname || !this.externalDnsRole || !this.domain) return;
     this.routeHostnames.add(hostname.toLowerCase());
     if (!this.externalDnsRecordStatement) {
-      this.externalDnsRecordStatement = externalDnsRecordStatement(this.domain, Lazy.list({ produce: () => externalDnsRecordNames([...this.routeHostnames]) }));
+      const recordNames = Lazy.list({ produce: () => externalDnsRecordNames([...this.routeHostnames]) });
+      this.externalDnsRecordStatement = externalDnsRecordStatement(this.domain, recordNames);
       this.externalDnsRole.addToPrincipalPolicy(this.externalDnsRecordStatement);
     }
   }

@@ -7,9 +7,9 @@ import { LatticeAuthPolicyDocument, LatticeCaller } from './lattice-auth-policy'
 import type { LatticeEksCluster } from './lattice-eks-cluster';
 import { isAuthPolicyClaimed, routeAuthPolicyTarget } from './private/auth-policy-owners';
 import { dnsNameProblem } from './private/dns';
-import { latticeNameProblem, SERVICE_NAME_RULES } from './private/lattice-names';
 import { validationError } from './private/errors';
 import { validateDnsLabel } from './private/k8s-names';
+import { latticeNameProblem, SERVICE_NAME_RULES } from './private/lattice-names';
 
 const KIND = 'LatticeServiceRoute';
 /** Construct id of the auth policy created by `allow()`. */

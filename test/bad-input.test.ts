@@ -120,11 +120,15 @@ describe('hand-written network auth policies get the vocabulary checks', () => {
     ['another service\'s action', new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'], principals: [new iam.AccountRootPrincipal()] }),
       /action 's3:GetObject' is not a Lattice auth policy action; use 'vpc-lattice-svcs:Invoke'/],
     ['a misspelled condition key', new iam.PolicyStatement({
-      actions: ['vpc-lattice-svcs:Invoke'], resources: ['*'], principals: [new iam.AccountRootPrincipal()],
+      actions: ['vpc-lattice-svcs:Invoke'],
+      resources: ['*'],
+      principals: [new iam.AccountRootPrincipal()],
       conditions: { StringEquals: { 'aws:PrincipalTags/eks-cluster-name': 'x' } },
     }), /condition key 'aws:PrincipalTags\/eks-cluster-name' is not a condition key of Lattice auth policies/],
     ['an unknown operator', new iam.PolicyStatement({
-      actions: ['vpc-lattice-svcs:Invoke'], resources: ['*'], principals: [new iam.AccountRootPrincipal()],
+      actions: ['vpc-lattice-svcs:Invoke'],
+      resources: ['*'],
+      principals: [new iam.AccountRootPrincipal()],
       conditions: { StringEqual: { 'aws:PrincipalAccount': '111111111111' } },
     }), /condition operator 'StringEqual' is unknown/],
   ])('%s', (_name, statement, message) => {
@@ -142,7 +146,9 @@ describe('good input that must keep working', () => {
     const stack = new Stack(new App(), 'S');
     const document = new iam.PolicyDocument({
       statements: [new iam.PolicyStatement({
-        actions: ['vpc-lattice-svcs:Invoke'], resources: ['*'], principals: [new iam.StarPrincipal()],
+        actions: ['vpc-lattice-svcs:Invoke'],
+        resources: ['*'],
+        principals: [new iam.StarPrincipal()],
         conditions: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': ['o-abc1234567/r-ab12/ou-ab12-11111111/*'] } },
       })],
     });

@@ -27,7 +27,8 @@ describe('eksWorkload pins the cluster by ARN, not only by name', () => {
   test('a role whose tags were set by hand (name and namespace, no cluster ARN) does not match', async () => {
     const session = podIdentitySession({ clusterName: 'eks-cluster2', namespace: 'apps' });
     const { ['eks-cluster-arn']: _arn, ...forged } = session.sessionTags;
-    const decision = await evaluateLatticeRequest({ ...session, sessionTags: forged }, { serviceNetworkPolicy: ACCOUNT_NETWORK, servicePolicy: policy });
+    const target = { serviceNetworkPolicy: ACCOUNT_NETWORK, servicePolicy: policy };
+    const decision = await evaluateLatticeRequest({ ...session, sessionTags: forged }, target);
     expect(decision).toEqual({ allowed: false, deniedBy: ['service'] });
   });
 

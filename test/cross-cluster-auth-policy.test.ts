@@ -431,7 +431,8 @@ describe('LatticeAuthPolicyDocument', () => {
         Resource: '*',
         Condition: {
           StringEquals: {
-            'aws:PrincipalTag/eks-cluster-name': 'eks-cluster2', 'aws:PrincipalTag/eks-cluster-arn': 'arn:aws:eks:us-east-1:111111111111:cluster/eks-cluster2',
+            'aws:PrincipalTag/eks-cluster-name': 'eks-cluster2',
+            'aws:PrincipalTag/eks-cluster-arn': 'arn:aws:eks:us-east-1:111111111111:cluster/eks-cluster2',
             'aws:PrincipalTag/kubernetes-namespace': ['apps', 'jobs'],
             'aws:PrincipalTag/kubernetes-service-account': 'client',
             'vpc-lattice-svcs:RequestMethod': ['GET', 'HEAD'],
