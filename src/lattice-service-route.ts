@@ -8,6 +8,7 @@ import type { LatticeEksCluster } from './lattice-eks-cluster';
 import { isAuthPolicyClaimed, routeAuthPolicyTarget } from './private/auth-policy-owners';
 import { dnsNameProblem } from './private/dns';
 import { validationError } from './private/errors';
+import { requireLiteralNumber } from './private/numbers';
 import { validateDnsLabel } from './private/k8s-names';
 import { latticeNameProblem, SERVICE_NAME_RULES } from './private/lattice-names';
 
@@ -121,6 +122,8 @@ export class LatticeServiceRoute extends Construct {
     validateDnsLabel(this, KIND, 'serviceName', this.serviceName);
     validateDnsLabel(this, KIND, 'namespace', this.namespace);
     validateDnsLabel(this, KIND, 'routeName', this.routeName);
+    requireLiteralNumber(this, KIND, 'port', props.port);
+    if (props.targetPort !== undefined) requireLiteralNumber(this, KIND, 'targetPort', props.targetPort);
     if (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535) {
       throw validationError(this, KIND, `port ${props.port} is not a TCP port (1-65535)`);
     }

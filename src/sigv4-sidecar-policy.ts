@@ -18,6 +18,7 @@ import type { LatticeEksCluster } from './lattice-eks-cluster';
 import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
 import { LATTICE_INVOKE_ACTION } from './private/auth-policy-vocabulary';
 import { validationError } from './private/errors';
+import { requireLiteralNumber } from './private/numbers';
 import { isDnsLabel } from './private/k8s-names';
 import { acknowledgeOnce } from './private/nag';
 import { describeValue, portListProblem } from './private/ports';
@@ -467,6 +468,7 @@ function annotationKeyProblem(key: string): string | undefined {
 }
 
 function validatePort(scope: Construct, prop: string, port: number): number {
+  requireLiteralNumber(scope, KIND, prop, port);
   if (!Number.isInteger(port) || port < 1024 || port > 65535) {
     throw validationError(scope, KIND, `${prop} ${port} must be an integer between 1024 and 65535 (an unprivileged port no application is likely to use)`);
   }
@@ -474,6 +476,7 @@ function validatePort(scope: Construct, prop: string, port: number): number {
 }
 
 function validateUid(scope: Construct, uid: number): number {
+  requireLiteralNumber(scope, KIND, 'proxyUid', uid);
   if (!Number.isInteger(uid) || uid < 0 || uid > 2147483647) {
     throw validationError(scope, KIND, `proxyUid ${uid} is not a uid (an integer between 1 and 2147483647)`);
   }

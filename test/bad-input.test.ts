@@ -64,6 +64,9 @@ describe('LatticeServiceRoute bad input', () => {
     ['a target port of 0', { targetPort: 0 }, /targetPort 0 is not a TCP port/],
     ['a target port over 65535', { targetPort: 70000 }, /targetPort 70000 is not a TCP port/],
     ['a fractional port', { port: 80.5 }, /port 80\.5 is not a TCP port/],
+    ['a token as port', { port: Lazy.number({ produce: () => 80 }) }, /port is a token \(a value known only at deploy time\); give a literal number/],
+    ['a token as targetPort', { targetPort: Lazy.number({ produce: () => 8080 }) }, /targetPort is a token/],
+    ['port left out by a JavaScript caller', { port: undefined }, /port must be a number, got undefined/],
   ])('%s', (_name, options, message) => {
     expect(() => route(options)).toThrow(message);
     expect(() => route(options)).toThrow(/^LatticeServiceRoute \(Cluster1\/Lattice\/R\): /);
@@ -100,6 +103,16 @@ describe('LatticePodIdentity and SigV4SidecarPolicy bad input', () => {
     const { stack, cluster } = clusterFixture();
     const sidecar = new SigV4SidecarPolicy(stack, 'SigV4', { cluster, namespaces: ['apps'] });
     expect(() => sidecar.addClient('C', { namespace: 'apps', serviceAccountName: 'client', serviceArns })).toThrow(message);
+  });
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['a token as proxyPort', { proxyPort: Lazy.number({ produce: () => 15180 }) }, /SigV4SidecarPolicy \(Cluster1\/SigV4\): proxyPort is a token/],
+    ['a token as healthPort', { healthPort: Lazy.number({ produce: () => 15181 }) }, /healthPort is a token/],
+    ['a token as proxyUid', { proxyUid: Lazy.number({ produce: () => 4242 }) }, /proxyUid is a token/],
+    ['a string as proxyPort from a JavaScript caller', { proxyPort: '15180' }, /proxyPort must be a number, got "15180"/],
+  ])('SigV4SidecarPolicy: %s', (_name, props, message) => {
+    const { stack, cluster } = clusterFixture();
+    expect(() => new SigV4SidecarPolicy(stack, 'SigV4', { cluster, namespaces: ['apps'], ...props })).toThrow(message);
   });
 
   test('TLS to Lattice without any private domain', () => {
