@@ -109,6 +109,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       maxWorkers: 2,
       testTimeout: 120_000,
       setupFiles: ['<rootDir>/test/setup-env.ts'],
+      // Each test file's cloud assemblies go to a temporary folder removed after the file.
+      setupFilesAfterEnv: ['<rootDir>/test/setup-tmp.ts'],
       // Reference CRDs: required with CI=true, else one line says which checks are skipped.
       globalSetup: '<rootDir>/test/global-setup.ts',
     },
