@@ -3,8 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { dnsNameProblem } from './private/dns';
 import { validationError } from './private/errors';
-import { acknowledge } from './private/nag';
 import { serviceNetworkAssociationId } from './private/lattice-ids';
+import { acknowledge } from './private/nag';
 import type { ILatticeServiceNetwork } from './service-network';
 
 const KIND = 'LatticeServiceNetwork';

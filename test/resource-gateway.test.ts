@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -35,7 +37,6 @@ function fixture(gatewayProps: Partial<LatticeResourceGatewayProps> = {}, authTy
   return { app, stack, network, vpc, gateway };
 }
 
-const resourceConfigs = (template: Template) => template.findResources('AWS::VpcLattice::ResourceConfiguration');
 
 describe('LatticeResourceGateway', () => {
   let stack: Stack;
@@ -199,8 +200,12 @@ describe('LatticeResourceGateway options', () => {
   test('custom domain with a verification ID and private DNS off', () => {
     const { stack, gateway, network } = fixture();
     gateway.addResourceConfiguration('Db', {
-      resource: LatticeResource.dnsName('db.internal.example'), portRanges: ['5432'], serviceNetwork: network,
-      customDomainName: 'orders-db.example.com', domainVerificationId: 'dv-0123456789abcdef0', privateDns: false,
+      resource: LatticeResource.dnsName('db.internal.example'),
+      portRanges: ['5432'],
+      serviceNetwork: network,
+      customDomainName: 'orders-db.example.com',
+      domainVerificationId: 'dv-0123456789abcdef0',
+      privateDns: false,
       allowAssociationToSharableServiceNetwork: true,
     });
     const template = Template.fromStack(stack);
@@ -364,8 +369,8 @@ describe('cdk-nag and cfn-lint', () => {
     expect(cfnLintErrors(stack)).toEqual([]);
   });
 
-  test('aws-cdk-lib\'s CloudFormation schema validation, with errors failing synth, passes', () => {
-    const app = new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+  test('aws-cdk-lib\'s CloudFormation schema validation reports nothing', () => {
+    const app = new App();
     const s = new Stack(app, 'Validated', { env: ENV });
     const network = new LatticeServiceNetwork(s, 'Network', { serviceNetworkName: 'cross-cluster' });
     const gateway = new LatticeResourceGateway(s, 'Gateway', { vpc: newVpc(s) });
@@ -375,7 +380,24 @@ describe('cdk-nag and cfn-lint', () => {
     const previous = process.env.CDK_VALIDATION;
     process.env.CDK_VALIDATION = 'true';
     try {
-      expect(() => app.synth()).not.toThrow();
+      const assembly = app.synth();
+      // The built-in validation reports schema violations (as warnings) in this file.
+      const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf-8'));
+      const violations = report.pluginReports.flatMap((r: any) => r.violations.map((v: any) => `${v.ruleName}: ${v.description}`));
+      expect(violations).toEqual([]);
+      // Control: the same validation does report a value outside the schema.
+      const control = new App();
+      const bad = new LatticeResourceGateway(new Stack(control, 'Control', { env: ENV }), 'Gateway', { vpc: newVpc(Stack.of(control.node.children[0])) });
+      bad.cfnResourceGateway.addPropertyOverride('IpAddressType', 'IPV5');
+      const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      let controlDir: string;
+      try {
+        controlDir = control.synth().directory;
+      } finally {
+        quiet.mockRestore();
+      }
+      const controlReport = JSON.parse(fs.readFileSync(path.join(controlDir, 'validation-report.json'), 'utf-8'));
+      expect(JSON.stringify(controlReport)).toMatch(/IPV5/);
     } finally {
       process.env.CDK_VALIDATION = previous;
     }
