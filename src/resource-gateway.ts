@@ -37,6 +37,13 @@ export enum ResourceGatewayIpAddressType {
 /**
  * What a resource configuration points at: a DNS name, an IP address, or an
  * AWS resource by ARN.
+ *
+ * @example
+ * import { LatticeResource, ResourceGatewayIpAddressType } from 'cdk-lattice-eks';
+ *
+ * const byName = LatticeResource.dnsName('orders.internal.example', ResourceGatewayIpAddressType.IPV4);
+ * const byAddress = LatticeResource.ipAddress('10.0.3.25');
+ * const byArn = LatticeResource.arn('arn:aws:rds:eu-west-1:111111111111:db:orders');
  */
 export class LatticeResource {
   /**
@@ -233,7 +240,23 @@ export interface LatticeResourceGatewayProps {
 
 /**
  * One resource configuration of a `LatticeResourceGateway` and its service
- * network association.
+ * network association. Created by `gateway.addResourceConfiguration(...)`.
+ *
+ * @example
+ * import { CfnOutput, Stack } from 'aws-cdk-lib';
+ * import { LatticeResource, LatticeResourceGateway, LatticeServiceNetwork } from 'cdk-lattice-eks';
+ *
+ * declare const stack: Stack;
+ * declare const gateway: LatticeResourceGateway;
+ * declare const network: LatticeServiceNetwork;
+ *
+ * const cache = gateway.addResourceConfiguration('Cache', {
+ *   resource: LatticeResource.dnsName('cache.internal.example'),
+ *   portRanges: ['6379'],
+ *   serviceNetwork: network,
+ *   name: 'orders-cache',
+ * });
+ * new CfnOutput(stack, 'CacheConfiguration', { value: cache.resourceConfigurationArn });
  */
 export class LatticeResourceConfiguration extends Construct {
   /** The `AWS::VpcLattice::ResourceConfiguration` resource. */
@@ -273,15 +296,15 @@ export class LatticeResourceConfiguration extends Construct {
   public readonly _ranges: PortRange[];
 
   /**
-   * @param scope the gateway
+   * Prefer `gateway.addResourceConfiguration(id, options)`, which does the same.
+   *
+   * @param gateway the resource gateway the configuration belongs to
    * @param id its id, unique within the gateway
-   * @param gateway the gateway (scope)
    * @param options options (see the options interface)
-   * @param ranges the parsed port ranges
-   * @internal
    */
-  constructor(scope: Construct, id: string, gateway: LatticeResourceGateway, options: LatticeResourceConfigurationOptions, ranges: PortRange[]) {
-    super(scope, id);
+  constructor(gateway: LatticeResourceGateway, id: string, options: LatticeResourceConfigurationOptions) {
+    const ranges = gateway._checkResourceConfiguration(id, options);
+    super(gateway, id);
     this.resource = options.resource;
     this._ranges = ranges;
     this.portRanges = options.portRanges ? [...options.portRanges] : undefined;
@@ -327,6 +350,7 @@ export class LatticeResourceConfiguration extends Construct {
       Annotations.of(this).addWarningV2('cdk-lattice-eks:resourceConfigurationWithoutAuthPolicy',
         `Service network "${network.serviceNetworkName}" authorizes HTTP calls with IAM, but ${noAuth}`);
     }
+    gateway._registerResourceConfiguration(this);
   }
 }
 
@@ -477,6 +501,15 @@ export class LatticeResourceGateway extends Resource implements ec2.IConnectable
    * @returns the resource configuration
    */
   public addResourceConfiguration(id: string, options: LatticeResourceConfigurationOptions): LatticeResourceConfiguration {
+    return new LatticeResourceConfiguration(this, id, options);
+  }
+
+  /**
+   * Validates a resource configuration about to be added; returns its port ranges.
+   *
+   * @internal
+   */
+  public _checkResourceConfiguration(id: string, options: LatticeResourceConfigurationOptions): PortRange[] {
     const where = `addResourceConfiguration("${id}")`;
     const fail = (message: string) => validationError(this, KIND, `${where}: ${message}`);
     const resource = options.resource;
@@ -524,10 +557,17 @@ export class LatticeResourceGateway extends Resource implements ec2.IConnectable
       }
     }
 
-    const configuration = new LatticeResourceConfiguration(this, id, this, options, ranges);
+    return ranges;
+  }
+
+  /**
+   * Registers a created resource configuration (egress on the security group this construct created).
+   *
+   * @internal
+   */
+  public _registerResourceConfiguration(configuration: LatticeResourceConfiguration): void {
     this.configurations.push(configuration);
-    this.allowEgressTo(resource, ranges);
-    return configuration;
+    this.allowEgressTo(configuration.resource, configuration._ranges);
   }
 
   private validateResource(fail: (message: string) => Error, resource: LatticeResource): void {
