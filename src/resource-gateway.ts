@@ -35,6 +35,24 @@ export enum ResourceGatewayIpAddressType {
 }
 
 /**
+ * How a resource gateway resolves the DNS names of its resource
+ * configurations.
+ */
+export enum ResourceGatewayDnsResolution {
+  /**
+   * With the VPC's resolver: names of private hosted zones associated with the
+   * VPC resolve, and so do public names.
+   */
+  IN_VPC = 'IN_VPC',
+  /** With public DNS only (Lattice's own default). */
+  PUBLIC = 'PUBLIC',
+}
+
+/** Lattice limits on IPv4 addresses per network interface of a resource gateway. */
+const MIN_IPV4_PER_ENI = 1;
+const MAX_IPV4_PER_ENI = 62;
+
+/**
  * What a resource configuration points at: a DNS name, an IP address, or an
  * AWS resource by ARN.
  *
@@ -227,6 +245,24 @@ export interface LatticeResourceGatewayProps {
    * @default ResourceGatewayIpAddressType.IPV4
    */
   readonly ipAddressType?: ResourceGatewayIpAddressType;
+
+  /**
+   * How the gateway resolves the DNS names of DNS resources. Cannot change
+   * after creation (CloudFormation replaces the gateway).
+   *
+   * @default ResourceGatewayDnsResolution.IN_VPC - names of the VPC's private
+   *   hosted zones resolve too
+   */
+  readonly dnsResolution?: ResourceGatewayDnsResolution;
+
+  /**
+   * IPv4 addresses per network interface of the gateway (1-62): each address
+   * carries a share of the connections to the resources. Only for IPv4 and
+   * dual-stack gateways.
+   *
+   * @default - Lattice's default
+   */
+  readonly ipv4AddressesPerEni?: number;
 
   /**
    * Name of the resource gateway: 3-40 characters of a-z, 0-9 and `-`,
@@ -445,6 +481,23 @@ export class LatticeResourceGateway extends Resource implements ec2.IConnectable
     }
     this.ipAddressType = ipAddressType;
 
+    const dnsResolution = props.dnsResolution ?? ResourceGatewayDnsResolution.IN_VPC;
+    if (!Object.values(ResourceGatewayDnsResolution).includes(dnsResolution)) {
+      throw validationError(this, KIND,
+        `dnsResolution ${describeValue(dnsResolution)} must be one of ${Object.values(ResourceGatewayDnsResolution).join(', ')}`);
+    }
+    const perEni = props.ipv4AddressesPerEni;
+    if (perEni !== undefined) {
+      if (Token.isUnresolved(perEni) || !Number.isInteger(perEni) || perEni < MIN_IPV4_PER_ENI || perEni > MAX_IPV4_PER_ENI) {
+        throw validationError(this, KIND,
+          `ipv4AddressesPerEni ${describeValue(perEni)} must be a literal integer between ${MIN_IPV4_PER_ENI} and ${MAX_IPV4_PER_ENI}`);
+      }
+      if (ipAddressType === ResourceGatewayIpAddressType.IPV6) {
+        throw validationError(this, KIND,
+          `ipv4AddressesPerEni (${perEni}) does not apply to an IPV6 gateway; remove it or use ipAddressType IPV4 or DUALSTACK`);
+      }
+    }
+
     const subnets = props.vpc.selectSubnets(props.vpcSubnets).subnetIds;
     if (subnets.length === 0) {
       throw validationError(this, KIND,
@@ -477,6 +530,8 @@ export class LatticeResourceGateway extends Resource implements ec2.IConnectable
       subnetIds: subnets,
       securityGroupIds: securityGroups.map((sg) => sg.securityGroupId),
       ipAddressType,
+      resourceConfigDnsResolution: dnsResolution,
+      ipv4AddressesPerEni: perEni,
     });
     this.resourceGatewayId = this.cfnResourceGateway.attrId;
     this.resourceGatewayArn = this.cfnResourceGateway.attrArn;

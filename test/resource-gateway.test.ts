@@ -8,6 +8,7 @@ import {
   LatticeResourceConfigurationOptions,
   LatticeResourceGateway,
   LatticeResourceGatewayProps,
+  ResourceGatewayDnsResolution,
   ResourceGatewayIpAddressType,
 } from '../src/resource-gateway';
 import { LatticeAuthType, LatticeServiceNetwork } from '../src/service-network';
@@ -75,6 +76,8 @@ describe('LatticeResourceGateway', () => {
       SubnetIds: [{ Ref: Match.stringLikeRegexp('isolatedSubnet1') }, { Ref: Match.stringLikeRegexp('isolatedSubnet2') }],
       SecurityGroupIds: [{ 'Fn::GetAtt': [sg, 'GroupId'] }],
       IpAddressType: 'IPV4',
+      ResourceConfigDnsResolution: 'IN_VPC',
+      Ipv4AddressesPerEni: Match.absent(),
     });
     expect(gateway.resourceGatewayName).not.toMatch(/^rgw-|--|^-|-$/);
   });
@@ -166,14 +169,23 @@ describe('LatticeResourceGateway options', () => {
     const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc, allowAllOutbound: false });
     const network = new LatticeServiceNetwork(stack, 'Network', { serviceNetworkName: 'cross-cluster' });
     const gateway = new LatticeResourceGateway(stack, 'Gw', {
-      vpc, securityGroups: [sg], ipAddressType: ResourceGatewayIpAddressType.DUALSTACK, resourceGatewayName: 'orders-gateway',
+      vpc,
+      securityGroups: [sg],
+      ipAddressType: ResourceGatewayIpAddressType.DUALSTACK,
+      resourceGatewayName: 'orders-gateway',
+      dnsResolution: ResourceGatewayDnsResolution.PUBLIC,
+      ipv4AddressesPerEni: 4,
     });
     gateway.addResourceConfiguration('V6', {
       resource: LatticeResource.ipAddress('fd00::25'), portRanges: ['6379'], serviceNetwork: network,
     });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::VpcLattice::ResourceGateway', {
-      Name: 'orders-gateway', IpAddressType: 'DUALSTACK', SecurityGroupIds: [{ 'Fn::GetAtt': [stack.getLogicalId(sg.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] }],
+      Name: 'orders-gateway',
+      IpAddressType: 'DUALSTACK',
+      ResourceConfigDnsResolution: 'PUBLIC',
+      Ipv4AddressesPerEni: 4,
+      SecurityGroupIds: [{ 'Fn::GetAtt': [stack.getLogicalId(sg.node.defaultChild as ec2.CfnSecurityGroup), 'GroupId'] }],
     });
     expect(gateway.securityGroup).toBeUndefined();
     template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
@@ -330,6 +342,10 @@ describe('bad input', () => {
     ['no subnets selected', { vpcSubnets: { subnets: [] } }, /vpcSubnets selects no subnets of VPC "ResourceStack\/Vpc"; select at least one subnet/],
     ['empty security groups', { securityGroups: [] }, /securityGroups has 0 security groups; give 1 to 5/],
     ['bad IP address type', { ipAddressType: 'IPV5' as ResourceGatewayIpAddressType }, /ipAddressType "IPV5" must be one of IPV4, IPV6, DUALSTACK/],
+    ['bad DNS resolution', { dnsResolution: 'VPC' as ResourceGatewayDnsResolution }, /dnsResolution "VPC" must be one of IN_VPC, PUBLIC/],
+    ['63 addresses per ENI', { ipv4AddressesPerEni: 63 }, /ipv4AddressesPerEni 63 must be a literal integer between 1 and 62/],
+    ['fractional addresses per ENI', { ipv4AddressesPerEni: 1.5 }, /ipv4AddressesPerEni 1.5 must be a literal integer/],
+    ['addresses per ENI on IPv6', { ipAddressType: ResourceGatewayIpAddressType.IPV6, ipv4AddressesPerEni: 2 }, /ipv4AddressesPerEni \(2\) does not apply to an IPV6 gateway/],
   ])('%s', (_name, props, message) => {
     expect(() => fixture(props)).toThrow(message);
     expect(() => fixture(props)).toThrow(/^LatticeResourceGateway \(ResourceStack\/Gateway\): /);
