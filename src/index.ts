@@ -8,3 +8,5 @@ export * from './lattice-auth-policy';
 export * from './cross-cluster-auth-policy';
 export * from './sigv4-sidecar-policy';
 export * from './deletion-guard';
+export * from './service-network-endpoint';
+export * from './resource-gateway';

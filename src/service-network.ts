@@ -2,7 +2,6 @@ import {
   Annotations,
   ArnFormat,
   IResource,
-  Names,
   RemovalPolicy,
   Resource,
   Stack,
@@ -16,6 +15,7 @@ import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import { Construct, IConstruct } from 'constructs';
 import { LatticeAuthPolicyDocument, LatticeCaller } from './lattice-auth-policy';
 import { validationError } from './private/errors';
+import { serviceNetworkAssociationId, serviceNetworkEndpointId } from './private/lattice-ids';
 import {
   accountIdProblem,
   firehoseDeliveryStreamArnProblem,
@@ -27,6 +27,7 @@ import {
   serviceNetworkNameProblem,
 } from './private/lattice-names';
 import { authPolicySizeProblem } from './private/policy-size';
+import { LatticeServiceNetworkEndpoint, ServiceNetworkVpcEndpointOptions } from './service-network-endpoint';
 
 const KIND = 'LatticeServiceNetwork';
 
@@ -327,13 +328,19 @@ function associateVpcWithServiceNetwork(
       `VPC "${vpc.node.path}" is already associated with a service network (association "${existing.node.path}"); ` +
       'Lattice allows one service network association per VPC');
   }
+  const endpoint = vpc.node.tryFindChild(serviceNetworkEndpointId(network));
+  if (endpoint) {
+    throw validationError(network, KIND,
+      `VPC "${vpc.node.path}" already reaches this service network through VPC endpoint "${endpoint.node.path}"; ` +
+      'use either associateVpc or addVpcEndpoint for one VPC, not both');
+  }
   const securityGroups = options.securityGroups ?? [];
   if (securityGroups.length > MAX_ASSOCIATION_SECURITY_GROUPS) {
     throw validationError(network, KIND,
       `a VPC association takes at most ${MAX_ASSOCIATION_SECURITY_GROUPS} security groups, got ${securityGroups.length} ` +
       `(${securityGroups.map((sg) => `"${sg.node.path}"`).join(', ')})`);
   }
-  return new vpclattice.CfnServiceNetworkVpcAssociation(vpc, `LatticeServiceNetworkAssociation${Names.nodeUniqueId(network.node)}`, {
+  return new vpclattice.CfnServiceNetworkVpcAssociation(vpc, serviceNetworkAssociationId(network), {
     serviceNetworkIdentifier,
     vpcIdentifier: vpc.vpcId,
     securityGroupIds: securityGroups.length > 0 ? securityGroups.map((sg) => sg.securityGroupId) : undefined,
@@ -569,6 +576,22 @@ export class LatticeServiceNetwork extends Resource implements ILatticeServiceNe
    */
   public associateVpc(vpc: ec2.IVpc, options?: ServiceNetworkVpcAssociationOptions): vpclattice.CfnServiceNetworkVpcAssociation {
     return associateVpcWithServiceNetwork(this, this.serviceNetworkId, vpc, options);
+  }
+
+  /**
+   * Creates a VPC endpoint of type `ServiceNetwork` for this network in
+   * `vpc`'s own stack: an alternative to `associateVpc` without the
+   * one-association-per-VPC limit, reachable from on premises. A VPC takes
+   * either an association or an endpoint of one network, not both.
+   *
+   * @returns the endpoint, whose `connections` admit clients
+   */
+  public addVpcEndpoint(vpc: ec2.IVpc, options: ServiceNetworkVpcEndpointOptions = {}): LatticeServiceNetworkEndpoint {
+    const existing = vpc.node.tryFindChild(serviceNetworkEndpointId(this));
+    if (existing) {
+      throw validationError(this, KIND, `VPC "${vpc.node.path}" already has an endpoint of this service network ("${existing.node.path}")`);
+    }
+    return new LatticeServiceNetworkEndpoint(vpc, serviceNetworkEndpointId(this), { ...options, vpc, serviceNetwork: this });
   }
 
   /**

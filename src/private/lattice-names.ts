@@ -153,3 +153,59 @@ export function firehoseDeliveryStreamArnProblem(arn: string): string | undefine
   return check(arn, FIREHOSE_ARN_RE,
     () => `Firehose delivery stream ARN "${arn}" must look like arn:aws:firehose:<region>:<account>:deliverystream/<name>`);
 }
+
+/**
+ * Resource gateway names (AWS::VpcLattice::ResourceGateway schema): 3-40
+ * characters, must not start with `rgw-` (the prefix of resource gateway IDs).
+ */
+export const RESOURCE_GATEWAY_NAME_RULES: LatticeNameRules = {
+  kind: 'resource gateway name',
+  minLength: 3,
+  maxLength: 40,
+  reservedPrefixes: ['rgw-'],
+};
+
+/**
+ * Resource configuration names (AWS::VpcLattice::ResourceConfiguration
+ * schema): 3-40 characters, must not start with `rcfg-` (the prefix of
+ * resource configuration IDs). Unique within an account.
+ */
+export const RESOURCE_CONFIGURATION_NAME_RULES: LatticeNameRules = {
+  kind: 'resource configuration name',
+  minLength: 3,
+  maxLength: 40,
+  reservedPrefixes: ['rcfg-'],
+};
+
+/**
+ * A Lattice name derived from a construct path (lowercase, hyphens only,
+ * with the path's hash so that two constructs never share it), satisfying
+ * `rules`.
+ */
+export function generatedLatticeName(uniqueName: string, rules: LatticeNameRules): string {
+  let name = uniqueName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  if (rules.reservedPrefixes.some((prefix) => name.startsWith(prefix))) {
+    name = `n-${name}`;
+  }
+  if (name.length > rules.maxLength) {
+    // Keep the hash at the end, which makes the name unique.
+    name = name.slice(name.length - rules.maxLength).replace(/^-+/, '');
+  }
+  return name;
+}
+
+const GENERIC_ARN_RE = new RegExp(`^arn:${PARTITION}:[a-z0-9-]+:[a-z0-9-]*:(\\d{12})?:.+$`);
+
+/** Any AWS ARN (`arn:<partition>:<service>:<region>:<account>:<resource>`). Tokens pass. */
+export function arnProblem(arn: string): string | undefined {
+  return check(arn, GENERIC_ARN_RE,
+    () => `ARN "${arn}" must look like arn:aws:<service>:<region>:<account>:<resource> (for example arn:aws:rds:us-east-1:111122223333:db:orders)`);
+}
+
+const DOMAIN_VERIFICATION_ID_RE = /^dv-[a-f0-9]{17}$/;
+
+/** A Lattice domain verification ID (`dv-` + 17 hexadecimal characters). Tokens pass. */
+export function domainVerificationIdProblem(id: string): string | undefined {
+  return check(id, DOMAIN_VERIFICATION_ID_RE,
+    () => `domain verification ID "${id}" must be "dv-" followed by 17 lowercase hexadecimal characters`);
+}

@@ -53,3 +53,66 @@ export function portListProblem(ports: unknown, maxPorts: number, reserved: Rese
   }
   return undefined;
 }
+
+/** An inclusive range of TCP ports. */
+export interface PortRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+const PORT_RANGE_RE = /^(\d{1,5})(?:-(\d{1,5}))?$/;
+
+/** `5432` or `8000-8080`, as Lattice writes port ranges. */
+export function formatPortRange(range: PortRange): string {
+  return range.from === range.to ? String(range.from) : `${range.from}-${range.to}`;
+}
+
+/** Whether two port ranges share at least one port. */
+export function portRangesOverlap(a: PortRange, b: PortRange): boolean {
+  return a.from <= b.to && b.from <= a.to;
+}
+
+/**
+ * Parses a list of port ranges such as `["5432", "8000-8080"]`: each a port
+ * (1-65535) or `from-to` with `from <= to`, none overlapping another. Returns
+ * the ranges, or a sentence starting with the offending value.
+ */
+export function parsePortRanges(ranges: unknown): PortRange[] | string {
+  if (Token.isUnresolved(ranges)) {
+    return 'is a token; the port ranges are needed at synth time: give a list of literal strings such as ["5432"]';
+  }
+  if (!Array.isArray(ranges)) {
+    return `${describeValue(ranges)} is not a list; give a list such as ["5432"] or ["8000-8080"]`;
+  }
+  if (ranges.length === 0) {
+    return '[] is empty; give at least one port or range such as "5432" or "8000-8080"';
+  }
+  const shown = describeValue(ranges);
+  const parsed: PortRange[] = [];
+  for (const [i, value] of ranges.entries()) {
+    if (Token.isUnresolved(value)) {
+      return `${shown}: element ${i} is a token; the port ranges are needed at synth time: give a literal string such as "5432"`;
+    }
+    const match = typeof value === 'string' ? PORT_RANGE_RE.exec(value) : null;
+    if (!match) {
+      return `${shown}: ${describeValue(value)} is not a port range; give a port such as "5432" or a range such as "8000-8080"`;
+    }
+    const from = Number(match[1]);
+    const to = match[2] === undefined ? from : Number(match[2]);
+    for (const port of [from, to]) {
+      if (port < 1 || port > MAX_TCP_PORT) {
+        return `${shown}: ${describeValue(value)} contains ${port}, which is not a TCP port; use ports between 1 and ${MAX_TCP_PORT}`;
+      }
+    }
+    if (from > to) {
+      return `${shown}: ${describeValue(value)} starts above its end; write it as "${to}-${from}"`;
+    }
+    const range = { from, to };
+    const clash = parsed.find((other) => portRangesOverlap(other, range));
+    if (clash) {
+      return `${shown}: ${describeValue(value)} overlaps "${formatPortRange(clash)}"; list each port once (merge the ranges)`;
+    }
+    parsed.push(range);
+  }
+  return parsed;
+}
