@@ -8,9 +8,9 @@ import type { LatticeEksCluster } from './lattice-eks-cluster';
 import { isAuthPolicyClaimed, routeAuthPolicyTarget } from './private/auth-policy-owners';
 import { dnsNameProblem } from './private/dns';
 import { validationError } from './private/errors';
-import { requireLiteralNumber } from './private/numbers';
 import { validateDnsLabel } from './private/k8s-names';
 import { latticeNameProblem, SERVICE_NAME_RULES } from './private/lattice-names';
+import { requireLiteralNumber } from './private/numbers';
 
 const KIND = 'LatticeServiceRoute';
 /** Construct id of the auth policy created by `allow()`. */
