@@ -14,26 +14,17 @@ import {
 import { LatticeAuthType, LatticeServiceNetwork } from '../src/service-network';
 import { ServiceNetworkVpcEndpointOptions } from '../src/service-network-endpoint';
 import { cfnLintErrors } from './util/cfn-lint';
+import { smallVpc } from './util/fixtures';
 import { awsSolutionsFindings } from './util/nag';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 
-/** A small VPC with flow logs (AwsSolutions-VPC7) and isolated subnets in two zones. */
-function newVpc(scope: Stack, id = 'Vpc'): ec2.Vpc {
-  return new ec2.Vpc(scope, id, {
-    maxAzs: 2,
-    natGateways: 0,
-    restrictDefaultSecurityGroup: false,
-    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-    flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.ALL } },
-  });
-}
 
 function fixture(gatewayProps: Partial<LatticeResourceGatewayProps> = {}, authType = LatticeAuthType.AWS_IAM) {
   const app = new App();
   const stack = new Stack(app, 'ResourceStack', { env: ENV });
   const network = new LatticeServiceNetwork(stack, 'Network', { serviceNetworkName: 'cross-cluster', authType });
-  const vpc = newVpc(stack);
+  const vpc = smallVpc(stack);
   const gateway = new LatticeResourceGateway(stack, 'Gateway', { vpc, ...gatewayProps });
   return { app, stack, network, vpc, gateway };
 }
@@ -151,7 +142,7 @@ describe('LatticeResourceGateway', () => {
   test('connections let a resource admit the gateway (ingress from the gateway security group)', () => {
     const app = new App();
     const s = new Stack(app, 'S', { env: ENV });
-    const g = new LatticeResourceGateway(s, 'Gw', { vpc: newVpc(s) });
+    const g = new LatticeResourceGateway(s, 'Gw', { vpc: smallVpc(s) });
     const db = new ec2.SecurityGroup(s, 'Db', { vpc: ec2.Vpc.fromVpcAttributes(s, 'V', { vpcId: 'vpc-12345678', availabilityZones: ['us-east-1a'] }) });
     db.connections.allowFrom(g, ec2.Port.tcp(5432));
     Template.fromStack(s).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
@@ -165,7 +156,7 @@ describe('LatticeResourceGateway options', () => {
   test('given security groups are used untouched, and DUALSTACK passes through', () => {
     const app = new App();
     const stack = new Stack(app, 'S', { env: ENV });
-    const vpc = newVpc(stack);
+    const vpc = smallVpc(stack);
     const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc, allowAllOutbound: false });
     const network = new LatticeServiceNetwork(stack, 'Network', { serviceNetworkName: 'cross-cluster' });
     const gateway = new LatticeResourceGateway(stack, 'Gw', {
@@ -373,7 +364,7 @@ describe('cdk-nag and cfn-lint', () => {
     stack = f.stack;
     f.gateway.addResourceConfiguration('Orders', { resource: LatticeResource.dnsName('orders.db.internal.example'), portRanges: ['5432'], serviceNetwork: f.network });
     f.gateway.addResourceConfiguration('Rds', { resource: LatticeResource.arn('arn:aws:rds:us-east-1:111111111111:db:orders'), serviceNetwork: f.network });
-    const consumer = newVpc(stack, 'ConsumerVpc');
+    const consumer = smallVpc(stack, 'ConsumerVpc');
     f.network.addVpcEndpoint(consumer, { allowedPorts: [ec2.Port.tcp(443), ec2.Port.tcp(5432)], privateDnsDomains: ['example.com'] });
   });
 
@@ -389,10 +380,10 @@ describe('cdk-nag and cfn-lint', () => {
     const app = new App();
     const s = new Stack(app, 'Validated', { env: ENV });
     const network = new LatticeServiceNetwork(s, 'Network', { serviceNetworkName: 'cross-cluster' });
-    const gateway = new LatticeResourceGateway(s, 'Gateway', { vpc: newVpc(s) });
+    const gateway = new LatticeResourceGateway(s, 'Gateway', { vpc: smallVpc(s) });
     gateway.addResourceConfiguration('Orders', { resource: LatticeResource.ipAddress('10.0.0.5'), portRanges: ['5432', '6000-6010'], serviceNetwork: network });
     gateway.addResourceConfiguration('Rds', { resource: LatticeResource.arn('arn:aws:rds:us-east-1:111111111111:db:orders'), serviceNetwork: network });
-    network.addVpcEndpoint(newVpc(s, 'Consumer'), { privateDnsDomains: ['example.com'] });
+    network.addVpcEndpoint(smallVpc(s, 'Consumer'), { privateDnsDomains: ['example.com'] });
     const previous = process.env.CDK_VALIDATION;
     process.env.CDK_VALIDATION = 'true';
     try {
@@ -403,7 +394,7 @@ describe('cdk-nag and cfn-lint', () => {
       expect(violations).toEqual([]);
       // Control: the same validation does report a value outside the schema.
       const control = new App();
-      const bad = new LatticeResourceGateway(new Stack(control, 'Control', { env: ENV }), 'Gateway', { vpc: newVpc(Stack.of(control.node.children[0])) });
+      const bad = new LatticeResourceGateway(new Stack(control, 'Control', { env: ENV }), 'Gateway', { vpc: smallVpc(Stack.of(control.node.children[0])) });
       bad.cfnResourceGateway.addPropertyOverride('IpAddressType', 'IPV5');
       const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
       let controlDir: string;

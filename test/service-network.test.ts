@@ -11,6 +11,7 @@ import {
   LatticeServiceNetworkProps,
 } from '../src/service-network';
 import { cfnLintErrors } from './util/cfn-lint';
+import { smallVpc } from './util/fixtures';
 import { awsSolutionsFindings } from './util/nag';
 
 const ACCOUNT = '111111111111';
@@ -39,16 +40,6 @@ function synthNetwork(props: Partial<LatticeServiceNetworkProps> = {}, stack = n
   return { stack, network, template: Template.fromStack(stack) };
 }
 
-/** The VPC an EKS cluster stack would bring: small, with flow logs (AwsSolutions-VPC7). */
-function clusterVpc(scope: Stack, id = 'Vpc'): ec2.Vpc {
-  return new ec2.Vpc(scope, id, {
-    maxAzs: 2,
-    natGateways: 0,
-    restrictDefaultSecurityGroup: false,
-    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-    flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.ALL } },
-  });
-}
 
 describe('LatticeServiceNetwork with defaults', () => {
   let template: Template;
@@ -317,7 +308,7 @@ describe('VPC association from another stack, sharing, cdk-nag and cfn-lint', ()
     });
 
     clusterStack = new Stack(app, 'ClusterStack', { env: ENV });
-    const vpc = clusterVpc(clusterStack);
+    const vpc = smallVpc(clusterStack);
     const securityGroup = new ec2.SecurityGroup(clusterStack, 'LatticeClients', {
       vpc,
       description: 'Clients allowed to reach the service network',
@@ -412,8 +403,8 @@ describe('fromServiceNetworkAttributes', () => {
     });
     expect(shared.serviceNetworkArn).toBe(arn);
     expect(shared.env.account).toBe('999999999999');
-    sameAccount.associateVpc(clusterVpc(stack, 'VpcA'));
-    shared.associateVpc(clusterVpc(stack, 'VpcB'));
+    sameAccount.associateVpc(smallVpc(stack, 'VpcA'));
+    shared.associateVpc(smallVpc(stack, 'VpcB'));
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::VpcLattice::ServiceNetworkVpcAssociation', 2);
     template.hasResourceProperties('AWS::VpcLattice::ServiceNetworkVpcAssociation', {
@@ -534,7 +525,7 @@ describe('rejects bad input', () => {
 
   test('the same VPC associated twice', () => {
     const stack = newStack();
-    const vpc = clusterVpc(stack);
+    const vpc = smallVpc(stack);
     const first = new LatticeServiceNetwork(stack, 'First', { serviceNetworkName: 'first-network' });
     const second = LatticeServiceNetwork.fromServiceNetworkAttributes(stack, 'Second', {
       serviceNetworkId: NETWORK_ID,
@@ -547,7 +538,7 @@ describe('rejects bad input', () => {
 
   test('more than 5 security groups on an association', () => {
     const stack = newStack();
-    const vpc = clusterVpc(stack);
+    const vpc = smallVpc(stack);
     const network = new LatticeServiceNetwork(stack, 'Network', { serviceNetworkName: 'cross-cluster' });
     const securityGroups = Array.from({ length: 6 }, (_, i) => new ec2.SecurityGroup(stack, `Sg${i}`, { vpc }));
     expect(() => network.associateVpc(vpc, { securityGroups })).toThrow(/at most 5 security groups, got 6 \("NetworkStack\/Sg0"/);

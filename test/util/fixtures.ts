@@ -1,5 +1,6 @@
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { LatticeEksCluster, LatticeEksClusterProps } from '../../src/lattice-eks-cluster';
 import { PrivateCaDomain } from '../../src/private-ca-domain';
 import { LatticeServiceNetwork } from '../../src/service-network';
@@ -29,4 +30,15 @@ export function clusterFixture(extra: Partial<LatticeEksClusterProps> = {}, with
     ...extra,
   });
   return { app, shared, domain, serviceNetwork, stack, cluster };
+}
+
+/** A small VPC with flow logs (AwsSolutions-VPC7) and isolated subnets in two zones, as a cluster or resource stack would bring. */
+export function smallVpc(scope: Stack, id = 'Vpc'): ec2.Vpc {
+  return new ec2.Vpc(scope, id, {
+    maxAzs: 2,
+    natGateways: 0,
+    restrictDefaultSecurityGroup: false,
+    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.ALL } },
+  });
 }
