@@ -221,6 +221,12 @@ apiDocCheck.exec('git diff --exit-code -- API.md', {
 });
 project.postCompileTask.spawn(apiDocCheck);
 
+// The README's table of pinned versions comes from PinnedVersions (test/pinned-versions.test.ts checks it).
+project.addTask('docgen:pinned', {
+  description: 'Rewrite the README table of pinned versions from PinnedVersions',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json test/util/pinned-versions.ts',
+});
+
 // Consumer smoke tests: install the freshly built Python wheel and Java jar in
 // clean environments and synthesize a stack with them.
 const consumers = project.addTask('test:consumers', {
