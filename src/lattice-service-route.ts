@@ -127,6 +127,10 @@ export class LatticeServiceRoute extends Construct {
     if (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535) {
       throw validationError(this, KIND, `port ${props.port} is not a TCP port (1-65535)`);
     }
+    const targetPort = props.targetPort ?? props.port;
+    if (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535) {
+      throw validationError(this, KIND, `targetPort ${targetPort} is not a TCP port (1-65535); give the number the Service's targetPort resolves to`);
+    }
     this.hostname = this.resolveHostname(props);
     this.latticeServiceName = `${this.routeName.slice(0, 20)}-${this.namespace.slice(0, 18)}`;
     const nameProblem = latticeNameProblem(this.latticeServiceName, SERVICE_NAME_RULES);
@@ -137,10 +141,6 @@ export class LatticeServiceRoute extends Construct {
     }
     this.claimHostname(props);
     this.claimLatticeServiceName();
-    const targetPort = props.targetPort ?? props.port;
-    if (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535) {
-      throw validationError(this, KIND, `targetPort ${targetPort} is not a TCP port (1-65535); give the number the Service's targetPort resolves to`);
-    }
     props.cluster._registerRoute(this.namespace, targetPort, this.hostname);
     // Deny by default: a route that nobody gave callers by synth time gets a deny-all policy.
     Aspects.of(this).add({ visit: (node) => { if (node === this) this.denyUnlessAllowed(); } });
