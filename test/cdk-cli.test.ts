@@ -21,7 +21,7 @@ describe('CDK CLI in examples/cross-cluster (offline)', () => {
       // The app prints its summary first (AwsSolutions checks ran), then the CLI lists the stacks.
       const lines = result.stdout.trim().split('\n');
       expect(lines).toContainEqual(expect.stringMatching(/^AwsSolutions: 0 unacknowledged findings/));
-      expect(lines.slice(-3)).toEqual(['lattice-environment', 'eks-cluster1', 'eks-cluster2']);
+      expect(lines.slice(-4)).toEqual(['lattice-environment', 'eks-cluster1', 'eks-cluster2', 'lattice-resources']);
       // The CLI read the cloud assembly the app wrote (same schema version).
       expect(fs.existsSync(path.join(out, 'eks-cluster1.template.json'))).toBe(true);
     } finally {

@@ -1,13 +1,15 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DependencyGraph } from './util/graph';
 import { expectValidK8sObjects, k8sObjectsInTemplate } from './util/k8s-schema';
 import { addCrossClusterExample } from '../examples/cross-cluster/app';
+import { DATABASE_HOST } from '../examples/cross-cluster/resources-stack';
 
 describe('cross-cluster example', () => {
   const app = new App();
-  const { environment, clusters } = addCrossClusterExample(app);
+  const { environment, clusters, resources } = addCrossClusterExample(app);
   const templates = [environment, ...clusters].map((s) => Template.fromStack(s).toJSON());
+  const resourcesTemplate = Template.fromStack(resources);
 
   test('every Kubernetes object validates against the upstream or core schemas', () => {
     const checked = templates.flatMap((t) => expectValidK8sObjects(t));
@@ -34,5 +36,61 @@ describe('cross-cluster example', () => {
   test('cluster stacks depend on the environment only', () => {
     app.synth();
     for (const c of clusters) expect(c.dependencies.map((d) => d.stackName)).toEqual(['lattice-environment']);
+  });
+
+  test('the resources stack puts a TCP resource of a third 10.0.0.0/16 VPC on the service network', () => {
+    resourcesTemplate.resourceCountIs('AWS::EC2::VPC', 1);
+    resourcesTemplate.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' });
+    resourcesTemplate.resourceCountIs('AWS::EC2::NatGateway', 0);
+    resourcesTemplate.resourceCountIs('AWS::VpcLattice::ResourceGateway', 1);
+    resourcesTemplate.hasResourceProperties('AWS::VpcLattice::ResourceGateway', {
+      IpAddressType: 'IPV4',
+      ResourceConfigDnsResolution: 'IN_VPC',
+      VpcIdentifier: { Ref: Match.stringLikeRegexp('^Vpc') },
+    });
+    resourcesTemplate.resourceCountIs('AWS::VpcLattice::ResourceConfiguration', 1);
+    resourcesTemplate.hasResourceProperties('AWS::VpcLattice::ResourceConfiguration', {
+      Name: 'orders-db',
+      ResourceConfigurationType: 'SINGLE',
+      ProtocolType: 'TCP',
+      PortRanges: ['5432'],
+      ResourceConfigurationDefinition: { DnsResource: { DomainName: DATABASE_HOST, IpAddressType: 'IPV4' } },
+    });
+    // The name resolves in the resources VPC, where the gateway looks it up.
+    resourcesTemplate.hasResourceProperties('AWS::Route53::RecordSet', { Name: `${DATABASE_HOST}.`, Type: 'A' });
+    // The gateway may connect to the resource's port in its VPC and nowhere else.
+    resourcesTemplate.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('resource gateway'),
+      SecurityGroupEgress: [Match.objectLike({ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432 })],
+    });
+  });
+
+  test('the resource configuration is associated with the shared service network', () => {
+    const associations = resourcesTemplate.findResources('AWS::VpcLattice::ServiceNetworkResourceAssociation');
+    expect(Object.keys(associations)).toHaveLength(1);
+    const association = Object.values<any>(associations)[0];
+    expect(association.Properties.ServiceNetworkId).toEqual(
+      resources.resolve(environment.network.serviceNetworkArn));
+    expect(association.Properties.ResourceConfigurationId).toEqual({
+      'Fn::GetAtt': [Object.keys(resourcesTemplate.findResources('AWS::VpcLattice::ResourceConfiguration'))[0], 'Id'],
+    });
+  });
+
+  test('the resources VPC reaches the network through a service-network VPC endpoint, not an association', () => {
+    resourcesTemplate.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    resourcesTemplate.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'ServiceNetwork',
+      ServiceNetworkArn: resources.resolve(environment.network.serviceNetworkArn),
+      PrivateDnsEnabled: true,
+      DnsOptions: { PrivateDnsSpecifiedDomains: [environment.domain.domainName] },
+    });
+    resourcesTemplate.resourceCountIs('AWS::VpcLattice::ServiceNetworkVpcAssociation', 0);
+    // The clusters keep their VPC associations, through which their pods reach the resource.
+    for (const c of clusters) Template.fromStack(c).resourceCountIs('AWS::VpcLattice::ServiceNetworkVpcAssociation', 1);
+  });
+
+  test('the resources stack depends on the environment only', () => {
+    app.synth();
+    expect(resources.dependencies.map((d) => d.stackName)).toEqual(['lattice-environment']);
   });
 });

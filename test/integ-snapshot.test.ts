@@ -31,9 +31,9 @@ describe('integ.cross-cluster snapshot', () => {
 
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
-  test('has the three stacks of the example and the assertion stack', () => {
+  test('has the four stacks of the example and the assertion stack', () => {
     expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual([
-      'CrossClusterDefaultTestDeployAssert22A4BA41', 'eks-cluster1', 'eks-cluster2', 'lattice-environment',
+      'CrossClusterDefaultTestDeployAssert22A4BA41', 'eks-cluster1', 'eks-cluster2', 'lattice-environment', 'lattice-resources',
     ].sort());
   });
 
@@ -61,6 +61,7 @@ describe('integ.cross-cluster snapshot', () => {
       'Custom::DeployAssert@SdkCallResourceGroupsTaggingAPIgetResou',
       'Custom::DeployAssert@SdkCallRoute53listResourceRecordSets',
       'Custom::DeployAssert@SdkCallRoute53listResourceRecordSets',
+      'Custom::DeployAssert@SdkCallVPCLatticelistServiceNetworkReso',
       'Custom::DeployAssert@SdkCallVPCLatticelistServiceNetworkVpcA',
       'Custom::DeployAssert@SdkCallVPCLatticelistServices',
     ]);

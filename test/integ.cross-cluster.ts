@@ -7,12 +7,13 @@
  * account): the stacks deploy, a probe Job in eks-cluster1 must get an answer
  * from demo-cluster2 and be denied by demo-cluster1 (its KubernetesObjectValue
  * blocks the deployment until the Job succeeds), and the assertions below check
- * the service network's two VPC associations and the two demo services, and
- * that each cluster's deletion guard finds what its controller and ExternalDNS
- * created (the Lattice resources tagged for the cluster, the records owned by
- * the cluster in the zone): its checks look at the right things, so they pass
- * only once those are gone. The destroy step then runs the guards for real: a
- * leftover fails the destroy with its list.
+ * the service network's two VPC associations, the two demo services and the
+ * resources stack's resource configuration (its association with the network
+ * active), and that each cluster's deletion guard finds what its controller
+ * and ExternalDNS created (the Lattice resources tagged for the cluster, the
+ * records owned by the cluster in the zone): its checks look at the right
+ * things, so they pass only once those are gone. The destroy step then runs
+ * the guards for real: a leftover fails the destroy with its list.
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, CfnOutput, Duration } from 'aws-cdk-lib';
@@ -90,13 +91,13 @@ function addGuardAssertions(integ: IntegTest, cluster: ClusterStack, hostedZoneI
 
 /** The integration test app. */
 export function buildIntegApp(app: App): IntegTest {
-  const { environment, clusters } = addCrossClusterExample(app);
+  const { environment, clusters, resources } = addCrossClusterExample(app);
   // Both clusters must exist before cluster1's probe calls cluster2.
   clusters[0].addStackDependency(clusters[1], 'the probe in eks-cluster1 calls demo-cluster2');
   addProbe(clusters[0], clusters[1], environment.domain.domainName);
 
   const integ = new IntegTest(app, 'CrossCluster', {
-    testCases: [environment, ...clusters],
+    testCases: [environment, ...clusters, resources],
     diffAssets: false,
     stackUpdateWorkflow: false,
   });
@@ -109,6 +110,11 @@ export function buildIntegApp(app: App): IntegTest {
     .awsApiCall('VPCLattice', 'listServices', {})
     .expect(ExpectedResult.objectLike({
       items: Match.arrayWith(clusters.map((c) => Match.objectLike({ name: c.route.latticeServiceName }))),
+    }));
+  integ.assertions
+    .awsApiCall('VPCLattice', 'listServiceNetworkResourceAssociations', { serviceNetworkIdentifier: environment.network.serviceNetworkId })
+    .expect(ExpectedResult.objectLike({
+      items: Match.arrayWith([Match.objectLike({ resourceConfigurationName: resources.database.resourceConfigurationName, status: 'ACTIVE' })]),
     }));
   for (const c of clusters) addGuardAssertions(integ, c, environment.domain.hostedZone.hostedZoneId);
   return integ;

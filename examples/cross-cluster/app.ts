@@ -2,16 +2,19 @@ import { App } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ClusterStack } from './cluster-stack';
 import { EnvironmentStack } from './environment-stack';
+import { ResourcesStack } from './resources-stack';
 
 /** The stacks of the example. */
 export interface CrossClusterExample {
   readonly environment: EnvironmentStack;
   readonly clusters: ClusterStack[];
+  readonly resources: ResourcesStack;
 }
 
 /**
- * Adds the example's stacks to `app`: the shared environment and two clusters
- * that may call each other's demo app. Settings come from CDK context:
+ * Adds the example's stacks to `app`: the shared environment, two clusters
+ * that may call each other's demo app, and a VPC with a TCP resource that both
+ * clusters reach through the service network. Settings come from CDK context:
  * domainName, serviceNetworkName, nodeInstanceType, account, region.
  */
 export function addCrossClusterExample(app: App): CrossClusterExample {
@@ -35,5 +38,11 @@ export function addCrossClusterExample(app: App): CrossClusterExample {
     nodeInstanceType: new ec2.InstanceType(ctx('nodeInstanceType', 't3.large')),
     description: `cdk-lattice-eks example: EKS cluster ${clusterName} on the shared VPC Lattice service network`,
   }));
-  return { environment, clusters };
+
+  const resources = new ResourcesStack(app, 'lattice-resources', {
+    env,
+    environment,
+    description: 'cdk-lattice-eks example: TCP resource in a third 10.0.0.0/16 VPC, on the service network through a resource gateway',
+  });
+  return { environment, clusters, resources };
 }

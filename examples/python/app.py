@@ -16,6 +16,7 @@ from cdk_nag import AwsSolutionsChecks
 
 from cluster_stack import ClusterStack
 from environment_stack import EnvironmentStack
+from resources_stack import ResourcesStack
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,13 @@ class CrossClusterExample:
 
     environment: EnvironmentStack
     clusters: List[ClusterStack]
+    resources: ResourcesStack
 
 
 def add_cross_cluster_example(app: App) -> CrossClusterExample:
-    """Adds the example's stacks to ``app``: the shared environment and two
-    clusters that may call each other's demo app.
+    """Adds the example's stacks to ``app``: the shared environment, two
+    clusters that may call each other's demo app, and a VPC with a TCP resource
+    that both clusters reach through the service network.
     """
 
     def ctx(key: str, fallback: str) -> str:
@@ -59,7 +62,14 @@ def add_cross_cluster_example(app: App) -> CrossClusterExample:
         )
         for i, cluster_name in enumerate(names)
     ]
-    return CrossClusterExample(environment=environment, clusters=clusters)
+
+    resources = ResourcesStack(
+        app, "lattice-resources",
+        env=env,
+        environment=environment,
+        description="cdk-lattice-eks example: TCP resource in a third 10.0.0.0/16 VPC, on the service network through a resource gateway",
+    )
+    return CrossClusterExample(environment=environment, clusters=clusters, resources=resources)
 
 
 def synth_and_summarize(app: App) -> None:

@@ -29,13 +29,16 @@ public final class CrossClusterApp {
   }
 
   /** The stacks of the example. */
-  public record CrossClusterExample(EnvironmentStack environment, List<ClusterStack> clusters) {
+  public record CrossClusterExample(EnvironmentStack environment, List<ClusterStack> clusters,
+      ResourcesStack resources) {
   }
 
   /**
-   * Adds the example's stacks to {@code app}: the shared environment and two
-   * clusters that may call each other's demo app. Settings come from CDK
-   * context: domainName, serviceNetworkName, nodeInstanceType, account, region.
+   * Adds the example's stacks to {@code app}: the shared environment, two
+   * clusters that may call each other's demo app, and a VPC with a TCP resource
+   * that both clusters reach through the service network. Settings come from
+   * CDK context: domainName, serviceNetworkName, nodeInstanceType, account,
+   * region.
    */
   public static CrossClusterExample addCrossClusterExample(App app) {
     Environment env = Environment.builder()
@@ -68,7 +71,15 @@ public final class CrossClusterApp {
               environment,
               new InstanceType(ctx(app, "nodeInstanceType", "t3.large")))));
     }
-    return new CrossClusterExample(environment, clusters);
+
+    ResourcesStack resources = new ResourcesStack(app, "lattice-resources",
+        StackProps.builder()
+            .env(env)
+            .description("cdk-lattice-eks example: TCP resource in a third 10.0.0.0/16 VPC, on the service network"
+                + " through a resource gateway")
+            .build(),
+        environment);
+    return new CrossClusterExample(environment, clusters, resources);
   }
 
   private static String ctx(App app, String key, String fallback) {
