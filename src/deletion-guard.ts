@@ -5,13 +5,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { CONTROLLER_MANAGED_BY_TAG, controllerManagedBy } from './private/controller-policy';
 import { validationError } from './private/errors';
 import { acknowledge, nagResource } from './private/nag';
 
 const KIND = 'LatticeDeletionGuard';
 
 /** Tag key the AWS Gateway API Controller puts on every VPC Lattice resource it manages. */
-const CONTROLLER_MANAGED_BY_TAG = 'application-networking.k8s.aws/ManagedBy';
 
 /** Longest total wait: CloudFormation gives a custom resource at most one hour. */
 const MAX_TIMEOUT_MINUTES = 50;
@@ -155,7 +155,7 @@ export class LatticeDeletionGuard extends Construct {
     }
     this.deleteLeftovers = props.deleteLeftovers ?? false;
     const account = props.account ?? stack.account;
-    this.managedByTag = `${account}/${props.clusterName}/${props.vpcId}`;
+    this.managedByTag = controllerManagedBy(account, props.clusterName, props.vpcId);
 
     this.handler = new lambda.Function(this, 'Handler', {
       description: `Deletion guard of EKS cluster ${props.clusterName}: waits for the Gateway API controller and ExternalDNS to clean up`,

@@ -18,7 +18,7 @@ import {
 import { K8sObject, namespaceObject } from './k8s/object';
 import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
 import { ExposeServiceOptions, LatticeServiceRoute } from './lattice-service-route';
-import { acknowledgeGatewayControllerPolicy, gatewayControllerStatements } from './private/controller-policy';
+import { acknowledgeGatewayControllerPolicy, controllerManagedBy, gatewayControllerStatements } from './private/controller-policy';
 import { validationError } from './private/errors';
 import { externalDnsRecordNames, externalDnsRecordStatement } from './private/external-dns-policy';
 import { validateDnsLabel } from './private/k8s-names';
@@ -690,7 +690,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   private installGatewayController(versions: ResolvedVersions): { role: iam.Role; chart: eks.HelmChart } {
     const stack = Stack.of(this);
     const role = podIdentityRole(this, 'GatewayControllerRole', `AWS Gateway API Controller of EKS cluster ${this.clusterName}`);
-    const managedBy = `${stack.account}/${this.clusterName}/${this.vpc.vpcId}`;
+    const managedBy = controllerManagedBy(stack.account, this.clusterName, this.vpc.vpcId);
     const spec = { managedBy, serviceNetworkArn: this.serviceNetwork.serviceNetworkArn, vpcId: this.vpc.vpcId };
     for (const statement of gatewayControllerStatements(stack, spec)) role.addToPrincipalPolicy(statement);
     acknowledgeGatewayControllerPolicy(role);

@@ -5,6 +5,14 @@ import { acknowledge } from './nag';
 /** Tag the AWS Gateway API Controller puts on every Lattice resource it creates: `<account>/<cluster>/<vpc id>`. */
 export const CONTROLLER_MANAGED_BY_TAG = 'application-networking.k8s.aws/ManagedBy';
 
+/**
+ * The value of the controller's `ManagedBy` tag for one cluster, as the AWS
+ * Gateway API Controller writes it: `<account>/<cluster name>/<vpc id>`.
+ */
+export function controllerManagedBy(account: string, clusterName: string, vpcId: string): string {
+  return `${account}/${clusterName}/${vpcId}`;
+}
+
 /** What the controller's policy is built from. */
 export interface GatewayControllerPolicySpec {
   /** Value of the controller's `ManagedBy` tag for this cluster (`<account>/<cluster>/<vpc id>`). */
