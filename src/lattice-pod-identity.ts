@@ -1,7 +1,7 @@
 // L1s from aws-eks: aws-eks-v2 re-exports them only since aws-cdk-lib 2.27x.
+import { Token } from 'aws-cdk-lib';
 import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { serviceAccountObject } from './k8s/object';

@@ -515,7 +515,8 @@ export class LatticeServiceNetwork extends Resource implements ILatticeServiceNe
         throw validationError(this, KIND,
           `authType "${LatticeAuthType.NONE}" has no auth policy, so ${given.join(' and ')} cannot be used; use authType "${LatticeAuthType.AWS_IAM}"`);
       }
-    } else if (props.authPolicy !== undefined && (allowedAccountIds.length > 0 || allowedOrganizationIds.length > 0 || allowedOrganizationPaths.length > 0)) {
+    } else if (props.authPolicy !== undefined
+      && (allowedAccountIds.length > 0 || allowedOrganizationIds.length > 0 || allowedOrganizationPaths.length > 0)) {
       throw validationError(this, KIND,
         'allowedAccountIds, allowedOrganizationIds and allowedOrganizationPaths shape the default auth policy and cannot be combined with authPolicy; ' +
         'put those principals in the authPolicy document instead');

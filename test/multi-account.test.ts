@@ -7,8 +7,8 @@
  */
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { App, Stack } from 'aws-cdk-lib';
-import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { DependencyGraph } from './util/graph';
 import { expectValidK8sObjects } from './util/k8s-schema';
@@ -95,7 +95,8 @@ describe('multi-account example', () => {
         : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, refsAsIds(x)]))) : v);
     const call = (r: any, phase: string) => JSON.parse(materialize(refsAsIds(r.Properties[phase]), envOf(B)));
     expect(call(auth, 'Create')).toMatchObject({
-      action: 'createVPCAssociationAuthorization', assumedRoleArn: hubRole,
+      action: 'createVPCAssociationAuthorization',
+      assumedRoleArn: hubRole,
       parameters: { HostedZoneId: PLACEHOLDERS.hostedZoneId, VPC: { VPCId: expect.stringMatching(/^<LatticeVpc/), VPCRegion: REGION } },
     });
     expect(call(auth, 'Delete')).toMatchObject({ action: 'deleteVPCAssociationAuthorization', assumedRoleArn: hubRole });
@@ -251,7 +252,8 @@ describe('Pod Identity role chaining (targetRoleArn)', () => {
     const pinned = render(LatticeCaller.eksWorkload({ clusterName: 'eks-b', namespaces: ['apps'], account: TARGET_ACCOUNT, clusterAccount: B }));
     const sourceAccountOnly = render(LatticeCaller.eksWorkload({ clusterName: 'eks-b', namespaces: ['apps'], account: B }));
     const targetAccountOnly = render(LatticeCaller.eksWorkload({ clusterName: 'eks-b', namespaces: ['apps'], account: TARGET_ACCOUNT }));
-    const allowed = async (policy: any, request: any) => (await evaluateLatticeRequest(request, { serviceNetworkPolicy: network, servicePolicy: policy })).allowed;
+    const allowed = async (policy: any, request: any) =>
+      (await evaluateLatticeRequest(request, { serviceNetworkPolicy: network, servicePolicy: policy })).allowed;
     expect(await allowed(pinned, chained)).toBe(true);
     expect(await allowed(sourceAccountOnly, chained)).toBe(false); // principal account is the target's
     expect(await allowed(targetAccountOnly, chained)).toBe(false); // eks-cluster-arn names account B

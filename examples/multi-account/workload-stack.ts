@@ -3,8 +3,8 @@ import { Stack, StackProps } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { DEMO_PORT, demoAppObjects } from '../cross-cluster/demo-app';
 import { LatticeCaller, LatticeEksCluster, LatticeServiceNetwork, LatticeServiceRoute, PrivateCaDomain, SigV4SidecarPolicy } from '../../src';
+import { DEMO_PORT, demoAppObjects } from '../cross-cluster/demo-app';
 
 /** Namespace of the demo apps. */
 export const APPS_NAMESPACE = 'apps';
