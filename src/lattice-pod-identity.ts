@@ -98,6 +98,14 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
    * @default - none, when `targetRoleArn` was not given
    */
   public readonly targetRoleArn?: string;
+  /**
+   * External ID that EKS passes when it chains into `targetRoleArn` (a
+   * deploy-time value of the association). The target role's trust policy
+   * may require it (`sts:ExternalId`) so that only this association can
+   * assume the target role.
+   * @default - none, when `targetRoleArn` was not given
+   */
+  public readonly targetRoleExternalId?: string;
 
   /**
    * @param scope the construct this one is created in
@@ -131,6 +139,7 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
     }
     this.association = podIdentityAssociation(this, 'Association', props.cluster.cluster,
       props.namespace, props.serviceAccountName, this.role, targetRoleArn);
+    if (targetRoleArn !== undefined) this.targetRoleExternalId = this.association.attrExternalId;
     if (props.createNamespace) props.cluster._ensureNamespace(props.namespace);
     // After whatever creates the namespace (this construct or another one).
     props.cluster._placeInNamespace(this.association, props.namespace);
