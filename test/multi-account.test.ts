@@ -10,9 +10,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { cfnLintErrors } from './util/cfn-lint';
 import { DependencyGraph } from './util/graph';
 import { expectValidK8sObjects } from './util/k8s-schema';
 import { cfnAuthPoliciesInTemplate, evaluateLatticeRequest, iamAuthPoliciesInTemplate, materialize, podIdentitySession } from './util/lattice-eval';
+import { awsSolutionsFindings } from './util/nag';
 import { addMultiAccountExample, PLACEHOLDERS } from '../examples/multi-account/app';
 import { LatticeAuthPolicyDocument, LatticeCaller, LatticeEksCluster, LatticeServiceNetwork, PrivateCaDomain } from '../src';
 
@@ -132,6 +134,13 @@ describe('multi-account example', () => {
       r.Type === 'Custom::AWSCDK-EKS-KubernetesResource' && JSON.stringify(r.Properties.Manifest).includes('"kind\\":\\"Gateway\\"'))![0];
     const association = Object.entries<any>(json.Resources).find(([, r]) => r.Type === 'AWS::VpcLattice::ServiceNetworkVpcAssociation')![0];
     expect(g.dependsOn(gateway, association)).toBe(true);
+  });
+
+  test('hub and workload stacks: AwsSolutions clean (acknowledgements only on specific constructs) and cfn-lint clean', () => {
+    for (const stack of [example.hub, example.workloads[0]]) {
+      expect(awsSolutionsFindings(stack)).toEqual([]);
+      expect(cfnLintErrors(stack)).toEqual([]);
+    }
   });
 
   test('Kubernetes objects of the workload stacks validate against the upstream or core schemas', () => {
