@@ -49,6 +49,11 @@ describe('multi-account example', () => {
       ResourceArns: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^DomainRootCa'), 'Arn'] }],
       PermissionArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ram::aws:permission/AWSRAMDefaultPermissionCertificateAuthority']] }],
     });
+    // Shared only once the CA is active (it can issue).
+    const json = hub.toJSON();
+    const caShare = Object.entries<any>(json.Resources).find(([, r]) => r.Type === 'AWS::RAM::ResourceShare' && r.Properties.PermissionArns)![0];
+    const activation = Object.entries<any>(json.Resources).find(([, r]) => r.Type === 'AWS::ACMPCA::CertificateAuthorityActivation')![0];
+    expect(new DependencyGraph(json).dependsOn(caShare, activation)).toBe(true);
   });
 
   test('the hub role of each workload account: trusted by that account only, zone authorizations and its own records only', () => {
@@ -197,6 +202,21 @@ describe('callers across accounts', () => {
     expect(await result([`${OU}ou-ab12-33333333/`])).toBe(true);
     expect(await result(['o-exampleorgid/r-ab12/ou-ab12-111111119/'])).toBe(false);
     expect(await result([])).toBe(false);
+  });
+
+  test('two organization paths merge into one statement that admits either unit', async () => {
+    const stack = new Stack(new App(), 'P', { env: { account: C, region: REGION } });
+    const other = 'o-exampleorgid/r-ab12/ou-ab12-22222222/';
+    const policy = materialize(stack.resolve(LatticeAuthPolicyDocument.allow(
+      LatticeCaller.organizationPath(OU), LatticeCaller.organizationPath(other)).toPolicyDocument(stack)), { account: C, region: REGION, partition: 'aws' });
+    expect(policy.Statement).toHaveLength(1);
+    expect(policy.Statement[0].Condition['ForAnyValue:StringLike']).toEqual({ 'aws:PrincipalOrgPaths': [`${OU}*`, `${other}*`] });
+    const session = podIdentitySession({ account: B, clusterName: 'eks-b', namespace: 'apps' });
+    for (const [paths, allowed] of [[[OU], true], [[other], true], [['o-exampleorgid/r-ab12/ou-ab12-33333333/'], false]] as const) {
+      const target = { serviceNetworkPolicy: network, servicePolicy: policy };
+      const decision = await evaluateLatticeRequest({ ...session, principalOrgPaths: [...paths] }, target);
+      expect(decision.allowed).toBe(allowed);
+    }
   });
 
   test('sourceVpcOwner admits principals of the account calling from its own VPCs only', async () => {
