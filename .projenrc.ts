@@ -189,6 +189,15 @@ synthExample.exec('cfn-lint --non-zero-exit-code error -- examples/cross-cluster
   name: 'cfn-lint the example templates (errors fail, warnings are reported)',
 });
 
+const synthMultiAccount = project.addTask('synth:multi-account', {
+  description: 'Synthesize examples/multi-account into examples/multi-account/cdk.out (offline, cdk-nag AwsSolutions on)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/multi-account/main.ts',
+  env: { CDK_OUTDIR: 'examples/multi-account/cdk.out', CDK_VALIDATION: 'false', ...DEV_TOOLS_PATH },
+});
+synthMultiAccount.exec('cfn-lint --non-zero-exit-code error -- examples/multi-account/cdk.out/*.template.json', {
+  name: 'cfn-lint the multi-account example templates (errors fail, warnings are reported)',
+});
+
 // Synth benchmark of the library against a hand-wired aws-eks-v2 baseline.
 project.addTask('bench', {
   description: 'Measure synth time, memory and footprint: library vs hand-wired aws-eks-v2 (validation off and on)',
@@ -269,5 +278,6 @@ project.testTask.prependSpawn(engines);
 project.testTask.spawn(project.tasks.tryFind('eslint')!);
 project.testTask.spawn(shellcheck);
 project.testTask.spawn(synthExample);
+project.testTask.spawn(synthMultiAccount);
 
 project.synth();

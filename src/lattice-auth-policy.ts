@@ -11,7 +11,7 @@ import {
 } from './private/auth-policy-vocabulary';
 import { validationError } from './private/errors';
 import { isDnsLabel } from './private/k8s-names';
-import { accountIdProblem, organizationIdProblem } from './private/lattice-names';
+import { accountIdProblem, organizationIdProblem, organizationPathProblem } from './private/lattice-names';
 import { authPolicySizeProblem } from './private/policy-size';
 
 const KIND = 'LatticeAuthPolicy';
@@ -23,7 +23,7 @@ const DNS_SUBDOMAIN_RE = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]
 const VPC_ID_RE = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** Conditions whose values may be merged into one list (OR) without changing the meaning. */
-const POSITIVE_OPERATORS = ['StringEquals', 'StringLike', 'StringEqualsIgnoreCase'];
+const POSITIVE_OPERATORS = ['StringEquals', 'StringLike', 'StringEqualsIgnoreCase', 'ForAnyValue:StringLike'];
 
 /**
  * HTTP methods a caller may be limited to (`vpc-lattice-svcs:RequestMethod`).
@@ -94,12 +94,23 @@ export interface EksWorkloadCallerOptions {
   readonly serviceAccounts?: string[];
 
   /**
-   * 12-digit ID of the AWS account of the calling pods' IAM role and of
-   * their cluster (pinned by its ARN).
+   * 12-digit ID of the AWS account of the calling pods' IAM role (the
+   * principal Lattice sees, `aws:PrincipalAccount`).
    *
    * @default - the account of the stack the policy is rendered in
    */
   readonly account?: string;
+
+  /**
+   * 12-digit ID of the account of the calling pods' cluster, pinned by its
+   * ARN (session tag `eks-cluster-arn`). It differs from `account` only when
+   * the pods chain into a role of another account (Pod Identity
+   * `targetRoleArn`): the request is then signed by that role, in its
+   * account, while the transitive session tags still name the source cluster.
+   *
+   * @default - `account`
+   */
+  readonly clusterAccount?: string;
 
   /**
    * Region of the calling pods' cluster. The policy matches the cluster's ARN
@@ -181,7 +192,7 @@ export class LatticeCaller {
       stackConditions: (stack) => [{
         operator: 'StringEquals',
         key: KEY.CLUSTER_ARN_TAG,
-        values: [`arn:${stack.partition}:eks:${options.region ?? stack.region}:${options.account ?? stack.account}:cluster/${clusterName}`],
+        values: [`arn:${stack.partition}:eks:${options.region ?? stack.region}:${options.clusterAccount ?? options.account ?? stack.account}:cluster/${clusterName}`],
       }],
       checks: [
         () => clusterNameProblem(clusterName),
@@ -191,6 +202,7 @@ export class LatticeCaller {
           ? 'serviceAccounts, when given, must name at least one service account' : undefined),
         ...(serviceAccounts ?? []).map((serviceAccount) => () => serviceAccountProblem(serviceAccount)),
         () => (options.account === undefined ? undefined : accountIdProblem(options.account)),
+        () => (options.clusterAccount === undefined ? undefined : accountIdProblem(options.clusterAccount)),
         () => (options.region === undefined || Token.isUnresolved(options.region) || /^[a-z]{2}(-[a-z]+)+-\d$/.test(options.region)
           ? undefined : `region '${options.region}' is not an AWS region name (e.g. us-east-1)`),
       ],
@@ -229,6 +241,48 @@ export class LatticeCaller {
   }
 
   /**
+   * Any authenticated principal of an account under an AWS Organizations
+   * path (`aws:PrincipalOrgPaths`): the accounts of an organizational unit
+   * and of the units below it.
+   *
+   * @param organizationPath the unit's path as IAM reports it, ending with
+   *   `/`: `o-<org id>/r-<root id>/ou-<root id>-<ou id>/` (more `ou-.../`
+   *   levels for nested units; `o-<org id>/r-<root id>/` for the whole
+   *   organization)
+   */
+  public static organizationPath(organizationPath: string): LatticeCaller {
+    return new LatticeCaller({
+      sid: 'AllowAuthenticatedPrincipalsOfOrganizationPaths',
+      description: `LatticeCaller.organizationPath('${organizationPath}')`,
+      accounts: '*',
+      // A principal's account has one path, listed with its ancestors' paths; the prefix admits nested units.
+      conditions: [{ operator: 'ForAnyValue:StringLike', key: KEY.PRINCIPAL_ORG_PATHS, values: [`${organizationPath}*`] }],
+      checks: [() => organizationPathProblem(organizationPath)],
+    });
+  }
+
+  /**
+   * Authenticated principals of `principalAccountId` whose requests come from
+   * a VPC owned by `vpcOwnerAccountId` (`vpc-lattice-svcs:SourceVpcOwnerAccount`),
+   * for example any VPC of a workload account that joined a shared network.
+   *
+   * @param vpcOwnerAccountId 12-digit ID of the account that owns the source VPCs
+   * @param principalAccountId 12-digit ID of the callers' account; by default `vpcOwnerAccountId`
+   */
+  public static sourceVpcOwner(vpcOwnerAccountId: string, principalAccountId?: string): LatticeCaller {
+    return new LatticeCaller({
+      sid: 'AllowSourceVpcOwners',
+      description: `LatticeCaller.sourceVpcOwner('${vpcOwnerAccountId}')`,
+      accounts: [principalAccountId ?? vpcOwnerAccountId],
+      conditions: [{ operator: 'StringEquals', key: KEY.SOURCE_VPC_OWNER, values: [vpcOwnerAccountId] }],
+      checks: [
+        () => accountIdProblem(vpcOwnerAccountId),
+        () => (principalAccountId === undefined ? undefined : accountIdProblem(principalAccountId)),
+      ],
+    });
+  }
+
+  /**
    * Authenticated principals of `accountId` whose requests come from a VPC
    * (`vpc-lattice-svcs:SourceVpc`).
    *
@@ -262,6 +316,32 @@ export class LatticeCaller {
   }
 
   /**
+   * A copy of this caller whose requests must also come from a VPC owned by
+   * one of `accountIds` (`vpc-lattice-svcs:SourceVpcOwnerAccount`, AND).
+   * Given once per caller.
+   */
+  public withSourceVpcOwners(accountIds: string[]): LatticeCaller {
+    const owners = unique(accountIds);
+    return this.withCondition({ operator: 'StringEquals', key: KEY.SOURCE_VPC_OWNER, values: owners }, [
+      () => (owners.length === 0 ? 'withSourceVpcOwners() needs at least one account ID' : undefined),
+      ...owners.map((owner) => () => accountIdProblem(owner)),
+    ]);
+  }
+
+  /**
+   * A copy of this caller whose principal's account must also sit under one
+   * of `organizationPaths` (`aws:PrincipalOrgPaths`, AND; see
+   * `organizationPath()` for the format). Given once per caller.
+   */
+  public withOrganizationPaths(organizationPaths: string[]): LatticeCaller {
+    const paths = unique(organizationPaths);
+    return this.withCondition({ operator: 'ForAnyValue:StringLike', key: KEY.PRINCIPAL_ORG_PATHS, values: paths.map((p) => `${p}*`) }, [
+      () => (paths.length === 0 ? 'withOrganizationPaths() needs at least one organization path' : undefined),
+      ...paths.map((path) => () => organizationPathProblem(path)),
+    ]);
+  }
+
+  /**
    * A copy of this caller that must also meet `conditions` (AND). Each kind
    * of request condition may be given once per caller.
    */
@@ -290,6 +370,20 @@ export class LatticeCaller {
       ...spec,
       conditions: [...spec.conditions, ...added],
       checks: [...spec.checks, ...checks],
+    });
+  }
+
+  private withCondition(condition: Condition, checks: Array<() => string | undefined>): LatticeCaller {
+    const spec = this._spec;
+    const repeated = spec.conditions.some((c) => c.operator === condition.operator && c.key === condition.key);
+    return new LatticeCaller({
+      ...spec,
+      conditions: [...spec.conditions, condition],
+      checks: [
+        ...spec.checks,
+        ...checks,
+        () => (repeated ? `${condition.key} is already constrained for this caller; give it once per caller` : undefined),
+      ],
     });
   }
 }

@@ -420,7 +420,8 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
       this.deletionGuard = new LatticeDeletionGuard(this, 'DeletionGuard', {
         clusterName: this.clusterName,
         vpcId: this.vpc.vpcId,
-        hostedZone: props.domain?.hostedZone,
+        // The hub's zone is out of this account's reach: its records are checked by the hub's ExternalDNS role only.
+        hostedZone: props.domain?.hubRoleArn ? undefined : props.domain?.hostedZone,
         txtOwnerId: this.clusterName,
         timeout: guardOptions.timeout,
         deleteLeftovers: guardOptions.deleteLeftovers,
@@ -437,6 +438,8 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     this._ensureNamespace(this.gatewayNamespace);
     this.gatewayManifest = this._addManifest(this, 'Gateway', [latticeGatewayClass(), latticeGateway(gateway)]);
     this.gatewayManifest.node.addDependency(this.gatewayControllerChart);
+    // The controller finds a RAM-shared network by name only through the VPC's active association.
+    this.gatewayManifest.node.addDependency(this.serviceNetworkAssociation);
     // Routes and policies come after the Gateway and the guard (hence the
     // controller); the Gateway and the guard are independent, so they deploy
     // side by side.
@@ -469,7 +472,8 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   public _registerRoute(namespace: string, targetPort: number, hostname?: string): void {
     this.routeNamespaces.add(namespace);
     this.allowLatticeIngress(targetPort);
-    if (!hostname || !this.externalDnsRole || !this.domain) return;
+    // With the hub's zone, the hub's role scopes the records (addSpokeAccount hostnames).
+    if (!hostname || !this.externalDnsRole || !this.domain || this.domain.hubRoleArn) return;
     this.routeHostnames.add(hostname.toLowerCase());
     if (!this.externalDnsRecordStatement) {
       const recordNames = Lazy.list({ produce: () => externalDnsRecordNames([...this.routeHostnames]) });
@@ -664,13 +668,20 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   private installExternalDns(domain: PrivateCaDomain, versions: ResolvedVersions): { role: iam.Role; chart: eks.HelmChart } {
     const stack = Stack.of(this);
     const role = podIdentityRole(this, 'ExternalDnsRole', `ExternalDNS of EKS cluster ${this.clusterName}: records in ${domain.domainName} only`);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
-      resources: [domain.hostedZone.hostedZoneArn],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['route53:ListHostedZones'], resources: ['*'] }));
-    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
-      'route53:ListHostedZones supports no resource-level permissions; record changes are limited to the domain\'s zone ARN.');
+    const hubRoleArn = domain.hubRoleArn;
+    if (hubRoleArn) {
+      // The zone is in the hub account: every Route 53 call goes through the hub's role for this account.
+      // Pod Identity session tags are transitive, so the chained AssumeRole carries them (sts:TagSession).
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole', 'sts:TagSession'], resources: [hubRoleArn] }));
+    } else {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
+        resources: [domain.hostedZone.hostedZoneArn],
+      }));
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['route53:ListHostedZones'], resources: ['*'] }));
+      acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
+        'route53:ListHostedZones supports no resource-level permissions; record changes are limited to the domain\'s zone ARN.');
+    }
     const association = podIdentityAssociation(this, 'ExternalDnsPodIdentity', this.cluster, EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT, role);
     const chart = new eks.HelmChart(this, 'ExternalDns', {
       cluster: this.cluster,
@@ -680,7 +691,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
       release: 'external-dns',
       namespace: EXTERNAL_DNS_NAMESPACE,
       createNamespace: true,
-      values: externalDnsValues({ domainName: domain.domainName, txtOwnerId: this.clusterName, region: stack.region }),
+      values: externalDnsValues({ domainName: domain.domainName, txtOwnerId: this.clusterName, region: stack.region, assumeRoleArn: hubRoleArn }),
     });
     // The role's policies too: ExternalDNS must keep its rights until it is gone.
     chart.node.addDependency(...this.k8sPrerequisites, association, role);

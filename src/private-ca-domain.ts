@@ -3,11 +3,15 @@ import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ram from 'aws-cdk-lib/aws-ram';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { assertDnsName } from './private/dns';
+import { assertDnsName, dnsNameProblem } from './private/dns';
 import { validationError } from './private/errors';
+import { externalDnsRecordNames } from './private/external-dns-policy';
+import { CA_SHARE_PERMISSION, spokeRoleName } from './private/hub-zone';
+import { accountIdProblem, organizationalUnitArnProblem, organizationArnProblem } from './private/lattice-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from './private/nag';
 
 const KIND = 'PrivateCaDomain';
@@ -56,6 +60,70 @@ export enum CaSigningAlgorithm {
   SHA384WITHECDSA = 'SHA384WITHECDSA',
   /** ECDSA signature over SHA-512. */
   SHA512WITHECDSA = 'SHA512WITHECDSA',
+}
+
+/**
+ * The private hosted zone of a domain whose zone lives in another account
+ * (the hub of a hub-and-spoke setup).
+ */
+export interface HubHostedZone {
+  /** ID of the hub's private hosted zone (`Z...`). */
+  readonly hostedZoneId: string;
+
+  /**
+   * 12-digit ID of the hub account that owns the zone. The hub must have
+   * called `addSpokeAccount()` for this stack's account.
+   */
+  readonly accountId: string;
+}
+
+/**
+ * Options of `PrivateCaDomain.addSpokeAccount()`.
+ */
+export interface SpokeAccountOptions {
+  /**
+   * Host names under the domain that ExternalDNS of the spoke's clusters may
+   * write (their CNAME records and ExternalDNS's TXT ownership records, nothing
+   * else): the custom domain names of the services exposed in that account.
+   *
+   * @default - none: the spoke may associate its VPCs with the zone but write no records
+   */
+  readonly hostnames?: string[];
+}
+
+/**
+ * Options for sharing a private CA through AWS RAM.
+ */
+export interface ShareCertificateAuthorityOptions {
+  /**
+   * 12-digit IDs of the accounts to share with.
+   *
+   * @default - none
+   */
+  readonly accountIds?: string[];
+
+  /**
+   * ARNs of the organizations to share with
+   * (`arn:aws:organizations::<management account>:organization/o-...`).
+   *
+   * @default - none
+   */
+  readonly organizationArns?: string[];
+
+  /**
+   * ARNs of the organizational units to share with
+   * (`arn:aws:organizations::<management account>:ou/o-.../ou-...`).
+   *
+   * @default - none
+   */
+  readonly organizationalUnitArns?: string[];
+
+  /**
+   * Whether principals outside this account's organization may be shared with.
+   *
+   * @default false
+   */
+  readonly allowExternalPrincipals?: boolean;
 }
 
 /**
@@ -154,6 +222,19 @@ export interface PrivateCaDomainProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * The domain's private hosted zone in another account (spoke side of a
+   * hub-and-spoke setup). No zone is created here: `associateVpc()` asks the
+   * hub (through the role the hub made with `addSpokeAccount()`) to authorize
+   * the VPC, then associates it; clusters' ExternalDNS writes records through
+   * that role. Requires `certificateAuthority` (the hub's CA, shared with
+   * `shareCertificateAuthority()`), so every account's certificate chains to
+   * one root. This stack's account must be a literal.
+   *
+   * @default - a private hosted zone is created in this stack
+   */
+  readonly hubHostedZone?: HubHostedZone;
 }
 
 /**
@@ -211,7 +292,20 @@ export class PrivateCaDomain extends Construct {
   /** The placeholder VPC the zone was created with; set only when `zoneVpc` was not given. */
   public readonly placeholderVpc?: ec2.CfnVPC;
 
-  private readonly zone: route53.PrivateHostedZone;
+  /**
+   * ARN of the hub's role for this account (`hubHostedZone` only): it
+   * authorizes VPC associations and writes this account's records.
+   *
+   * @default - none, when the zone is in this stack
+   */
+  public readonly hubRoleArn?: string;
+
+  /**
+   * Roles made by `addSpokeAccount()`, by spoke account ID.
+   */
+  private readonly spokeRoles = new Map<string, iam.Role>();
+
+  private readonly zone?: route53.PrivateHostedZone;
   private readonly associatedVpcIds = new Set<string>();
 
   /**
@@ -235,6 +329,7 @@ export class PrivateCaDomain extends Construct {
     this.domainName = domainName;
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    if (props.hubHostedZone) this.assertSpokeProps(props, props.hubHostedZone);
 
     // Validate everything before creating resources.
     let caSettings: CaSettings | undefined;
@@ -271,6 +366,15 @@ export class PrivateCaDomain extends Construct {
       certificate.node.addDependency(this.cfnCertificateAuthorityActivation);
     }
     this.certificate = certificate;
+
+    if (props.hubHostedZone) {
+      const hub = props.hubHostedZone;
+      this.hostedZone = route53.PrivateHostedZone.fromPrivateHostedZoneId(this, 'HubHostedZone', hub.hostedZoneId);
+      this.hubRoleArn = Stack.of(this).formatArn({
+        service: 'iam', region: '', account: hub.accountId, resource: 'role', resourceName: spokeRoleName(domainName, Stack.of(this).account),
+      });
+      return;
+    }
 
     // Private hosted zone.
     let zoneVpc = props.zoneVpc;
@@ -313,6 +417,11 @@ export class PrivateCaDomain extends Construct {
         `VPC "${vpc.node.path}" is already associated with the private hosted zone "${this.domainName}"`);
     }
 
+    if (!this.zone) {
+      this.associateVpcWithHubZone(vpc, associationId);
+      return;
+    }
+
     if (vpcStack === zoneStack) {
       this.zone.addVpc(vpc);
       this.associatedVpcIds.add(vpc.vpcId);
@@ -321,23 +430,174 @@ export class PrivateCaDomain extends Construct {
 
     if (!Token.isUnresolved(vpcStack.account) && !Token.isUnresolved(zoneStack.account) && vpcStack.account !== zoneStack.account) {
       throw validationError(this, KIND,
-        `VPC "${vpc.node.path}" is in account "${vpcStack.account}" but the zone "${this.domainName}" is in account "${zoneStack.account}"; cross-account zone associations are not supported`);
+        `VPC "${vpc.node.path}" is in account "${vpcStack.account}" but the zone "${this.domainName}" is in account "${zoneStack.account}"; for a VPC of another account, share the zone with addSpokeAccount() and, in that account, use a PrivateCaDomain with hubHostedZone`);
     }
 
-    const vpcRef = { VPCId: vpc.vpcId, VPCRegion: vpcStack.region };
-    const physicalResourceId = cr.PhysicalResourceId.of(`${this.zone.hostedZoneId}:${vpc.vpcId}`);
+    this.createZoneAssociation(vpc, associationId);
+    this.associatedVpcIds.add(vpc.vpcId);
+  }
+
+  /**
+   * Shares the CA with other accounts, organizations or organizational units
+   * through AWS RAM (managed permission
+   * `AWSRAMDefaultPermissionCertificateAuthority`), so that ACM in those
+   * accounts issues their own private certificates for the domain (spoke
+   * side: a `PrivateCaDomain` with `certificateAuthority` set to this CA and
+   * `hubHostedZone`).
+   *
+   * @param id construct ID of the resource share (also part of its name)
+   * @returns the resource share
+   */
+  public shareCertificateAuthority(id: string, options: ShareCertificateAuthorityOptions): ram.CfnResourceShare {
+    const accountIds = options.accountIds ?? [];
+    const organizationArns = options.organizationArns ?? [];
+    const organizationalUnitArns = options.organizationalUnitArns ?? [];
+    if (accountIds.length + organizationArns.length + organizationalUnitArns.length === 0) {
+      throw validationError(this, KIND,
+        `shareCertificateAuthority("${id}") needs at least one principal: accountIds, organizationArns or organizationalUnitArns`);
+    }
+    const problems = [
+      ...accountIds.map(accountIdProblem),
+      ...organizationArns.map(organizationArnProblem),
+      ...organizationalUnitArns.map(organizationalUnitArnProblem),
+    ].filter((p): p is string => p !== undefined);
+    if (problems.length > 0) throw validationError(this, KIND, `shareCertificateAuthority("${id}"): ${problems[0]}`);
+    const share = new ram.CfnResourceShare(this, id, {
+      name: `${this.domainName.replace(/\./g, '-')}-ca-${id}`,
+      resourceArns: [this.certificateAuthority.certificateAuthorityArn],
+      principals: [...accountIds, ...organizationArns, ...organizationalUnitArns],
+      permissionArns: [`arn:${Stack.of(this).partition}:ram::aws:permission/${CA_SHARE_PERMISSION}`],
+      allowExternalPrincipals: options.allowExternalPrincipals ?? false,
+    });
+    // Sharing an inactive CA would let recipients see a CA that cannot issue yet.
+    if (this.cfnCertificateAuthorityActivation) share.node.addDependency(this.cfnCertificateAuthorityActivation);
+    return share;
+  }
+
+  /**
+   * Lets a spoke account use this domain's zone (hub side). Creates a role,
+   * named after the domain and the account, that principals of `accountId`
+   * may assume (with session tags, which EKS Pod Identity passes on) to
+   * authorize their VPCs' association with the zone
+   * (`CreateVPCAssociationAuthorization`, `DeleteVPCAssociationAuthorization`)
+   * and to write the records of `hostnames` only. In the spoke, a
+   * `PrivateCaDomain` with `hubHostedZone` uses it.
+   *
+   * @param accountId 12-digit ID of the spoke account
+   * @returns the role
+   */
+  public addSpokeAccount(accountId: string, options: SpokeAccountOptions = {}): iam.Role {
+    const zone = this.zone;
+    if (!zone) {
+      throw validationError(this, KIND,
+        `addSpokeAccount("${accountId}") needs the zone in this stack; this domain uses the hub's zone (hubHostedZone): call it on the hub's PrivateCaDomain`);
+    }
+    const problem = accountIdProblem(accountId);
+    if (problem !== undefined) throw validationError(this, KIND, `addSpokeAccount(): ${problem}`);
+    if (Token.isUnresolved(accountId)) {
+      throw validationError(this, KIND, 'addSpokeAccount(): the account ID must be a literal (it names the role the spoke assumes)');
+    }
+    if (this.spokeRoles.has(accountId)) {
+      throw validationError(this, KIND, `addSpokeAccount("${accountId}") was already called for this domain`);
+    }
+    const hostnames = (options.hostnames ?? []).map((h) => h.toLowerCase());
+    for (const hostname of hostnames) {
+      const nameProblem = Token.isUnresolved(hostname) ? 'must be a literal' : dnsNameProblem(hostname);
+      if (nameProblem !== undefined || !hostname.endsWith(`.${this.domainName}`)) {
+        throw validationError(this, KIND,
+          `addSpokeAccount("${accountId}"): hostname "${hostname}" must be a literal DNS name under ${this.domainName} (e.g. demo.${this.domainName})`);
+      }
+    }
+    const role = new iam.Role(this, `Spoke${accountId}`, {
+      roleName: spokeRoleName(this.domainName, accountId),
+      assumedBy: new iam.AccountPrincipal(accountId).withSessionTags(),
+      description: `Account ${accountId}: associate VPCs with the ${this.domainName} zone, write its own records only`,
+    });
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'AuthorizeVpcAssociations',
+      actions: ['route53:CreateVPCAssociationAuthorization', 'route53:DeleteVPCAssociationAuthorization'],
+      resources: [zone.hostedZoneArn],
+    }));
+    if (hostnames.length > 0) {
+      role.addToPolicy(new iam.PolicyStatement({
+        sid: 'ReadZone',
+        actions: ['route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
+        resources: [zone.hostedZoneArn],
+      }));
+      role.addToPolicy(new iam.PolicyStatement({ sid: 'FindZone', actions: ['route53:ListHostedZones'], resources: ['*'] }));
+      role.addToPolicy(new iam.PolicyStatement({
+        sid: 'ChangeOwnRecordsOnly',
+        actions: ['route53:ChangeResourceRecordSets'],
+        resources: [zone.hostedZoneArn],
+        conditions: {
+          'ForAllValues:StringEquals': {
+            'route53:ChangeResourceRecordSetsNormalizedRecordNames': externalDnsRecordNames(hostnames),
+            'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME', 'TXT'],
+          },
+        },
+      }));
+      acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
+        'route53:ListHostedZones supports no resource-level permissions (ExternalDNS finds the zone with it); record changes are limited to this zone and the named records.');
+    }
+    this.spokeRoles.set(accountId, role);
+    return role;
+  }
+
+  /** Authorization in the hub (through its role for this account), then association in this account. */
+  private associateVpcWithHubZone(vpc: ec2.IVpc, associationId: string): void {
+    if (Stack.of(vpc).account !== Stack.of(this).account) {
+      throw validationError(this, KIND,
+        `VPC "${vpc.node.path}" is in account "${Stack.of(vpc).account}" but this spoke domain is in account "${Stack.of(this).account}"; ` +
+        'create a PrivateCaDomain with hubHostedZone in the VPC\'s own account');
+    }
+    const hostedZoneId = this.hostedZone.hostedZoneId;
+    const vpcRef = { VPCId: vpc.vpcId, VPCRegion: Stack.of(vpc).region };
+    const call = (action: string): cr.AwsSdkCall => ({
+      service: 'Route53',
+      action,
+      parameters: { HostedZoneId: hostedZoneId, VPC: vpcRef },
+      assumedRoleArn: this.hubRoleArn,
+      physicalResourceId: cr.PhysicalResourceId.of(`${hostedZoneId}:${vpc.vpcId}:authorization`),
+    });
+    const authorization = new cr.AwsCustomResource(vpc, `${associationId}-Authorization`, {
+      resourceType: 'Custom::PrivateZoneVpcAssociationAuthorization',
+      onCreate: call('createVPCAssociationAuthorization'),
+      onUpdate: call('createVPCAssociationAuthorization'),
+      onDelete: {
+        ...call('deleteVPCAssociationAuthorization'),
+        // Already gone (authorization, zone or VPC): nothing left to remove.
+        ignoreErrorCodesMatching: 'VPCAssociationAuthorizationNotFound|NoSuchHostedZone|InvalidVPCId',
+      },
+      // The hub's role does the Route 53 calls; this function may only assume it.
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [this.hubRoleArn!] }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    acknowledgeAwsCustomResourceProvider(authorization);
+    const association = this.createZoneAssociation(vpc, associationId);
+    // Associated after the authorization; disassociated before it is deleted.
+    association.node.addDependency(authorization);
+    this.associatedVpcIds.add(vpc.vpcId);
+  }
+
+  /** `AssociateVPCWithHostedZone` in the VPC's stack, `DisassociateVPCFromHostedZone` when it is deleted. */
+  private createZoneAssociation(vpc: ec2.IVpc, associationId: string): cr.AwsCustomResource {
+    const hostedZoneId = this.hostedZone.hostedZoneId;
+    const vpcRef = { VPCId: vpc.vpcId, VPCRegion: Stack.of(vpc).region };
+    const physicalResourceId = cr.PhysicalResourceId.of(`${hostedZoneId}:${vpc.vpcId}`);
     const association = new cr.AwsCustomResource(vpc, associationId, {
       resourceType: 'Custom::PrivateZoneVpcAssociation',
       onCreate: {
         service: 'Route53',
         action: 'associateVPCWithHostedZone',
-        parameters: { HostedZoneId: this.zone.hostedZoneId, VPC: vpcRef },
+        parameters: { HostedZoneId: hostedZoneId, VPC: vpcRef },
         physicalResourceId,
       },
       onUpdate: {
         service: 'Route53',
         action: 'associateVPCWithHostedZone',
-        parameters: { HostedZoneId: this.zone.hostedZoneId, VPC: vpcRef },
+        parameters: { HostedZoneId: hostedZoneId, VPC: vpcRef },
         physicalResourceId,
         // An update that keeps zone and VPC finds them associated already.
         ignoreErrorCodesMatching: 'ConflictingDomainExists',
@@ -345,14 +605,14 @@ export class PrivateCaDomain extends Construct {
       onDelete: {
         service: 'Route53',
         action: 'disassociateVPCFromHostedZone',
-        parameters: { HostedZoneId: this.zone.hostedZoneId, VPC: vpcRef },
+        parameters: { HostedZoneId: hostedZoneId, VPC: vpcRef },
         // Already gone (zone, VPC or association): nothing left to remove.
         ignoreErrorCodesMatching: 'VPCAssociationNotFound|NoSuchHostedZone|InvalidVPCId',
       },
       policy: cr.AwsCustomResourcePolicy.fromStatements([
         new iam.PolicyStatement({
           actions: ['route53:AssociateVPCWithHostedZone', 'route53:DisassociateVPCFromHostedZone'],
-          resources: [this.zone.hostedZoneArn],
+          resources: [this.hostedZone.hostedZoneArn],
         }),
         new iam.PolicyStatement({
           actions: ['ec2:DescribeVpcs'],
@@ -365,7 +625,7 @@ export class PrivateCaDomain extends Construct {
     acknowledge(policy.node.defaultChild ?? policy, 'AwsSolutions-IAM5[Resource::*]',
       'Route 53 requires ec2:DescribeVpcs to associate or disassociate a VPC, and DescribeVpcs supports no resource-level permissions; the Route 53 actions are scoped to this hosted zone.');
     acknowledgeAwsCustomResourceProvider(association);
-    this.associatedVpcIds.add(vpc.vpcId);
+    return association;
   }
 
   /**
@@ -381,6 +641,33 @@ export class PrivateCaDomain extends Construct {
       actions: ['acm-pca:GetCertificateAuthorityCertificate'],
       resourceArns: [this.certificateAuthority.certificateAuthorityArn],
     });
+  }
+
+  private assertSpokeProps(props: PrivateCaDomainProps, hub: HubHostedZone): void {
+    if (!props.certificateAuthority) {
+      throw validationError(this, KIND,
+        'hubHostedZone needs certificateAuthority: issue the certificate from the hub\'s CA (shared with shareCertificateAuthority), ' +
+        'e.g. acmpca.CertificateAuthority.fromCertificateAuthorityArn(this, \'Ca\', \'<hub CA ARN>\')');
+    }
+    for (const [name, value] of [['zoneVpc', props.zoneVpc?.node.path], ['removalPolicy', props.removalPolicy]] as const) {
+      if (value !== undefined) {
+        throw validationError(this, KIND, `hubHostedZone and ${name} ("${value}") cannot be combined: ${name} only applies to a zone created here`);
+      }
+    }
+    const problem = accountIdProblem(hub.accountId);
+    if (problem !== undefined) throw validationError(this, KIND, `hubHostedZone.accountId: ${problem}`);
+    if (Token.isUnresolved(hub.hostedZoneId) || !/^Z[A-Z0-9]{1,31}$/.test(hub.hostedZoneId)) {
+      throw validationError(this, KIND, `hubHostedZone.hostedZoneId "${hub.hostedZoneId}" must be a literal hosted zone ID such as Z0123456789ABCDEFGHIJ`);
+    }
+    const account = Stack.of(this).account;
+    if (Token.isUnresolved(account)) {
+      throw validationError(this, KIND,
+        'hubHostedZone needs a stack with an explicit account (env.account): the hub\'s role for this account is named after it');
+    }
+    if (account === hub.accountId) {
+      throw validationError(this, KIND,
+        `hubHostedZone.accountId "${hub.accountId}" is this stack's own account; in the zone's account use the PrivateCaDomain that owns the zone`);
+    }
   }
 
   private assertNoCaSettings(props: PrivateCaDomainProps): void {

@@ -22,6 +22,7 @@ import {
   organizationalUnitArnProblem,
   organizationArnProblem,
   organizationIdProblem,
+  organizationPathProblem,
   serviceNetworkArnProblem,
   serviceNetworkIdProblem,
   serviceNetworkNameProblem,
@@ -250,6 +251,16 @@ export interface LatticeServiceNetworkProps {
    * @default - none
    */
   readonly allowedOrganizationIds?: string[];
+
+  /**
+   * AWS Organizations paths (`o-.../r-.../ou-.../`) whose accounts' authenticated
+   * principals the default auth policy admits (`aws:PrincipalOrgPaths`; nested
+   * units included). Only valid with `LatticeAuthType.AWS_IAM` and without
+   * `authPolicy`.
+   *
+   * @default - none
+   */
+  readonly allowedOrganizationPaths?: string[];
 
   /**
    * Where access logs go.
@@ -488,22 +499,26 @@ export class LatticeServiceNetwork extends Resource implements ILatticeServiceNe
     }
     const allowedAccountIds = props.allowedAccountIds ?? [];
     const allowedOrganizationIds = props.allowedOrganizationIds ?? [];
+    const allowedOrganizationPaths = props.allowedOrganizationPaths ?? [];
     allowedAccountIds.forEach((accountId) => throwIfProblem(this, accountIdProblem(accountId)));
     allowedOrganizationIds.forEach((orgId) => throwIfProblem(this, organizationIdProblem(orgId)));
+    allowedOrganizationPaths.forEach((path) => throwIfProblem(this, organizationPathProblem(path)));
 
     if (authType === LatticeAuthType.NONE) {
       const given = [
         props.authPolicy !== undefined ? 'authPolicy' : undefined,
         allowedAccountIds.length > 0 ? `allowedAccountIds (${allowedAccountIds.map((a) => `"${a}"`).join(', ')})` : undefined,
         allowedOrganizationIds.length > 0 ? `allowedOrganizationIds (${allowedOrganizationIds.map((o) => `"${o}"`).join(', ')})` : undefined,
+        allowedOrganizationPaths.length > 0 ? `allowedOrganizationPaths (${allowedOrganizationPaths.map((o) => `"${o}"`).join(', ')})` : undefined,
       ].filter((x): x is string => x !== undefined);
       if (given.length > 0) {
         throw validationError(this, KIND,
           `authType "${LatticeAuthType.NONE}" has no auth policy, so ${given.join(' and ')} cannot be used; use authType "${LatticeAuthType.AWS_IAM}"`);
       }
-    } else if (props.authPolicy !== undefined && (allowedAccountIds.length > 0 || allowedOrganizationIds.length > 0)) {
+    } else if (props.authPolicy !== undefined
+      && (allowedAccountIds.length > 0 || allowedOrganizationIds.length > 0 || allowedOrganizationPaths.length > 0)) {
       throw validationError(this, KIND,
-        'allowedAccountIds and allowedOrganizationIds shape the default auth policy and cannot be combined with authPolicy; ' +
+        'allowedAccountIds, allowedOrganizationIds and allowedOrganizationPaths shape the default auth policy and cannot be combined with authPolicy; ' +
         'put those principals in the authPolicy document instead');
     }
 
@@ -538,6 +553,7 @@ export class LatticeServiceNetwork extends Resource implements ILatticeServiceNe
       const document = props.authPolicy ?? LatticeAuthPolicyDocument.allow(
         ...[Stack.of(this).account, ...allowedAccountIds].map((accountId) => LatticeCaller.account(accountId)),
         ...allowedOrganizationIds.map((organizationId) => LatticeCaller.organization(organizationId)),
+        ...allowedOrganizationPaths.map((path) => LatticeCaller.organizationPath(path)),
       ).toPolicyDocument(this);
       this.authPolicyDocument = document;
       this.authPolicy = new vpclattice.CfnAuthPolicy(this, 'AuthPolicy', {

@@ -4,9 +4,12 @@
  * the good inputs that look unusual must keep working.
  */
 import { App, Lazy, Stack } from 'aws-cdk-lib';
+import * as acmpca from 'aws-cdk-lib/aws-acmpca';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { LatticeAuthPolicyDocument, LatticeCaller } from '../src/lattice-auth-policy';
 import { LatticeEksClusterProps } from '../src/lattice-eks-cluster';
+import { PrivateCaDomain } from '../src/private-ca-domain';
 import { LatticeServiceNetwork } from '../src/service-network';
 import { SigV4SidecarPolicy } from '../src/sigv4-sidecar-policy';
 import { clusterFixture } from './util/fixtures';
@@ -185,5 +188,113 @@ describe('good input that must keep working', () => {
     expect(() => LatticeAuthPolicyDocument.allow(LatticeCaller.eksWorkload({
       clusterName: 'eks-cluster2', namespaces: ['apps'], account: '222222222222', region: 'eu-central-1',
     })).toPolicyDocument(stack)).not.toThrow();
+  });
+});
+
+describe('multi-account bad input', () => {
+  const OU = 'o-exampleorgid/r-ab12/ou-ab12-11111111/';
+  const render = (caller: () => LatticeCaller) => {
+    const stack = new Stack(new App(), 'S');
+    return LatticeAuthPolicyDocument.allow(caller()).toPolicyDocument(stack);
+  };
+
+  test.each<[string, () => LatticeCaller, RegExp]>([
+    ['an organization path without root', () => LatticeCaller.organizationPath('o-exampleorgid/'),
+      /LatticeCaller\.organizationPath\('o-exampleorgid\/'\): organization path "o-exampleorgid\/" must look like o-exampleorgid\/r-ab12\/ou-ab12-11111111\//],
+    ['an organization path without the trailing slash', () => LatticeCaller.organizationPath('o-exampleorgid/r-ab12/ou-ab12-11111111'),
+      /organization path "o-exampleorgid\/r-ab12\/ou-ab12-11111111" must look like .*ending with "\/"/],
+    ['an OU ID as organization path', () => LatticeCaller.organizationPath('ou-ab12-11111111'), /organization path "ou-ab12-11111111" must look like/],
+    ['a short VPC owner account', () => LatticeCaller.sourceVpcOwner('12345'), /LatticeCaller\.sourceVpcOwner\('12345'\): AWS account ID "12345" must be exactly 12 digits/],
+    ['a bad principal account for a VPC owner', () => LatticeCaller.sourceVpcOwner('222222222222', 'abc'), /AWS account ID "abc" must be exactly 12 digits/],
+    ['an empty withSourceVpcOwners', () => LatticeCaller.account('222222222222').withSourceVpcOwners([]), /withSourceVpcOwners\(\) needs at least one account ID/],
+    ['withSourceVpcOwners twice', () => LatticeCaller.account('222222222222').withSourceVpcOwners(['222222222222']).withSourceVpcOwners(['333333333333']),
+      /vpc-lattice-svcs:SourceVpcOwnerAccount is already constrained for this caller; give it once per caller/],
+    ['a bad path in withOrganizationPaths', () => LatticeCaller.account('222222222222').withOrganizationPaths(['r-ab12/']),
+      /organization path "r-ab12\/" must look like/],
+    ['an empty withOrganizationPaths', () => LatticeCaller.account('222222222222').withOrganizationPaths([]), /withOrganizationPaths\(\) needs at least one organization path/],
+    ['a bad clusterAccount', () => LatticeCaller.eksWorkload({ clusterName: 'eks-b', namespaces: ['apps'], clusterAccount: '2222' }),
+      /LatticeCaller\.eksWorkload\(cluster 'eks-b'\): AWS account ID "2222" must be exactly 12 digits/],
+  ])('LatticeCaller: %s', (_name, caller, message) => {
+    expect(() => render(caller)).toThrow(message);
+    expect(() => render(caller)).toThrow(/^LatticeAuthPolicy \(S\): /);
+  });
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['a bad organization path', { allowedOrganizationPaths: ['o-exampleorgid'] }, /organization path "o-exampleorgid" must look like/],
+    ['organization paths with authType NONE', { allowedOrganizationPaths: [OU], authType: 'NONE' },
+      /authType "NONE" has no auth policy, so allowedOrganizationPaths \("o-exampleorgid\/r-ab12\/ou-ab12-11111111\/"\) cannot be used/],
+    ['organization paths with an authPolicy', { allowedOrganizationPaths: [OU], authPolicy: new iam.PolicyDocument() },
+      /allowedAccountIds, allowedOrganizationIds and allowedOrganizationPaths shape the default auth policy and cannot be combined with authPolicy/],
+  ])('LatticeServiceNetwork: %s', (_name, props, message) => {
+    const stack = new Stack(new App(), 'S');
+    expect(() => new LatticeServiceNetwork(stack, 'Network', { serviceNetworkName: 'lattice-gateway', ...props }))
+      .toThrow(new RegExp(`^LatticeServiceNetwork \\(S/Network\\): .*${message.source}`));
+  });
+
+  const CA_ARN = 'arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555';
+  const SPOKE_ENV = { account: '222222222222', region: 'us-east-1' };
+  const spoke = (props: Record<string, unknown>, env: { account?: string; region?: string } = SPOKE_ENV) => {
+    const stack = new Stack(new App(), 'B', { env });
+    return new PrivateCaDomain(stack, 'Domain', {
+      domainName: 'example.com',
+      certificateAuthority: acmpca.CertificateAuthority.fromCertificateAuthorityArn(stack, 'Ca', CA_ARN),
+      hubHostedZone: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', accountId: '111111111111' },
+      ...props,
+    });
+  };
+
+  test.each<[string, Record<string, unknown>, { account?: string; region?: string }, RegExp]>([
+    ['a hub zone without the hub\'s CA', { certificateAuthority: undefined }, SPOKE_ENV,
+      /hubHostedZone needs certificateAuthority: issue the certificate from the hub's CA \(shared with shareCertificateAuthority\)/],
+    ['a hub zone with a removal policy', { removalPolicy: 'retain' }, SPOKE_ENV,
+      /hubHostedZone and removalPolicy \("retain"\) cannot be combined: removalPolicy only applies to a zone created here/],
+    ['a bad hub account', { hubHostedZone: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', accountId: '1111' } }, SPOKE_ENV,
+      /hubHostedZone\.accountId: AWS account ID "1111" must be exactly 12 digits/],
+    ['a zone name instead of a zone ID', { hubHostedZone: { hostedZoneId: 'example.com', accountId: '111111111111' } }, SPOKE_ENV,
+      /hubHostedZone\.hostedZoneId "example\.com" must be a literal hosted zone ID such as Z0123456789ABCDEFGHIJ/],
+    ['the hub\'s own account', {}, { account: '111111111111', region: 'us-east-1' },
+      /hubHostedZone\.accountId "111111111111" is this stack's own account; in the zone's account use the PrivateCaDomain that owns the zone/],
+    ['an environment-agnostic stack', {}, {}, /hubHostedZone needs a stack with an explicit account \(env\.account\)/],
+  ])('PrivateCaDomain spoke: %s', (_name, props, env, message) => {
+    expect(() => spoke(props, env)).toThrow(message);
+    expect(() => spoke(props, env)).toThrow(/^PrivateCaDomain \(B\/Domain\): /);
+  });
+
+  test('a spoke domain and a VPC of another account', () => {
+    const domain = spoke({});
+    const other = new Stack(domain.node.root as App, 'C', { env: { account: '333333333333', region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(other, 'Vpc', { maxAzs: 1, natGateways: 0 });
+    expect(() => domain.associateVpc(vpc)).toThrow(
+      /PrivateCaDomain \(B\/Domain\): VPC "C\/Vpc" is in account "333333333333" but this spoke domain is in account "222222222222"; create a PrivateCaDomain with hubHostedZone in the VPC's own account/);
+  });
+
+  test.each<[string, (d: PrivateCaDomain) => unknown, RegExp]>([
+    ['a CA share without principals', (d) => d.shareCertificateAuthority('None', {}), /shareCertificateAuthority\("None"\) needs at least one principal/],
+    ['a CA share with a bad account', (d) => d.shareCertificateAuthority('Bad', { accountIds: ['22'] }),
+      /shareCertificateAuthority\("Bad"\): AWS account ID "22" must be exactly 12 digits/],
+    ['a CA share with an organization ID instead of its ARN', (d) => d.shareCertificateAuthority('Org', { organizationArns: ['o-exampleorgid'] }),
+      /organization ARN "o-exampleorgid" must look like arn:aws:organizations::/],
+    ['a bad spoke account', (d) => d.addSpokeAccount('abc'), /addSpokeAccount\(\): AWS account ID "abc" must be exactly 12 digits/],
+    ['a spoke hostname outside the domain', (d) => d.addSpokeAccount('222222222222', { hostnames: ['demo.example.org'] }),
+      /addSpokeAccount\("222222222222"\): hostname "demo\.example\.org" must be a literal DNS name under example\.com \(e\.g\. demo\.example\.com\)/],
+    ['the same spoke twice', (d) => { d.addSpokeAccount('222222222222'); d.addSpokeAccount('222222222222'); },
+      /addSpokeAccount\("222222222222"\) was already called for this domain/],
+  ])('PrivateCaDomain hub: %s', (_name, call, message) => {
+    const stack = new Stack(new App(), 'Hub', { env: { account: '111111111111', region: 'us-east-1' } });
+    const domain = new PrivateCaDomain(stack, 'Domain', { domainName: 'example.com' });
+    expect(() => call(domain)).toThrow(message);
+    expect(() => call(new PrivateCaDomain(stack, `D${Math.random().toString(36).slice(2)}`, { domainName: 'example.com' })))
+      .toThrow(/^PrivateCaDomain \(Hub\/D[a-z0-9]+\): /);
+  });
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['a target role that is not a role ARN', { targetRoleArn: 'arn:aws:iam::444444444444:user/caller' },
+      /LatticePodIdentity \(Cluster1\/Lattice\/Chain\): targetRoleArn "arn:aws:iam::444444444444:user\/caller" must be an IAM role ARN/],
+    ['a role name with a given role', { roleName: 'x', role: iam.Role.fromRoleArn(new Stack(), 'R', 'arn:aws:iam::111111111111:role/r') },
+      /roleName \("x"\) only names a role this construct creates; it cannot be combined with role/],
+    ['a role name with a space', { roleName: 'my role' }, /roleName "my role" must be 1-64 letters, digits or \+=,\.@_-/],
+  ])('LatticePodIdentity: %s', (_name, props, message) => {
+    const { cluster } = clusterFixture();
+    expect(() => cluster.addPodIdentity('Chain', { namespace: 'apps', serviceAccountName: 'caller', ...props })).toThrow(message);
   });
 });

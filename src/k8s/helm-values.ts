@@ -39,6 +39,8 @@ export interface ExternalDnsValuesSpec {
   /** Distinct per cluster, so clusters never delete each other's records. */
   readonly txtOwnerId: string;
   readonly region: string;
+  /** Role of another account that ExternalDNS assumes for every Route 53 call (a hub's zone). */
+  readonly assumeRoleArn?: string;
 }
 
 /**
@@ -54,7 +56,7 @@ export function externalDnsValues(spec: ExternalDnsValuesSpec): Record<string, u
     registry: 'txt',
     txtOwnerId: spec.txtOwnerId,
     domainFilters: [spec.domainName],
-    extraArgs: ['--aws-zone-type=private'],
+    extraArgs: ['--aws-zone-type=private', ...(spec.assumeRoleArn ? [`--aws-assume-role=${spec.assumeRoleArn}`] : [])],
     env: [{ name: 'AWS_DEFAULT_REGION', value: spec.region }],
     serviceAccount: { create: true, name: EXTERNAL_DNS_SERVICE_ACCOUNT },
   };

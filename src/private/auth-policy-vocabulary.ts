@@ -19,6 +19,8 @@ export const LATTICE_ACTIONS: readonly string[] = [LATTICE_INVOKE_ACTION, 'vpc-l
 export const KEY = {
   PRINCIPAL_TYPE: 'aws:PrincipalType',
   PRINCIPAL_ORG_ID: 'aws:PrincipalOrgID',
+  PRINCIPAL_ORG_PATHS: 'aws:PrincipalOrgPaths',
+  SOURCE_VPC_OWNER: 'vpc-lattice-svcs:SourceVpcOwnerAccount',
   SOURCE_VPC: 'vpc-lattice-svcs:SourceVpc',
   REQUEST_METHOD: 'vpc-lattice-svcs:RequestMethod',
   REQUEST_PATH: 'vpc-lattice-svcs:RequestPath',

@@ -117,6 +117,21 @@ export function organizationIdProblem(organizationId: string): string | undefine
     () => `AWS Organizations ID "${organizationId}" must be "o-" followed by 10-32 lowercase letters or digits`);
 }
 
+/** An AWS region name such as `us-east-1`. Tokens pass. */
+export function regionProblem(region: string): string | undefined {
+  return check(region, /^[a-z]{2}(-[a-z]+)+-\d$/, () => `region "${region}" is not an AWS region name (e.g. us-east-1)`);
+}
+
+/**
+ * An AWS Organizations entity path as `aws:PrincipalOrgPaths` reports it:
+ * `o-<org>/r-<root>/` followed by any number of `ou-<root>-<ou>/`, ending with `/`.
+ * Tokens pass.
+ */
+export function organizationPathProblem(path: string): string | undefined {
+  return check(path, /^o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}\/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}\/)*$/,
+    () => `organization path "${path}" must look like o-exampleorgid/r-ab12/ou-ab12-11111111/ (organization, root, then OUs, ending with "/")`);
+}
+
 /** An organization ARN (`arn:aws:organizations::<account>:organization/o-...`). Tokens pass. */
 export function organizationArnProblem(arn: string): string | undefined {
   return check(arn, ORG_ARN_RE,

@@ -15,10 +15,11 @@ export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
  * A role that EKS Pod Identity can assume for a pod, with session tags
  * (`sts:TagSession`): auth policies key on them.
  */
-export function podIdentityRole(scope: Construct, id: string, description: string): iam.Role {
+export function podIdentityRole(scope: Construct, id: string, description: string, roleName?: string): iam.Role {
   return new iam.Role(scope, id, {
     assumedBy: new iam.ServicePrincipal(POD_IDENTITY_PRINCIPAL).withSessionTags(),
     description,
+    roleName,
   });
 }
 
@@ -27,7 +28,7 @@ export function podIdentityRole(scope: Construct, id: string, description: strin
  * Session tags are never disabled.
  */
 export function podIdentityAssociation(
-  scope: Construct, id: string, cluster: eks.ICluster, namespace: string, serviceAccount: string, role: iam.IRole,
+  scope: Construct, id: string, cluster: eks.ICluster, namespace: string, serviceAccount: string, role: iam.IRole, targetRoleArn?: string,
 ): CfnPodIdentityAssociation {
   let claimed = associations.get(cluster);
   if (!claimed) {
@@ -47,5 +48,6 @@ export function podIdentityAssociation(
     namespace,
     serviceAccount,
     roleArn: role.roleArn,
+    targetRoleArn,
   });
 }

@@ -49,6 +49,10 @@ export interface LatticeRequest {
   readonly sessionTags?: Record<string, string>;
   /** Organization of the caller's account. */
   readonly principalOrgId?: string;
+  /** Organizations paths of the caller's account (`aws:PrincipalOrgPaths`, multi-valued). */
+  readonly principalOrgPaths?: string[];
+  /** Owner of the VPC the request comes from. @default OWNER_ACCOUNT */
+  readonly sourceVpcOwner?: string;
   /** Identity policies of the caller. @default [INVOKE_ANY_SERVICE] */
   readonly identityPolicies?: any[];
   /** VPC the request comes from. @default 'vpc-0aaaaaaaaaaaaaaaa' */
@@ -120,10 +124,10 @@ export async function assertKnownVocabulary(policy: any): Promise<void> {
 }
 
 /** Request context keys the simulator would see for `request` (it sets none itself). */
-export function requestContext(request: LatticeRequest, serviceArn: string): Record<string, string> {
-  const context: Record<string, string> = {
+export function requestContext(request: LatticeRequest, serviceArn: string): Record<string, string | string[]> {
+  const context: Record<string, string | string[]> = {
     'vpc-lattice-svcs:SourceVpc': request.sourceVpc ?? 'vpc-0aaaaaaaaaaaaaaaa',
-    'vpc-lattice-svcs:SourceVpcOwnerAccount': OWNER_ACCOUNT,
+    'vpc-lattice-svcs:SourceVpcOwnerAccount': request.sourceVpcOwner ?? OWNER_ACCOUNT,
     'vpc-lattice-svcs:RequestMethod': request.method ?? 'GET',
     'vpc-lattice-svcs:RequestPath': request.path ?? DEFAULT_PATH,
     'vpc-lattice-svcs:Port': '443',
@@ -140,6 +144,7 @@ export function requestContext(request: LatticeRequest, serviceArn: string): Rec
   context['aws:PrincipalAccount'] = match[1];
   context['aws:PrincipalArn'] = `arn:aws:iam::${match[1]}:role/${match[2]}`;
   if (request.principalOrgId) context['aws:PrincipalOrgID'] = request.principalOrgId;
+  if (request.principalOrgPaths) context['aws:PrincipalOrgPaths'] = request.principalOrgPaths;
   for (const [tag, value] of Object.entries(request.sessionTags ?? {})) context[`aws:PrincipalTag/${tag}`] = value;
   return context;
 }
@@ -198,7 +203,7 @@ export async function evaluateLatticeRequest(request: LatticeRequest, target: La
 }
 
 /** What a plain IAM evaluation says (identity and resource policy together, no Lattice rules). */
-export async function plainIamResult(request: LatticeRequest, resourcePolicy: any, contextOverride?: Record<string, string>) {
+export async function plainIamResult(request: LatticeRequest, resourcePolicy: any, contextOverride?: Record<string, string | string[]>) {
   const serviceArn = `arn:aws:vpc-lattice:${REGION}:${OWNER_ACCOUNT}:service/svc-0123456789abcdef0`;
   const result = await runSimulation({
     request: {
