@@ -1,8 +1,9 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { validationError } from './private/errors';
 import { splitImage, validateChartRepository, validateRegistryPrefix } from './private/images';
+import { acknowledge } from './private/nag';
 import { PinnedVersions } from './versions';
 
 /**
@@ -212,6 +213,13 @@ export class ArtifactSources {
       actions: ['ecr:CreateRepository', 'ecr:BatchImportUpstreamImage'],
       resources: this.ownPullThroughPrefixes.map((prefix) => stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: `${prefix}/*` })),
     }));
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    for (const prefix of this.ownPullThroughPrefixes) {
+      acknowledge(role, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:${region}:${account}:repository/${prefix}/*]`,
+        `A pull-through cache creates one repository per upstream repository under the rule's prefix '${prefix}' on first pull; ` +
+        'the nodes may create and fill repositories under the cache rules\' prefixes only.');
+    }
   }
 
   /**

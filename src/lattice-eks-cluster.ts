@@ -23,8 +23,8 @@ import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
 import { ExposeServiceOptions, LatticeServiceRoute } from './lattice-service-route';
 import { acknowledgeGatewayControllerPolicy, controllerManagedBy, gatewayControllerStatements } from './private/controller-policy';
 import { validationError } from './private/errors';
-import { validatePinnedImage } from './private/images';
 import { externalDnsRecordNames, externalDnsRecordStatement } from './private/external-dns-policy';
+import { validatePinnedImage } from './private/images';
 import { validateDnsLabel } from './private/k8s-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from './private/nag';
 import { nodegroupAmiType } from './private/node-ami';
@@ -136,6 +136,14 @@ export interface LatticeEksClusterProps {
    * @default - a new VPC with `vpcCidr`, 2 AZs, one NAT gateway and flow logs
    */
   readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets of the control plane's network interfaces and of the nodes (and
+   * so of the kubectl handler with a private endpoint). Needed for a VPC
+   * without public or egress subnets, e.g. `{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }`.
+   * @default - control plane in the public and private subnets, nodes in the private ones (EKS's defaults)
+   */
+  readonly subnets?: ec2.SubnetSelection;
 
   /**
    * CIDR of the new VPC. Clusters may share a CIDR: Lattice needs no routing between VPCs.
@@ -376,6 +384,9 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     const version = props.version ?? eks.KubernetesVersion.V1_35;
     validateKubernetesVersion(this, version);
     const nodes = nodeScaling(this, props);
+    if (props.subnets && !props.vpc) {
+      throw validationError(this, KIND, 'subnets needs vpc: the new VPC\'s subnets are chosen by the construct');
+    }
     if (props.vpc && props.vpcCidr !== undefined) {
       throw validationError(this, KIND, `give either vpc or vpcCidr ('${props.vpcCidr}'), not both`);
     }
@@ -396,6 +407,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
       clusterName: props.clusterName,
       version,
       vpc: this.vpc,
+      vpcSubnets: props.subnets ? [props.subnets] : undefined,
       defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
       defaultCapacity: 0,
       endpointAccess,
@@ -413,6 +425,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     const instanceType = props.nodeInstanceType ?? new ec2.InstanceType('t3.large');
     this.nodegroup = this.cluster.addNodegroupCapacity('Nodes', {
       instanceTypes: [instanceType],
+      subnets: props.subnets,
       amiType: nodegroupAmiType(this, KIND, instanceType, version, props.nodeAmiType),
       desiredSize: nodes.desired,
       minSize: nodes.min,
@@ -839,7 +852,9 @@ interface ResolvedVersions {
   readonly podIdentityAgentAddon?: string;
 }
 
-function resolveVersions(scope: Construct, version: eks.KubernetesVersion, sources: ArtifactSources, v: LatticeEksClusterVersions = {}): ResolvedVersions {
+function resolveVersions(
+  scope: Construct, version: eks.KubernetesVersion, sources: ArtifactSources, v: LatticeEksClusterVersions = {},
+): ResolvedVersions {
   const gatewayApi = v.gatewayApi ?? PinnedVersions.GATEWAY_API;
   if (gatewayApi !== PinnedVersions.GATEWAY_API && !v.gatewayApiStandardInstallSha256) {
     throw validationError(scope, KIND, `versions.gatewayApi '${gatewayApi}' needs versions.gatewayApiStandardInstallSha256 (the SHA-256 of its standard-install.yaml)`);

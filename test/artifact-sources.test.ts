@@ -204,7 +204,8 @@ describe('GatewayApiCrdsSource.fromFile()', () => {
 
   test('a file with installGatewayApiCrds false is a contradiction', () => {
     const bundle = fakeBundle();
-    expect(() => clusterFixture({ installGatewayApiCrds: false, gatewayApiCrds: GatewayApiCrdsSource.fromFile(bundle.file, { sha256: bundle.sha256 }) }))
+    const gatewayApiCrds = GatewayApiCrdsSource.fromFile(bundle.file, { sha256: bundle.sha256 });
+    expect(() => clusterFixture({ installGatewayApiCrds: false, gatewayApiCrds }))
       .toThrow(/gatewayApiCrds is a file but installGatewayApiCrds is false/);
   });
 

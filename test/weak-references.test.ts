@@ -26,8 +26,7 @@ function synth(strength: 'weak' | 'strong', keyAlgorithm?: CaKeyAlgorithm): { sh
 function intrinsics(template: any, name: string): any[] {
   const found: any[] = [];
   const walk = (node: any) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
+    if (Array.isArray(node)) {node.forEach(walk);} else if (node && typeof node === 'object') {
       for (const [k, v] of Object.entries(node)) {
         if (k === name) found.push(v);
         walk(v);
