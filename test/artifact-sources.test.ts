@@ -2,14 +2,16 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ArtifactSources, ChartRepositoryMirrors, ImageRegistryMirrors } from '../src/artifact-sources';
 import { GatewayApiCrdsSource } from '../src/gateway-api-crds-source';
-import { LatticeEksClusterProps } from '../src/lattice-eks-cluster';
+import { LatticeEksCluster, LatticeEksClusterProps } from '../src/lattice-eks-cluster';
 import { SigV4SidecarPolicy } from '../src/sigv4-sidecar-policy';
 import { PinnedVersions } from '../src/versions';
-import { clusterFixture } from './util/fixtures';
+import { clusterFixture, smallVpc } from './util/fixtures';
 import { expectValidK8sObjects, k8sObjectsInTemplate } from './util/k8s-schema';
 import { awsSolutionsFindings } from './util/nag';
 
@@ -257,5 +259,31 @@ describe('GatewayApiCrdsSource.fromFile()', () => {
       expectValidK8sObjects(json);
       expect(awsSolutionsFindings(f.stack)).toEqual([]);
     });
+  });
+});
+
+describe('subnets', () => {
+  test('control plane and nodes use the given subnets of the given VPC', () => {
+    const f = clusterFixture({}, false);
+    const stack = new Stack(f.app, 'Isolated');
+    const vpc = smallVpc(stack);
+    const cluster = new LatticeEksCluster(stack, 'Lattice', {
+      clusterName: 'eks-isolated',
+      kubectlLayer: new KubectlV35Layer(stack, 'Kubectl'),
+      serviceNetwork: f.serviceNetwork,
+      vpc,
+      subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    });
+    const json = Template.fromStack(stack).toJSON();
+    const isolated = vpc.isolatedSubnets.map((s) => ({ Ref: stack.getLogicalId(s.node.defaultChild as any) }));
+    const eksCluster = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::EKS::Cluster');
+    expect(eksCluster.Properties.ResourcesVpcConfig.SubnetIds).toEqual(isolated);
+    const nodegroup = json.Resources[stack.getLogicalId(cluster.nodegroup.node.defaultChild as any)];
+    expect(nodegroup.Properties.Subnets).toEqual(isolated);
+  });
+
+  test('subnets without vpc is a synth error', () => {
+    expect(() => clusterFixture({ subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }))
+      .toThrow(/LatticeEksCluster \(Cluster1\/Lattice\): subnets needs vpc/);
   });
 });
