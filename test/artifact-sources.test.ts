@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
+import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -285,5 +286,69 @@ describe('subnets', () => {
   test('subnets without vpc is a synth error', () => {
     expect(() => clusterFixture({ subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }))
       .toThrow(/LatticeEksCluster \(Cluster1\/Lattice\): subnets needs vpc/);
+  });
+});
+
+describe('the new permissions, evaluated with an IAM policy simulator', () => {
+  const ACCOUNT = '111111111111';
+  const REGION = 'us-east-1';
+  const BUCKET = `cdk-hnb659fds-assets-${ACCOUNT}-${REGION}`;
+
+  /** Deployed form of a policy: pseudo parameters and the bootstrap bucket name resolved. */
+  function deployed(value: any): any {
+    if (Array.isArray(value)) return value.map(deployed);
+    if (value === null || typeof value !== 'object') return value;
+    if ('Ref' in value) return ({ 'AWS::Partition': 'aws', 'AWS::AccountId': ACCOUNT, 'AWS::Region': REGION } as any)[value.Ref];
+    if ('Fn::Sub' in value) return value['Fn::Sub'].replace('${AWS::AccountId}', ACCOUNT).replace('${AWS::Region}', REGION);
+    if ('Fn::Join' in value) return value['Fn::Join'][1].map(deployed).join(value['Fn::Join'][0]);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deployed(v)]));
+  }
+
+  function policiesOfRole(json: any, roleLogicalId: string): any[] {
+    return Object.values<any>(json.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((role: any) => role.Ref === roleLogicalId))
+      .map((r) => deployed(r.Properties.PolicyDocument));
+  }
+
+  async function decide(policies: any[], action: string, resource: string): Promise<string> {
+    const result = await runSimulation({
+      request: {
+        principal: `arn:aws:sts::${ACCOUNT}:assumed-role/installer/eks-pod-identity`,
+        action,
+        resource: { resource, accountId: ACCOUNT },
+        contextVariables: { 'aws:RequestedRegion': REGION },
+      },
+      identityPolicies: policies.map((policy, i) => ({ name: `policy-${i}`, policy })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    }, {});
+    if (result.resultType === 'error') throw new Error(`simulation failed: ${JSON.stringify(result.errors)}`);
+    return result.overallResult;
+  }
+
+  const bundle = fakeBundle();
+  const f = clusterFixture({
+    gatewayApiCrds: GatewayApiCrdsSource.fromFile(bundle.file, { sha256: bundle.sha256 }),
+    sources: ArtifactSources.ecrPullThrough({ charts: CHARTS }),
+  });
+  const json = Template.fromStack(f.stack).toJSON();
+  const installer = policiesOfRole(json, f.stack.getLogicalId(f.cluster.gatewayApiCrdsRole!.node.defaultChild as any));
+  const nodes = policiesOfRole(json, f.stack.getLogicalId(f.cluster.nodegroup.role.node.defaultChild as any));
+  const key = f.cluster.gatewayApiCrdsAsset!.s3ObjectKey;
+  const repo = (name: string) => `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${name}`;
+
+  test.each<[string, () => any[], string, string, string]>([
+    ['the installer reads the bundle object', () => installer, 's3:GetObject', `arn:aws:s3:::${BUCKET}/${key}`, 'Allowed'],
+    ['the installer reads no other asset', () => installer, 's3:GetObject', `arn:aws:s3:::${BUCKET}/other.zip`, 'ImplicitlyDenied'],
+    ['the installer cannot overwrite the bundle', () => installer, 's3:PutObject', `arn:aws:s3:::${BUCKET}/${key}`, 'ImplicitlyDenied'],
+    ['the installer cannot list the bucket', () => installer, 's3:ListBucket', `arn:aws:s3:::${BUCKET}`, 'ImplicitlyDenied'],
+    ['nodes create cached repositories under a rule prefix', () => nodes, 'ecr:CreateRepository', repo('docker-hub/envoyproxy/envoy'), 'Allowed'],
+    ['nodes import upstream images under a rule prefix', () => nodes, 'ecr:BatchImportUpstreamImage', repo('github/kyverno/kyverno'), 'Allowed'],
+    ['nodes create no other repository', () => nodes, 'ecr:CreateRepository', repo('team-app/api'), 'ImplicitlyDenied'],
+    ['nodes push nothing', () => nodes, 'ecr:PutImage', repo('docker-hub/envoyproxy/envoy'), 'ImplicitlyDenied'],
+    ['nodes delete nothing', () => nodes, 'ecr:DeleteRepository', repo('docker-hub/envoyproxy/envoy'), 'ImplicitlyDenied'],
+  ])('%s', async (_name, policies, action, resource, expected) => {
+    expect(policies().length).toBeGreaterThan(0);
+    expect(await decide(policies(), action, resource)).toBe(expected);
   });
 });
