@@ -446,6 +446,11 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
       throw validationError(this, KIND, 'gatewayApiCrds is a file but installGatewayApiCrds is false; drop one of them');
     }
     const crdsReady = props.installGatewayApiCrds === false ? undefined : this.installGatewayApiCrds(versions, props.gatewayApiCrds);
+    if (crdsReady && !crdsReady.asset && this.sources.isMirrored) {
+      Annotations.of(this).addWarningV2('cdk-lattice-eks:crdsFromGitHub',
+        `images and charts of cluster '${props.clusterName}' come from mirrors, but the Gateway API CRD bundle is still downloaded from GitHub at deploy time; ` +
+        'give gatewayApiCrds: GatewayApiCrdsSource.fromFile(...) (an S3 asset) or installGatewayApiCrds: false');
+    }
     this.gatewayApiCrdsManifest = crdsReady?.manifest;
     this.gatewayApiCrdsAsset = crdsReady?.asset;
     this.gatewayApiCrdsRole = crdsReady?.role;

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ArtifactSources, ChartRepositoryMirrors, ImageRegistryMirrors } from '../src/artifact-sources';
 import { GatewayApiCrdsSource } from '../src/gateway-api-crds-source';
@@ -147,6 +147,20 @@ describe('ArtifactSources.ecrPullThrough()', () => {
   test('another registry (given explicitly) adds no permission to the node role', () => {
     const f = clusterFixture({ sources: ArtifactSources.ecrPullThrough({ charts: CHARTS, registry: '999999999999.dkr.ecr.eu-west-1.amazonaws.com' }) });
     expect(JSON.stringify(Template.fromStack(f.stack).toJSON())).not.toContain('ecr:BatchImportUpstreamImage');
+  });
+});
+
+describe('mirrors with the CRD bundle still from GitHub', () => {
+  test('warn that the cluster still downloads from GitHub, naming the fix', () => {
+    const f = clusterFixture({ sources: ArtifactSources.mirror({ images: IMAGES, charts: CHARTS }) });
+    Annotations.fromStack(f.stack).hasWarning('/Cluster1/Lattice',
+      Match.stringLikeRegexp('Gateway API CRD bundle is still downloaded from GitHub.*GatewayApiCrdsSource.fromFile'));
+    expect(JSON.stringify(Template.fromStack(f.stack).toJSON())).toContain('github.com');
+  });
+
+  test('do not warn with installGatewayApiCrds false', () => {
+    const f = clusterFixture({ sources: ArtifactSources.mirror({ images: IMAGES, charts: CHARTS }), installGatewayApiCrds: false });
+    Annotations.fromStack(f.stack).hasNoWarning('/Cluster1/Lattice', Match.stringLikeRegexp('downloaded from GitHub'));
   });
 });
 
