@@ -37,7 +37,8 @@ export class GatewayApiCrdsSource {
    * synth time and uploaded as a file asset; the installer Job reads it from S3
    * (EKS Pod Identity, `s3:GetObject` on that object only), verifies the
    * SHA-256 again and applies it. Nodes need a route to S3 (e.g. an S3 gateway
-   * endpoint).
+   * endpoint). A relative `file` is resolved against the working directory of
+   * the synthesis.
    */
   public static fromFile(file: string, options: GatewayApiCrdsFileOptions = {}): GatewayApiCrdsSource {
     return new GatewayApiCrdsSource(file, options?.sha256);
