@@ -198,6 +198,16 @@ synthMultiAccount.exec('cfn-lint --non-zero-exit-code error -- examples/multi-ac
   name: 'cfn-lint the multi-account example templates (errors fail, warnings are reported)',
 });
 
+// Offline synth of the private-cluster example (no internet path: mirrors, CRD file asset, weak references).
+const synthPrivateCluster = project.addTask('synth:private-cluster', {
+  description: 'Synthesize examples/private-cluster into examples/private-cluster/cdk.out (offline, cdk-nag AwsSolutions on)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/private-cluster/main.ts',
+  env: { CDK_OUTDIR: 'examples/private-cluster/cdk.out', CDK_VALIDATION: 'false', ...DEV_TOOLS_PATH },
+});
+synthPrivateCluster.exec('cfn-lint --non-zero-exit-code error -- examples/private-cluster/cdk.out/*.template.json', {
+  name: 'cfn-lint the private-cluster example templates (errors fail, warnings are reported)',
+});
+
 // Synth benchmark of the library against a hand-wired aws-eks-v2 baseline.
 project.addTask('bench', {
   description: 'Measure synth time, memory and footprint: library vs hand-wired aws-eks-v2 (validation off and on)',
@@ -279,5 +289,6 @@ project.testTask.spawn(project.tasks.tryFind('eslint')!);
 project.testTask.spawn(shellcheck);
 project.testTask.spawn(synthExample);
 project.testTask.spawn(synthMultiAccount);
+project.testTask.spawn(synthPrivateCluster);
 
 project.synth();

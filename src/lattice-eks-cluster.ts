@@ -5,12 +5,15 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, DependencyGroup, IConstruct } from 'constructs';
+import { ArtifactSources, LatticeChart } from './artifact-sources';
 import { DeletionGuardOptions, LatticeDeletionGuard } from './deletion-guard';
+import { GatewayApiCrdsSource } from './gateway-api-crds-source';
 import { allowedRoutesFrom, gatewayListenerNames, latticeGateway, latticeGatewayClass } from './k8s/gateway-api';
-import { gatewayApiCrdsJob, gatewayApiCrdsJobName } from './k8s/gateway-api-crds-job';
+import { GATEWAY_API_CRDS_SERVICE_ACCOUNT, gatewayApiCrdsJob, gatewayApiCrdsJobName } from './k8s/gateway-api-crds-job';
 import {
   EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT, externalDnsValues, GATEWAY_CONTROLLER_NAMESPACE,
   GATEWAY_CONTROLLER_SERVICE_ACCOUNT, gatewayControllerValues,
@@ -21,6 +24,7 @@ import { ExposeServiceOptions, LatticeServiceRoute } from './lattice-service-rou
 import { acknowledgeGatewayControllerPolicy, controllerManagedBy, gatewayControllerStatements } from './private/controller-policy';
 import { validationError } from './private/errors';
 import { externalDnsRecordNames, externalDnsRecordStatement } from './private/external-dns-policy';
+import { validatePinnedImage } from './private/images';
 import { validateDnsLabel } from './private/k8s-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from './private/nag';
 import { nodegroupAmiType } from './private/node-ami';
@@ -63,15 +67,20 @@ export interface LatticeEksClusterVersions {
    */
   readonly gatewayApiStandardInstallSha256?: string;
   /**
-   * kubectl image that applies the Gateway API CRDs (a registry mirror works).
-   * @default PinnedVersions.KUBECTL_IMAGE
+   * kubectl image that applies the Gateway API CRDs, used as given.
+   * @default PinnedVersions.KUBECTL_IMAGE, pulled as `sources` says
    */
   readonly kubectlImage?: string;
   /**
-   * Image with `sh`, `wget` and `sha256sum` that downloads and verifies the CRD bundle.
-   * @default PinnedVersions.DOWNLOAD_IMAGE
+   * Image with `sh`, `wget` and `sha256sum` that downloads and verifies the CRD bundle from GitHub, used as given.
+   * @default PinnedVersions.DOWNLOAD_IMAGE, pulled as `sources` says
    */
   readonly downloadImage?: string;
+  /**
+   * AWS CLI v2 image (with `sh` and `sha256sum`) that reads the CRD bundle from S3 (`GatewayApiCrdsSource.fromFile`), used as given.
+   * @default PinnedVersions.AWS_CLI_IMAGE, pulled as `sources` says
+   */
+  readonly awsCliImage?: string;
   /**
    * Version of the `vpc-cni` EKS add-on.
    * @default PinnedVersions.ADDON_VPC_CNI (for the default Kubernetes version; EKS's default otherwise)
@@ -127,6 +136,14 @@ export interface LatticeEksClusterProps {
    * @default - a new VPC with `vpcCidr`, 2 AZs, one NAT gateway and flow logs
    */
   readonly vpc?: ec2.IVpc;
+
+  /**
+   * Subnets of the control plane's network interfaces and of the nodes (and
+   * so of the kubectl handler with a private endpoint). Needed for a VPC
+   * without public or egress subnets, e.g. `{ subnetType: ec2.SubnetType.PRIVATE_ISOLATED }`.
+   * @default - control plane in the public and private subnets, nodes in the private ones (EKS's defaults)
+   */
+  readonly subnets?: ec2.SubnetSelection;
 
   /**
    * CIDR of the new VPC. Clusters may share a CIDR: Lattice needs no routing between VPCs.
@@ -192,13 +209,31 @@ export interface LatticeEksClusterProps {
   readonly endpointAccess?: eks.EndpointAccess;
 
   /**
-   * Install the Gateway API standard CRDs (a Job downloads the pinned release
+   * Install the Gateway API standard CRDs (a Job fetches the pinned release
    * bundle at deploy time, verifies its SHA-256 and applies it). Turn off for
-   * clusters that already have Gateway API v1.5 CRDs or cannot reach GitHub.
+   * clusters that already have Gateway API v1.5 CRDs.
    *
    * @default true
    */
   readonly installGatewayApiCrds?: boolean;
+
+  /**
+   * Where the CRD installer gets the release bundle: GitHub at deploy time, or
+   * a local file verified at synth time and delivered as an S3 file asset (for
+   * clusters without internet access).
+   *
+   * @default GatewayApiCrdsSource.github()
+   */
+  readonly gatewayApiCrds?: GatewayApiCrdsSource;
+
+  /**
+   * Where images and Helm charts are pulled from: the controller and
+   * ExternalDNS charts and their images, the CRD installer's images, and
+   * (unless it is given its own) `SigV4SidecarPolicy`'s Kyverno chart and images.
+   *
+   * @default ArtifactSources.publicRegistries()
+   */
+  readonly sources?: ArtifactSources;
 
   /**
    * Namespace of the Gateway (created if it is not `default`).
@@ -294,6 +329,12 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   public readonly gatewayManifest: eks.KubernetesManifest;
   /** The Job that installs the Gateway API CRDs (unless disabled). */
   public readonly gatewayApiCrdsManifest?: eks.KubernetesManifest;
+  /** The Gateway API CRD bundle as a file asset (only with `GatewayApiCrdsSource.fromFile`). */
+  public readonly gatewayApiCrdsAsset?: s3assets.Asset;
+  /** IAM role (EKS Pod Identity) with which the CRD installer reads the bundle asset (only with `GatewayApiCrdsSource.fromFile`). */
+  public readonly gatewayApiCrdsRole?: iam.IRole;
+  /** Where images and charts of this cluster are pulled from. */
+  public readonly sources: ArtifactSources;
   /** The service-network VPC association. */
   public readonly serviceNetworkAssociation: vpclattice.CfnServiceNetworkVpcAssociation;
   /**
@@ -343,10 +384,14 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     const version = props.version ?? eks.KubernetesVersion.V1_35;
     validateKubernetesVersion(this, version);
     const nodes = nodeScaling(this, props);
+    if (props.subnets && !props.vpc) {
+      throw validationError(this, KIND, 'subnets needs vpc: the new VPC\'s subnets are chosen by the construct');
+    }
     if (props.vpc && props.vpcCidr !== undefined) {
       throw validationError(this, KIND, `give either vpc or vpcCidr ('${props.vpcCidr}'), not both`);
     }
-    const versions = resolveVersions(this, version, props.versions);
+    this.sources = props.sources ?? ArtifactSources.publicRegistries();
+    const versions = resolveVersions(this, version, this.sources, props.versions);
 
     this.clusterName = props.clusterName;
     this.domain = props.domain;
@@ -362,6 +407,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
       clusterName: props.clusterName,
       version,
       vpc: this.vpc,
+      vpcSubnets: props.subnets ? [props.subnets] : undefined,
       defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
       defaultCapacity: 0,
       endpointAccess,
@@ -379,11 +425,13 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     const instanceType = props.nodeInstanceType ?? new ec2.InstanceType('t3.large');
     this.nodegroup = this.cluster.addNodegroupCapacity('Nodes', {
       instanceTypes: [instanceType],
+      subnets: props.subnets,
       amiType: nodegroupAmiType(this, KIND, instanceType, version, props.nodeAmiType),
       desiredSize: nodes.desired,
       minSize: nodes.min,
       maxSize: nodes.max,
     });
+    this.sources._grantPullThrough(this, this.nodegroup.role);
     const addons = this.addAddons(versions);
     this.k8sPrerequisites.push(this.nodegroup, ...addons);
 
@@ -394,8 +442,18 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     props.domain?.associateVpc(this.vpc);
 
     // 1. CRDs
-    const crdsReady = props.installGatewayApiCrds === false ? undefined : this.installGatewayApiCrds(versions);
+    if (props.installGatewayApiCrds === false && props.gatewayApiCrds?.file !== undefined) {
+      throw validationError(this, KIND, 'gatewayApiCrds is a file but installGatewayApiCrds is false; drop one of them');
+    }
+    const crdsReady = props.installGatewayApiCrds === false ? undefined : this.installGatewayApiCrds(versions, props.gatewayApiCrds);
+    if (crdsReady && !crdsReady.asset && this.sources.isMirrored) {
+      Annotations.of(this).addWarningV2('cdk-lattice-eks:crdsFromGitHub',
+        `images and charts of cluster '${props.clusterName}' come from mirrors, but the Gateway API CRD bundle is still downloaded from GitHub at deploy time; ` +
+        'give gatewayApiCrds: GatewayApiCrdsSource.fromFile(...) (an S3 asset) or installGatewayApiCrds: false');
+    }
     this.gatewayApiCrdsManifest = crdsReady?.manifest;
+    this.gatewayApiCrdsAsset = crdsReady?.asset;
+    this.gatewayApiCrdsRole = crdsReady?.role;
 
     // 2. ExternalDNS (ships the DNSEndpoint CRD, which must exist before the controller starts)
     if (props.domain) {
@@ -644,25 +702,45 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     return lookup.getResponseField('PrefixLists.0.PrefixListId');
   }
 
-  private installGatewayApiCrds(versions: ResolvedVersions): { manifest: eks.KubernetesManifest; ready: eks.KubernetesObjectValue } {
+  private installGatewayApiCrds(versions: ResolvedVersions, source?: GatewayApiCrdsSource): {
+    manifest: eks.KubernetesManifest; ready: eks.KubernetesObjectValue; asset?: s3assets.Asset; role?: iam.Role;
+  } {
     const namespace = 'kube-system';
+    const stack = Stack.of(this);
+    let fromS3: { asset: s3assets.Asset; role: iam.Role; association: IConstruct; sha256: string } | undefined;
+    if (source?.file !== undefined) {
+      const verified = source._verify(this, KIND, versions.gatewayApiStandardInstallSha256);
+      const asset = new s3assets.Asset(this, 'GatewayApiCrdsBundle', { path: verified.file });
+      const role = podIdentityRole(this, 'GatewayApiCrdsRole', `Gateway API CRD installer of EKS cluster ${this.clusterName}: reads the CRD bundle asset`);
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)],
+      }));
+      asset.bucket.encryptionKey?.grantDecrypt(role);
+      const association = podIdentityAssociation(this, 'GatewayApiCrdsPodIdentity', this.cluster, namespace, GATEWAY_API_CRDS_SERVICE_ACCOUNT, role);
+      fromS3 = { asset, role, association, sha256: verified.sha256 };
+    }
     const manifest = this._addManifest(this, 'GatewayApiCrds', gatewayApiCrdsJob({
       version: versions.gatewayApi,
-      sha256: versions.gatewayApiStandardInstallSha256,
-      downloadImage: versions.downloadImage,
+      sha256: fromS3?.sha256 ?? versions.gatewayApiStandardInstallSha256,
+      downloadImage: fromS3 ? versions.awsCliImage : versions.downloadImage,
       kubectlImage: versions.kubectlImage,
       namespace,
+      s3Url: fromS3?.asset.s3ObjectUrl,
+      region: fromS3 ? stack.region : undefined,
     }));
+    // The Job reads the object with the role's credentials: both exist before it runs.
+    if (fromS3) manifest.node.addDependency(fromS3.association, fromS3.role);
     const ready = new eks.KubernetesObjectValue(this, 'GatewayApiCrdsReady', {
       cluster: this.cluster,
       objectType: 'job',
-      objectName: gatewayApiCrdsJobName(versions.gatewayApi),
+      objectName: gatewayApiCrdsJobName(versions.gatewayApi, fromS3 !== undefined),
       objectNamespace: namespace,
       jsonPath: '.status.succeeded',
       timeout: Duration.minutes(10),
     });
     ready.node.addDependency(manifest);
-    return { manifest, ready };
+    return { manifest, ready, asset: fromS3?.asset, role: fromS3?.role };
   }
 
   private installExternalDns(domain: PrivateCaDomain, versions: ResolvedVersions): { role: iam.Role; chart: eks.HelmChart } {
@@ -686,12 +764,18 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     const chart = new eks.HelmChart(this, 'ExternalDns', {
       cluster: this.cluster,
       chart: 'external-dns',
-      repository: PinnedVersions.EXTERNAL_DNS_CHART_REPOSITORY,
+      repository: this.sources._chartRepository(this, KIND, LatticeChart.EXTERNAL_DNS),
       version: versions.externalDnsChart,
       release: 'external-dns',
       namespace: EXTERNAL_DNS_NAMESPACE,
       createNamespace: true,
-      values: externalDnsValues({ domainName: domain.domainName, txtOwnerId: this.clusterName, region: stack.region, assumeRoleArn: hubRoleArn }),
+      values: externalDnsValues({
+        domainName: domain.domainName,
+        txtOwnerId: this.clusterName,
+        region: stack.region,
+        assumeRoleArn: hubRoleArn,
+        imageRepository: this.mirroredRepository(PinnedVersions.EXTERNAL_DNS_IMAGE_REPOSITORY),
+      }),
     });
     // The role's policies too: ExternalDNS must keep its rights until it is gone.
     chart.node.addDependency(...this.k8sPrerequisites, association, role);
@@ -710,7 +794,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     const chart = new eks.HelmChart(this, 'GatewayController', {
       cluster: this.cluster,
       chart: 'aws-gateway-controller-chart',
-      repository: PinnedVersions.GATEWAY_API_CONTROLLER_CHART_REPOSITORY,
+      repository: this.sources._chartRepository(this, KIND, LatticeChart.GATEWAY_API_CONTROLLER),
       version: versions.gatewayApiControllerChart,
       release: 'aws-gateway-controller',
       namespace: GATEWAY_CONTROLLER_NAMESPACE,
@@ -720,11 +804,18 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
         vpcId: this.vpc.vpcId,
         region: stack.region,
         account: stack.account,
+        imageRepository: this.mirroredRepository(PinnedVersions.GATEWAY_API_CONTROLLER_IMAGE_REPOSITORY),
       }),
     });
     // The role's policies too: the controller cleans up Lattice while its chart is deleted.
     chart.node.addDependency(...this.k8sPrerequisites, association, role);
     return { role, chart };
+  }
+
+  /** The mirrored form of an upstream image repository (undefined for the public registries: the chart's default stays). */
+  private mirroredRepository(repository: string): string | undefined {
+    if (!this.sources.isMirrored) return undefined;
+    return this.sources._image(this, KIND, `${repository}:tag`).slice(0, -':tag'.length);
   }
 
   private acknowledgeClusterFindings(publicEndpoint: boolean): void {
@@ -771,13 +862,16 @@ interface ResolvedVersions {
   readonly gatewayApiStandardInstallSha256: string;
   readonly kubectlImage: string;
   readonly downloadImage: string;
+  readonly awsCliImage: string;
   readonly vpcCniAddon?: string;
   readonly corednsAddon?: string;
   readonly kubeProxyAddon?: string;
   readonly podIdentityAgentAddon?: string;
 }
 
-function resolveVersions(scope: Construct, version: eks.KubernetesVersion, v: LatticeEksClusterVersions = {}): ResolvedVersions {
+function resolveVersions(
+  scope: Construct, version: eks.KubernetesVersion, sources: ArtifactSources, v: LatticeEksClusterVersions = {},
+): ResolvedVersions {
   const gatewayApi = v.gatewayApi ?? PinnedVersions.GATEWAY_API;
   if (gatewayApi !== PinnedVersions.GATEWAY_API && !v.gatewayApiStandardInstallSha256) {
     throw validationError(scope, KIND, `versions.gatewayApi '${gatewayApi}' needs versions.gatewayApiStandardInstallSha256 (the SHA-256 of its standard-install.yaml)`);
@@ -789,10 +883,8 @@ function resolveVersions(scope: Construct, version: eks.KubernetesVersion, v: La
   if (!/^[0-9a-f]{64}$/.test(sha)) {
     throw validationError(scope, KIND, `versions.gatewayApiStandardInstallSha256 '${sha}' is not a lowercase hex SHA-256`);
   }
-  for (const [prop, image] of [['kubectlImage', v.kubectlImage], ['downloadImage', v.downloadImage]] as const) {
-    if (image !== undefined && !/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/.test(image)) {
-      throw validationError(scope, KIND, `versions.${prop} '${image}' is not a pinned image reference (registry/repository:tag or @sha256:digest)`);
-    }
+  for (const [prop, image] of [['kubectlImage', v.kubectlImage], ['downloadImage', v.downloadImage], ['awsCliImage', v.awsCliImage]] as const) {
+    if (image !== undefined) validatePinnedImage(scope, KIND, `versions.${prop}`, image);
   }
   // Add-on versions are pinned for the default Kubernetes version; for another
   // one EKS's default add-on version applies unless given.
@@ -802,8 +894,9 @@ function resolveVersions(scope: Construct, version: eks.KubernetesVersion, v: La
     externalDnsChart: v.externalDnsChart ?? PinnedVersions.EXTERNAL_DNS_CHART,
     gatewayApi,
     gatewayApiStandardInstallSha256: sha,
-    kubectlImage: v.kubectlImage ?? PinnedVersions.KUBECTL_IMAGE,
-    downloadImage: v.downloadImage ?? PinnedVersions.DOWNLOAD_IMAGE,
+    kubectlImage: v.kubectlImage ?? sources._image(scope, KIND, PinnedVersions.KUBECTL_IMAGE),
+    downloadImage: v.downloadImage ?? sources._image(scope, KIND, PinnedVersions.DOWNLOAD_IMAGE),
+    awsCliImage: v.awsCliImage ?? sources._image(scope, KIND, PinnedVersions.AWS_CLI_IMAGE),
     vpcCniAddon: v.vpcCniAddon ?? (defaultK8s ? PinnedVersions.ADDON_VPC_CNI : undefined),
     corednsAddon: v.corednsAddon ?? (defaultK8s ? PinnedVersions.ADDON_COREDNS : undefined),
     kubeProxyAddon: v.kubeProxyAddon ?? (defaultK8s ? PinnedVersions.ADDON_KUBE_PROXY : undefined),

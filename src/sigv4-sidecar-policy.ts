@@ -2,6 +2,7 @@ import { Annotations, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, DependencyGroup, IConstruct, IDependable } from 'constructs';
+import { ArtifactSources, LatticeChart } from './artifact-sources';
 import { envoyConfigJson, sigv4ProxyEnvoyConfig } from './k8s/envoy-config';
 import { EXTERNAL_DNS_NAMESPACE, GATEWAY_CONTROLLER_NAMESPACE } from './k8s/helm-values';
 import { injectionGuard } from './k8s/injection-guard';
@@ -144,15 +145,22 @@ export interface SigV4SidecarPolicyProps {
   /**
    * Envoy image of the proxy (>= 1.30 for Pod Identity credentials). Envoy
    * must be at `/usr/local/bin/envoy`.
-   * @default PinnedVersions.ENVOY_IMAGE
+   * @default PinnedVersions.ENVOY_IMAGE, pulled as `sources` says
    */
   readonly proxyImage?: string;
 
   /**
    * Image with `iptables-nft-restore` / `iptables-legacy-restore` on its PATH.
-   * @default PinnedVersions.IPTABLES_IMAGE
+   * @default PinnedVersions.IPTABLES_IMAGE, pulled as `sources` says
    */
   readonly iptablesImage?: string;
+
+  /**
+   * Where the Kyverno chart, Kyverno's images and the default proxy and
+   * iptables images are pulled from.
+   * @default - the cluster's `sources`
+   */
+  readonly sources?: ArtifactSources;
 
   /**
    * Kyverno Helm chart version (3.7 or newer: Kyverno 1.17+).
@@ -272,8 +280,9 @@ export class SigV4SidecarPolicy extends Construct {
     this.proxyUid = validateUid(this, props.proxyUid ?? SigV4SidecarPolicy.DEFAULT_PROXY_UID);
     this.interceptedPorts = validateInterceptedPorts(this,
       props.interceptedPorts ?? SigV4SidecarPolicy.DEFAULT_INTERCEPTED_PORTS, this.proxyPort, this.healthPort);
-    const proxyImage = validateImage(this, 'proxyImage', props.proxyImage ?? PinnedVersions.ENVOY_IMAGE);
-    const iptablesImage = validateImage(this, 'iptablesImage', props.iptablesImage ?? PinnedVersions.IPTABLES_IMAGE);
+    const sources = props.sources ?? props.cluster.sources;
+    const proxyImage = validateImage(this, 'proxyImage', props.proxyImage ?? sources._image(this, KIND, PinnedVersions.ENVOY_IMAGE));
+    const iptablesImage = validateImage(this, 'iptablesImage', props.iptablesImage ?? sources._image(this, KIND, PinnedVersions.IPTABLES_IMAGE));
     const chartVersion = validateKyvernoChart(this, props.kyvernoChartVersion ?? PinnedVersions.KYVERNO_CHART);
     for (const ns of props.excludedNamespaces ?? []) validateNamespace(this, 'excludedNamespaces', ns);
     this.excludedNamespaces = [...new Set([...SigV4SidecarPolicy.SYSTEM_NAMESPACES, ...(props.excludedNamespaces ?? [])])];
@@ -304,14 +313,14 @@ export class SigV4SidecarPolicy extends Construct {
     this.kyvernoChart = new eks.HelmChart(this, 'Kyverno', {
       cluster: props.cluster.cluster,
       chart: 'kyverno',
-      repository: PinnedVersions.KYVERNO_CHART_REPOSITORY,
+      repository: sources._chartRepository(this, KIND, LatticeChart.KYVERNO),
       version: chartVersion,
       release: KYVERNO_RELEASE,
       namespace: KYVERNO_NAMESPACE,
       createNamespace: false,
       wait: true,
       timeout: Duration.minutes(10),
-      values: kyvernoValues(),
+      values: kyvernoValues(sources._registry(this, KIND, PinnedVersions.KYVERNO_IMAGE_REGISTRY)),
     });
     props.cluster._placeInNamespace(this.kyvernoChart, KYVERNO_NAMESPACE);
 

@@ -9,10 +9,14 @@ export class PinnedVersions {
   public static readonly GATEWAY_API_CONTROLLER_CHART = 'v2.1.3';
   /** OCI repository of the AWS Gateway API Controller chart. */
   public static readonly GATEWAY_API_CONTROLLER_CHART_REPOSITORY = 'oci://public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller-chart';
+  /** Image repository the controller chart runs (its tag is the chart's version). */
+  public static readonly GATEWAY_API_CONTROLLER_IMAGE_REPOSITORY = 'public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller';
   /** ExternalDNS Helm chart (app v0.21.0). Ships the DNSEndpoint CRD in `crds/`. */
   public static readonly EXTERNAL_DNS_CHART = '1.21.1';
   /** Helm repository of ExternalDNS. */
   public static readonly EXTERNAL_DNS_CHART_REPOSITORY = 'https://kubernetes-sigs.github.io/external-dns/';
+  /** Image repository the ExternalDNS chart runs (its tag is the chart's appVersion). */
+  public static readonly EXTERNAL_DNS_IMAGE_REPOSITORY = 'registry.k8s.io/external-dns/external-dns';
   /** Gateway API release whose standard CRDs are installed (the controller requires v1.5). */
   public static readonly GATEWAY_API = 'v1.5.1';
   /** SHA-256 of that release's `standard-install.yaml`; the install fails on any other content. */
@@ -21,6 +25,8 @@ export class PinnedVersions {
   public static readonly KUBECTL_IMAGE = 'registry.k8s.io/kubectl:v1.35.0';
   /** Official Alpine image (multi-arch) that downloads and verifies the CRD bundle. */
   public static readonly DOWNLOAD_IMAGE = 'public.ecr.aws/docker/library/alpine:3.22';
+  /** Official AWS CLI image (multi-arch) that reads the CRD bundle from S3 when it is a file asset. */
+  public static readonly AWS_CLI_IMAGE = 'public.ecr.aws/aws-cli/aws-cli:2.36.7';
   /** EKS add-on `vpc-cni` for Kubernetes 1.35. */
   public static readonly ADDON_VPC_CNI = 'v1.21.1-eksbuild.7';
   /** EKS add-on `coredns` for Kubernetes 1.35. */
@@ -42,6 +48,12 @@ export class PinnedVersions {
   public static readonly KYVERNO = 'v1.19.1';
   /** Helm repository of Kyverno. */
   public static readonly KYVERNO_CHART_REPOSITORY = 'https://kyverno.github.io/kyverno/';
+  /**
+   * Registry of Kyverno's images (`kyverno/kyverno`, `kyverno/kyvernopre`, `kyverno/background-controller`,
+   * `kyverno/cleanup-controller`, `kyverno/reports-controller`, `kyverno/kyverno-cli`, `kyverno/readiness-checker`) when they
+   * are mirrored. The chart pulls most of them from `reg.kyverno.io` by default, which serves the same images.
+   */
+  public static readonly KYVERNO_IMAGE_REGISTRY = 'ghcr.io';
   /**
    * Official Envoy image (multi-arch, distroless: Envoy is the entrypoint, no shell) of the SigV4 proxy. Envoy >= 1.30 reads
    * EKS Pod Identity credentials. The test suite checks the proxy's configuration with the protos of this Envoy minor

@@ -6,8 +6,16 @@ export interface GatewayApiCrdsJobSpec {
   readonly version: string;
   /** Expected SHA-256 of the release's `standard-install.yaml`. */
   readonly sha256: string;
-  /** Image with `sh`, `wget` and `sha256sum` that downloads and verifies the bundle. */
+  /** Image with `sh`, `wget` and `sha256sum` that downloads and verifies the bundle (GitHub source). */
   readonly downloadImage: string;
+  /**
+   * The bundle as an S3 object (`s3://bucket/key`) instead of the GitHub release:
+   * `downloadImage` is then an AWS CLI image (with `sh` and `sha256sum`), and
+   * the service account reads the object through EKS Pod Identity.
+   */
+  readonly s3Url?: string;
+  /** Region of the S3 bucket (with `s3Url`). */
+  readonly region?: string;
   /** kubectl image that applies it. */
   readonly kubectlImage: string;
   /** Namespace of the Job. */
@@ -24,23 +32,54 @@ export function gatewayApiStandardInstallUrl(version: string): string {
   return `https://github.com/kubernetes-sigs/gateway-api/releases/download/${version}/standard-install.yaml`;
 }
 
-/** Name of the installer Job for a release (Jobs are immutable: one per release). */
-export function gatewayApiCrdsJobName(version: string): string {
-  return `gateway-api-crds-${version.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`;
+/** Service account of the installer Job. */
+export const GATEWAY_API_CRDS_SERVICE_ACCOUNT = 'gateway-api-crds-installer';
+
+/** Name of the installer Job for a release and source (Jobs are immutable: one per release and source). */
+export function gatewayApiCrdsJobName(version: string, fromS3 = false): string {
+  return `gateway-api-crds-${version.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}${fromS3 ? '-s3' : ''}`;
+}
+
+/** The init container that fetches the bundle and verifies its SHA-256. */
+function downloadContainer(spec: GatewayApiCrdsJobSpec): Record<string, unknown> {
+  const check = 'echo "$SHA256  $BUNDLE" | sha256sum -c -';
+  if (spec.s3Url === undefined) {
+    return {
+      image: spec.downloadImage,
+      command: ['/bin/sh', '-ec', `wget -q -O "$BUNDLE" "$URL"; ${check}`],
+      env: [
+        { name: 'URL', value: gatewayApiStandardInstallUrl(spec.version) },
+        { name: 'SHA256', value: spec.sha256 },
+        { name: 'BUNDLE', value: BUNDLE_FILE },
+      ],
+    };
+  }
+  return {
+    image: spec.downloadImage,
+    command: ['/bin/sh', '-ec', `aws s3 cp --only-show-errors "$URL" "$BUNDLE"; ${check}`],
+    env: [
+      { name: 'URL', value: spec.s3Url },
+      { name: 'SHA256', value: spec.sha256 },
+      { name: 'BUNDLE', value: BUNDLE_FILE },
+      ...(spec.region ? [{ name: 'AWS_REGION', value: spec.region }] : []),
+      // The root file system is read-only: the CLI's home is the bundle volume.
+      { name: 'HOME', value: BUNDLE_DIR },
+    ],
+  };
 }
 
 /**
  * The objects that install the Gateway API standard CRDs at deploy time: a
  * service account allowed to manage CRDs (and the release's
  * ValidatingAdmissionPolicy), and a Job whose init containers download the
- * pinned release bundle, verify its SHA-256 and apply it with server-side
+ * pinned release bundle (from GitHub, or from an S3 object), verify its SHA-256 and apply it with server-side
  * apply; its last step deletes the installer's ClusterRoleBinding, so the
  * service account keeps no permission after the install. Nothing is
  * downloaded at synth time.
  */
 export function gatewayApiCrdsJob(spec: GatewayApiCrdsJobSpec): K8sObject[] {
-  const name = gatewayApiCrdsJobName(spec.version);
-  const serviceAccount = 'gateway-api-crds-installer';
+  const name = gatewayApiCrdsJobName(spec.version, spec.s3Url !== undefined);
+  const serviceAccount = GATEWAY_API_CRDS_SERVICE_ACCOUNT;
   const installerRole = `${name}-installer`;
   const volumeMounts = [{ name: 'bundle', mountPath: BUNDLE_DIR }];
   const resources = { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } };
@@ -61,13 +100,7 @@ export function gatewayApiCrdsJob(spec: GatewayApiCrdsJobSpec): K8sObject[] {
           initContainers: [
             {
               name: 'download',
-              image: spec.downloadImage,
-              command: ['/bin/sh', '-ec', 'wget -q -O "$BUNDLE" "$URL"; echo "$SHA256  $BUNDLE" | sha256sum -c -'],
-              env: [
-                { name: 'URL', value: gatewayApiStandardInstallUrl(spec.version) },
-                { name: 'SHA256', value: spec.sha256 },
-                { name: 'BUNDLE', value: BUNDLE_FILE },
-              ],
+              ...downloadContainer(spec),
               volumeMounts,
               resources,
               securityContext: restrictedSecurityContext(INSTALLER_UID),

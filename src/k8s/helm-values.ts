@@ -13,6 +13,8 @@ export interface GatewayControllerValuesSpec {
   readonly vpcId: string;
   readonly region: string;
   readonly account: string;
+  /** Repository of the controller image (its tag stays the chart's). @default - the chart's */
+  readonly imageRepository?: string;
 }
 
 /**
@@ -30,6 +32,7 @@ export function gatewayControllerValues(spec: GatewayControllerValuesSpec): Reco
     defaultServiceNetwork: '',
     serviceAccount: { create: true, name: GATEWAY_CONTROLLER_SERVICE_ACCOUNT },
     log: { level: 'info' },
+    ...(spec.imageRepository ? { image: { repository: spec.imageRepository } } : {}),
   };
 }
 
@@ -41,6 +44,8 @@ export interface ExternalDnsValuesSpec {
   readonly region: string;
   /** Role of another account that ExternalDNS assumes for every Route 53 call (a hub's zone). */
   readonly assumeRoleArn?: string;
+  /** Repository of the ExternalDNS image (its tag stays the chart's appVersion). @default - the chart's */
+  readonly imageRepository?: string;
 }
 
 /**
@@ -59,5 +64,6 @@ export function externalDnsValues(spec: ExternalDnsValuesSpec): Record<string, u
     extraArgs: ['--aws-zone-type=private', ...(spec.assumeRoleArn ? [`--aws-assume-role=${spec.assumeRoleArn}`] : [])],
     env: [{ name: 'AWS_DEFAULT_REGION', value: spec.region }],
     serviceAccount: { create: true, name: EXTERNAL_DNS_SERVICE_ACCOUNT },
+    ...(spec.imageRepository ? { image: { repository: spec.imageRepository } } : {}),
   };
 }

@@ -29,13 +29,23 @@ export const POD_CREATE_RULE = { apiGroups: [''], apiVersions: ['v1'], operation
 /**
  * Values of the Kyverno chart: a highly available admission controller (a
  * policy with failurePolicy Fail blocks the pods it matches while Kyverno is
- * down), no reports controller (mutation only).
+ * down), no reports controller (mutation only). `imageRegistry`: the
+ * registry (host and path) that serves Kyverno's images under their
+ * `kyverno/...` repositories, as `ghcr.io` does.
  */
-export function kyvernoValues(): Record<string, unknown> {
-  return {
+export function kyvernoValues(imageRegistry?: string): Record<string, unknown> {
+  const values: Record<string, any> = {
     admissionController: { replicas: 3 },
     reportsController: { enabled: false },
   };
+  if (imageRegistry) {
+    // Every image whose registry is unset follows the global registry; the two
+    // readiness-checker images name ghcr.io explicitly, so they are set too.
+    values.global = { image: { registry: imageRegistry } };
+    values.test = { image: { registry: imageRegistry } };
+    values.webhooksCleanup = { image: { registry: imageRegistry } };
+  }
+  return values;
 }
 
 const CEL_RESERVED = new Set([

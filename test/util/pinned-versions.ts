@@ -20,6 +20,13 @@ const OVERRIDES: Record<string, string> = {
   GATEWAY_API_STANDARD_INSTALL_SHA256: '`LatticeEksClusterProps.versions.gatewayApiStandardInstallSha256`',
   KUBECTL_IMAGE: '`LatticeEksClusterProps.versions.kubectlImage`',
   DOWNLOAD_IMAGE: '`LatticeEksClusterProps.versions.downloadImage`',
+  AWS_CLI_IMAGE: '`LatticeEksClusterProps.versions.awsCliImage`',
+  GATEWAY_API_CONTROLLER_CHART_REPOSITORY: '`LatticeEksClusterProps.sources`',
+  EXTERNAL_DNS_CHART_REPOSITORY: '`LatticeEksClusterProps.sources`',
+  KYVERNO_CHART_REPOSITORY: '`SigV4SidecarPolicyProps.sources` (default: the cluster\'s)',
+  GATEWAY_API_CONTROLLER_IMAGE_REPOSITORY: '`LatticeEksClusterProps.sources`',
+  EXTERNAL_DNS_IMAGE_REPOSITORY: '`LatticeEksClusterProps.sources`',
+  KYVERNO_IMAGE_REGISTRY: '`SigV4SidecarPolicyProps.sources` (default: the cluster\'s)',
   ADDON_VPC_CNI: '`LatticeEksClusterProps.versions.vpcCniAddon`',
   ADDON_COREDNS: '`LatticeEksClusterProps.versions.corednsAddon`',
   ADDON_KUBE_PROXY: '`LatticeEksClusterProps.versions.kubeProxyAddon`',
@@ -29,6 +36,32 @@ const OVERRIDES: Record<string, string> = {
   IPTABLES_IMAGE: '`SigV4SidecarPolicyProps.iptablesImage`',
   KYVERNO: 'follows `kyvernoChartVersion` (the chart\'s appVersion; the tests run this Kyverno CLI)',
 };
+
+/** Chart repositories and the `ChartRepositoryMirrors` field that replaces each. */
+const CHART_MIRRORS: Record<string, string> = {
+  GATEWAY_API_CONTROLLER_CHART_REPOSITORY: 'gatewayApiController',
+  EXTERNAL_DNS_CHART_REPOSITORY: 'externalDns',
+  KYVERNO_CHART_REPOSITORY: 'kyverno',
+};
+
+/** Upstream registry hosts and the `ImageRegistryMirrors` field that replaces each. */
+const IMAGE_MIRRORS: Record<string, string> = {
+  'docker.io': 'dockerHub',
+  'registry.k8s.io': 'registryK8s',
+  'public.ecr.aws': 'ecrPublic',
+  'ghcr.io': 'githubContainerRegistry',
+};
+
+/** What `ArtifactSources.mirror()` / `ecrPullThrough()` (or another source) replaces a pinned value with. */
+export function sourcesColumn(name: string, value: string): string {
+  if (CHART_MIRRORS[name]) return `\`charts.${CHART_MIRRORS[name]}\``;
+  const host = value.split('/')[0];
+  if (IMAGE_MIRRORS[host]) return `\`images.${IMAGE_MIRRORS[host]}\` (or the ECR pull-through rule of that upstream)`;
+  if (name.startsWith('GATEWAY_API') && !name.includes('CHART')) return '`gatewayApiCrds: GatewayApiCrdsSource.fromFile(...)` (S3 asset, no download)';
+  if (name.startsWith('ADDON_')) return 'none needed (EKS serves add-on images from its own regional registries)';
+  if (name === 'KYVERNO' || name.endsWith('_CHART')) return 'none (a version; its chart follows `sources`)';
+  return '';
+}
 
 /** First sentence of each constant's TSDoc in src/versions.ts. */
 function summaries(): Record<string, string> {
@@ -45,8 +78,8 @@ function summaries(): Record<string, string> {
 export function pinnedVersionsTable(): string {
   const docs = summaries();
   const rows = Object.entries(PinnedVersions).map(([name, value]) =>
-    `| \`${name}\` | \`${value}\` | ${docs[name] ?? ''} | ${OVERRIDES[name] ?? 'not overridable'} |`);
-  return ['| Constant | Value | What | Override |', '| --- | --- | --- | --- |', ...rows].join('\n');
+    `| \`${name}\` | \`${value}\` | ${docs[name] ?? ''} | ${OVERRIDES[name] ?? 'not overridable'} | ${sourcesColumn(name, value)} |`);
+  return ['| Constant | Value | What | Override | Mirror (`sources`) |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 /** The table as it stands in the README (between the markers). */
