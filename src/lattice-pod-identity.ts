@@ -69,6 +69,8 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
   public readonly serviceAccountManifest?: eks.KubernetesManifest;
   /** The principal to grant permissions to (the role). */
   public readonly grantPrincipal: iam.IPrincipal;
+  /** Name of the EKS cluster of the association. */
+  public readonly clusterName: string;
 
   /**
    * @param scope the construct this one is created in
@@ -81,6 +83,8 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
     validateDnsSubdomain(this, KIND, 'serviceAccountName', props.serviceAccountName);
     this.namespace = props.namespace;
     this.serviceAccountName = props.serviceAccountName;
+    this.clusterName = props.cluster.clusterName;
+    props.cluster._registerPodIdentity(this);
     this.role = props.role ?? podIdentityRole(this, 'Role',
       `Pods of ${props.namespace}/${props.serviceAccountName} in EKS cluster ${props.cluster.clusterName}`);
     this.grantPrincipal = this.role.grantPrincipal;

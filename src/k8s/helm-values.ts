@@ -13,6 +13,8 @@ export interface GatewayControllerValuesSpec {
   readonly vpcId: string;
   readonly region: string;
   readonly account: string;
+  /** ROUTE_MAX_CONCURRENT_RECONCILES of the controller. */
+  readonly routeMaxConcurrentReconciles?: number;
 }
 
 /**
@@ -28,6 +30,7 @@ export function gatewayControllerValues(spec: GatewayControllerValuesSpec): Reco
     awsRegion: spec.region,
     awsAccountId: spec.account,
     defaultServiceNetwork: '',
+    ...(spec.routeMaxConcurrentReconciles !== undefined ? { routeMaxConcurrentReconciles: spec.routeMaxConcurrentReconciles } : {}),
     serviceAccount: { create: true, name: GATEWAY_CONTROLLER_SERVICE_ACCOUNT },
     log: { level: 'info' },
   };
