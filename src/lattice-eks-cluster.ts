@@ -15,9 +15,9 @@ import {
   EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT, externalDnsValues, GATEWAY_CONTROLLER_NAMESPACE,
   GATEWAY_CONTROLLER_SERVICE_ACCOUNT, gatewayControllerValues,
 } from './k8s/helm-values';
+import { READINESS_GATE_INJECT_LABEL } from './k8s/multi-cluster';
 import { K8sObject, namespaceObject } from './k8s/object';
 import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
-import { READINESS_GATE_INJECT_LABEL } from './k8s/multi-cluster';
 import { ExportServiceOptions, LatticeServiceExport } from './lattice-service-export';
 import { ExposeServiceOptions, ImportServiceOptions, LatticeServiceRoute } from './lattice-service-route';
 import { LatticeWorkload, LatticeWorkloadOptions } from './lattice-workload';

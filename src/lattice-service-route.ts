@@ -11,9 +11,9 @@ import type { LatticeHealthCheck, ServiceImportBackend } from './lattice-service
 import { isAuthPolicyClaimed, routeAuthPolicyTarget } from './private/auth-policy-owners';
 import { dnsNameProblem } from './private/dns';
 import { validationError } from './private/errors';
+import { resolveHealthCheck } from './private/health-check';
 import { validateDnsLabel } from './private/k8s-names';
 import { latticeNameProblem, SERVICE_NAME_RULES } from './private/lattice-names';
-import { resolveHealthCheck } from './private/health-check';
 import { requireLiteralNumber } from './private/numbers';
 import { validateManagedBy } from './private/rollout';
 
@@ -212,7 +212,10 @@ export class LatticeServiceRoute extends Construct {
     if (props.healthCheck) {
       if (importObjects) throw validationError(this, KIND, 'healthCheck applies to the exports of an imported route: give it to exportService()');
       extra.push(targetGroupPolicy({
-        name: this.serviceName, namespace: this.namespace, targetKind: 'Service', targetName: this.serviceName,
+        name: this.serviceName,
+        namespace: this.namespace,
+        targetKind: 'Service',
+        targetName: this.serviceName,
         healthCheck: resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck),
       }));
     }

@@ -27,13 +27,17 @@ function twoClusters(): ClusterFixture & { stack2: Stack; cluster2: LatticeEksCl
   return { ...f, stack2, cluster2 };
 }
 
-const objectsOf = (stack: Stack) => k8sObjectsInTemplate(Template.fromStack(stack).toJSON()).map((o) => o.object);
 
 describe('a service served by two clusters', () => {
   const f = twoClusters();
   const blue = f.cluster.exportService('Inventory', { serviceName: 'inventory', namespace: 'shop', port: 80, targetPort: 8080, createNamespace: true });
   const green = f.cluster2.exportService('Inventory', {
-    serviceName: 'inventory-v2', exportName: 'inventory', namespace: 'shop', port: 80, targetPort: 8080, createNamespace: true,
+    serviceName: 'inventory-v2',
+    exportName: 'inventory',
+    namespace: 'shop',
+    port: 80,
+    targetPort: 8080,
+    createNamespace: true,
     healthCheck: { path: '/healthz', interval: Duration.seconds(15), statusMatch: '200' },
   });
   const route = f.cluster.importService('InventoryRoute', { routeName: 'inventory', namespace: 'shop', port: 80, backends: [blue.backend(80), green.backend(20)] });
@@ -83,8 +87,15 @@ describe('a service served by two clusters', () => {
     const [tgp2] = objects2.filter((o) => o.kind === 'TargetGroupPolicy');
     expect(tgp1.spec.targetRef).toEqual({ group: 'application-networking.k8s.aws', kind: 'ServiceExport', name: 'inventory' });
     expect(tgp1.spec.healthCheck).toEqual({
-      enabled: true, protocol: 'HTTP', protocolVersion: 'HTTP1', path: '/', intervalSeconds: 10, timeoutSeconds: 5,
-      healthyThresholdCount: 2, unhealthyThresholdCount: 2, statusMatch: '200-399',
+      enabled: true,
+      protocol: 'HTTP',
+      protocolVersion: 'HTTP1',
+      path: '/',
+      intervalSeconds: 10,
+      timeoutSeconds: 5,
+      healthyThresholdCount: 2,
+      unhealthyThresholdCount: 2,
+      statusMatch: '200-399',
     });
     expect(tgp2.spec.healthCheck).toMatchObject({ path: '/healthz', intervalSeconds: 15, statusMatch: '200' });
   });
