@@ -29,7 +29,7 @@ import { externalDnsRecordNames, externalDnsRecordStatement } from './private/ex
 import { validateDnsLabel } from './private/k8s-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from './private/nag';
 import { nodegroupAmiType } from './private/node-ami';
-import { podIdentityAssociation, podIdentityRole } from './private/pod-identity';
+import { podIdentityAssociation, podIdentityAssociationOf, podIdentityRole } from './private/pod-identity';
 import { PrivateCaDomain } from './private-ca-domain';
 import { ILatticeServiceNetwork } from './service-network';
 import { PinnedVersions } from './versions';
@@ -343,8 +343,6 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   private readonly chartNamespaces = new Set<string>();
   /** Namespaces holding objects the controller reconciles. */
   private readonly controllerNamespaces = new Set<string>();
-  /** Pod Identities of this cluster, by `<namespace>/<service account>`. */
-  private readonly podIdentities = new Map<string, string>();
   /** Per namespace with Lattice targets: its readiness-gate label patch and the controller (whose webhook injects the gate). */
   private readonly readinessGates = new Map<string, DependencyGroup>();
   /** Previous owners this cluster's controller may take Lattice services over from. */
@@ -586,23 +584,12 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     this.gatewayControllerRole.addToPrincipalPolicy(takeoverStatement(stack, `TakeOverFrom${this.takeoverFrom.size}`, previousOwner, own));
   }
 
-  /** @internal */
-  public _registerPodIdentity(identity: LatticePodIdentity): void {
-    const key = `${identity.namespace}/${identity.serviceAccountName}`;
-    const other = this.podIdentities.get(key);
-    if (other) {
-      throw validationError(identity, KIND,
-        `service account '${key}' already has a Pod Identity ('${other}') on cluster '${this.clusterName}'; EKS allows one association per service account`);
-    }
-    this.podIdentities.set(key, identity.node.path);
-  }
-
   /**
-   * Path of the Pod Identity of `namespace/serviceAccount` on this cluster, if any.
+   * Path of the Pod Identity association of `namespace/serviceAccount` on this cluster, if any.
    * @internal
    */
   public _podIdentityOf(namespace: string, serviceAccount: string): string | undefined {
-    return this.podIdentities.get(`${namespace}/${serviceAccount}`);
+    return podIdentityAssociationOf(this.cluster, namespace, serviceAccount);
   }
 
   /**

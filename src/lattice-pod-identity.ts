@@ -84,7 +84,6 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
     this.namespace = props.namespace;
     this.serviceAccountName = props.serviceAccountName;
     this.clusterName = props.cluster.clusterName;
-    props.cluster._registerPodIdentity(this);
     this.role = props.role ?? podIdentityRole(this, 'Role',
       `Pods of ${props.namespace}/${props.serviceAccountName} in EKS cluster ${props.cluster.clusterName}`);
     this.grantPrincipal = this.role.grantPrincipal;

@@ -6,7 +6,7 @@ import { workloadObjects } from './k8s/workload';
 import { LatticeCaller } from './lattice-auth-policy';
 import type { LatticeEksCluster } from './lattice-eks-cluster';
 import { LatticePodIdentity } from './lattice-pod-identity';
-import type { LatticeHealthCheck } from './lattice-service-export';
+import { LatticeHealthCheck, LatticeServiceExport } from './lattice-service-export';
 import { LatticeServiceRoute } from './lattice-service-route';
 import { validationError } from './private/errors';
 import { HEALTH_CHECK_DEFAULTS } from './private/health-check';
@@ -89,6 +89,13 @@ export interface LatticeWorkloadOptions {
    */
   readonly terminationGracePeriod?: Duration;
   /**
+   * Export the workload (a ServiceExport of this name, with the health check)
+   * instead of routing to it here: routes of any cluster then serve it with
+   * `importService` (one service served by several clusters).
+   * @default - no export: the workload gets its own route (`route`)
+   */
+  readonly exportName?: string;
+  /**
    * Name of the HTTPRoute.
    * @default name
    */
@@ -109,7 +116,7 @@ export interface LatticeWorkloadProps extends LatticeWorkloadOptions {
 /**
  * A workload on VPC Lattice in one call: Deployment (preStop sleep and a
  * termination grace period longer than Lattice's drain), Service, health
- * check, HTTPRoute, Pod Identity and, optionally, the SigV4 proxy. Checked at
+ * check, HTTPRoute (or a ServiceExport), Pod Identity and, optionally, the SigV4 proxy. Checked at
  * synth time: the service account has a Pod Identity association on this
  * cluster, the ports line up, the namespace gets the proxy and the readiness gate.
  *
@@ -128,8 +135,10 @@ export interface LatticeWorkloadProps extends LatticeWorkloadOptions {
  * orders.allow(LatticeCaller.eksWorkload({ clusterName: 'eks-cluster2', namespaces: ['checkout'] }));
  */
 export class LatticeWorkload extends Construct {
-  /** The route (what auth policies target). */
-  public readonly route: LatticeServiceRoute;
+  /** The route (what auth policies target); undefined when the workload is exported. */
+  public readonly route?: LatticeServiceRoute;
+  /** The export, with `exportName`. */
+  public readonly serviceExport?: LatticeServiceExport;
   /** The pods' Pod Identity. */
   public readonly podIdentity: LatticePodIdentity;
   /** The Deployment, Service and TargetGroupPolicy manifest. */
@@ -224,6 +233,22 @@ export class LatticeWorkload extends Construct {
     if (this.podIdentity.serviceAccountManifest) this.manifest.node.addDependency(this.podIdentity.serviceAccountManifest);
     props.sidecar?.addWorkload(this.manifest);
 
+    if (props.exportName !== undefined) {
+      for (const prop of ['routeName', 'hostname'] as const) {
+        if (props[prop] !== undefined) throw validationError(this, KIND, `${prop} is for a routed workload; an exported one (exportName) is routed by importService()`);
+      }
+      this.serviceExport = new LatticeServiceExport(this, 'Export', {
+        cluster,
+        serviceName: props.name,
+        exportName: props.exportName,
+        namespace: this.namespace,
+        port,
+        targetPort: containerPort,
+        healthCheck: props.healthCheck,
+      });
+      this.serviceExport.node.addDependency(this.manifest);
+      return;
+    }
     this.route = new LatticeServiceRoute(this, 'Route', {
       cluster,
       serviceName: props.name,
@@ -239,6 +264,9 @@ export class LatticeWorkload extends Construct {
 
   /** Lets `callers` invoke the workload's route (see `LatticeServiceRoute.allow`). */
   public allow(...callers: LatticeCaller[]): CrossClusterAuthPolicy {
+    if (!this.route) {
+      throw validationError(this, KIND, `workload is exported ('${this.serviceExport?.exportName}'): call allow() on the route importService() returns`);
+    }
     return this.route.allow(...callers);
   }
 }

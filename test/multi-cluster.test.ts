@@ -305,7 +305,7 @@ describe('addLatticeWorkload', () => {
     const f = clusterFixture();
     f.cluster.addPodIdentity('OrdersIdentity', { namespace: 'shop', serviceAccountName: 'orders' });
     expect(() => f.cluster.addLatticeWorkload('Orders', { name: 'orders', namespace: 'shop', image: 'nginx:1.29', containerPort: 8080 }))
-      .toThrow(/service account 'shop\/orders' already has a Pod Identity \('.*OrdersIdentity'\); pass it as podIdentity/);
+      .toThrow(/service account 'shop\/orders' already has a Pod Identity \('.*OrdersIdentity\/Association'\); pass it as podIdentity/);
   });
 
   test('an identity given for the right account is used, not duplicated', () => {
@@ -329,5 +329,22 @@ describe('addLatticeWorkload', () => {
   test('the grace period follows preStop and drain overrides', () => {
     const custom = workloadApp({ preStopDelay: Duration.seconds(20), deregistrationDelay: Duration.seconds(30) });
     expect(custom.orders.terminationGracePeriodSeconds).toBe(80);
+  });
+});
+
+describe('an exported workload', () => {
+  const f = twoClusters();
+  const [a, b] = [f.cluster, f.cluster2].map((c) => c.addLatticeWorkload('Inventory', {
+    name: 'inventory', namespace: 'apps', image: 'nginx:1.29', containerPort: 80, exportName: 'inventory',
+  }));
+
+  test('gets a ServiceExport and its health check instead of a route', () => {
+    const objects = k8sObjectsInTemplate(Template.fromStack(f.stack).toJSON()).map((o) => o.object);
+    expect(objects.filter((o) => o.kind === 'HTTPRoute')).toHaveLength(0);
+    expect(objects.find((o) => o.kind === 'ServiceExport').metadata.name).toBe('inventory');
+    expect(objects.find((o) => o.kind === 'TargetGroupPolicy').spec.targetRef.kind).toBe('ServiceExport');
+    expect(a.route).toBeUndefined();
+    expect(() => a.allow(LatticeCaller.account('111111111111'))).toThrow(/workload is exported \('inventory'\): call allow\(\) on the route importService\(\) returns/);
+    expect(b.serviceExport!.backend(3)).toEqual({ exportName: 'inventory', clusterName: 'eks-cluster2', weight: 3 });
   });
 });
