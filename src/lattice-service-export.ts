@@ -163,6 +163,8 @@ export class LatticeServiceExport extends Construct {
 
     if (props.createNamespace) props.cluster._ensureNamespace(this.namespace);
     props.cluster._registerTargets(this.namespace, targetPort);
+    // Health checks on another port must get through the cluster security group too.
+    if (healthCheck.port !== undefined) props.cluster._registerTargets(this.namespace, healthCheck.port);
     this.manifest = props.cluster._addManifest(this, 'Export', [
       serviceExport({ name: this.exportName, namespace: this.namespace, serviceName: props.serviceName, port: this.port }),
       targetGroupPolicy({ name: this.exportName, namespace: this.namespace, targetKind: 'ServiceExport', targetName: this.exportName, healthCheck }),

@@ -211,12 +211,11 @@ export class LatticeServiceRoute extends Construct {
     const extra: K8sObject[] = [...(importObjects?.objects ?? [])];
     if (props.healthCheck) {
       if (importObjects) throw validationError(this, KIND, 'healthCheck applies to the exports of an imported route: give it to exportService()');
+      const healthCheck = resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck);
+      // Health checks on another port must get through the cluster security group too.
+      if (healthCheck.port !== undefined) props.cluster._registerTargets(this.namespace, healthCheck.port);
       extra.push(targetGroupPolicy({
-        name: this.serviceName,
-        namespace: this.namespace,
-        targetKind: 'Service',
-        targetName: this.serviceName,
-        healthCheck: resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck),
+        name: this.serviceName, namespace: this.namespace, targetKind: 'Service', targetName: this.serviceName, healthCheck,
       }));
     }
     if (props.createNamespace) props.cluster._ensureNamespace(this.namespace);

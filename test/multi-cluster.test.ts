@@ -121,6 +121,14 @@ describe('a service served by two clusters', () => {
   });
 });
 
+test('a health check on another port opens that port to Lattice too', () => {
+  const f = clusterFixture();
+  f.cluster.exportService('E', { serviceName: 'a', namespace: 'apps', port: 80, targetPort: 8080, healthCheck: { port: 9090 } });
+  f.cluster.exposeService('S', { serviceName: 'b', namespace: 'apps', port: 80, targetPort: 8081, healthCheck: { port: 9091 } });
+  const ports = Object.values<any>(Template.fromStack(f.stack).findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties.FromPort);
+  expect(ports.sort()).toEqual([8080, 8081, 9090, 9091]);
+});
+
 describe('bad multi-cluster input', () => {
   test.each<[string, (f: ReturnType<typeof twoClusters>) => unknown, RegExp]>([
     ['no backends', (f) => f.cluster.importService('R', { routeName: 'r', port: 80, backends: [] }), /backends is empty; give at least one export/],
