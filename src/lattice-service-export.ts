@@ -10,6 +10,9 @@ import { requireLiteralNumber } from './private/numbers';
 
 const KIND = 'LatticeServiceExport';
 
+/** Exports per cluster, keyed `<namespace>/<export name>`, with their construct paths. */
+const exportsByCluster = new WeakMap<LatticeEksCluster, Map<string, string>>();
+
 /**
  * HTTP health check of the Lattice target groups of a Service or export
  * (a TargetGroupPolicy). Lattice stops sending requests to targets that fail it.
@@ -160,6 +163,14 @@ export class LatticeServiceExport extends Construct {
       if (!Number.isInteger(value) || value < 1 || value > 65535) throw validationError(this, KIND, `${name} ${value} is not a TCP port (1-65535)`);
     }
     const healthCheck = resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck);
+    let claimed = exportsByCluster.get(props.cluster);
+    if (!claimed) exportsByCluster.set(props.cluster, claimed = new Map());
+    const key = `${this.namespace}/${this.exportName}`;
+    const other = claimed.get(key);
+    if (other) {
+      throw validationError(this, KIND, `exportName '${key}' is already exported by '${other}' on cluster '${this.clusterName}'; give this export another exportName`);
+    }
+    claimed.set(key, this.node.path);
 
     if (props.createNamespace) props.cluster._ensureNamespace(this.namespace);
     props.cluster._registerTargets(this.namespace, targetPort);

@@ -138,6 +138,8 @@ describe('bad multi-cluster input', () => {
       /backends\[0\]\.weight -1 must be an integer between 0 and 1000000/],
     ['only zero weights', (f) => f.cluster.importService('R', { routeName: 'r', port: 80, backends: [{ exportName: 'a', clusterName: 'c', weight: 0 }] }),
       /every backend has weight 0/],
+    ['one export name twice', (f) => [1, 2].map((i) => f.cluster.exportService(`E${i}`, { serviceName: `s${i}`, exportName: 'e', port: 80 })),
+      /exportName 'default\/e' is already exported by 'Cluster1\/Lattice\/E1' on cluster 'eks-cluster1'; give this export another exportName/],
     ['an invalid export name', (f) => f.cluster.exportService('E', { serviceName: 'a', exportName: 'A_b', port: 80 }), /exportName 'A_b' is not a valid Kubernetes name/],
     ['a health check interval too short', (f) => f.cluster.exportService('E', { serviceName: 'a', port: 80, healthCheck: { interval: Duration.seconds(2) } }),
       /healthCheck\.interval 2 seconds must be whole seconds between 5 and 300/],
@@ -157,7 +159,7 @@ describe('bad multi-cluster input', () => {
   ])('%s', (_name, build, message) => {
     const f = twoClusters();
     expect(() => build(f)).toThrow(message);
-    expect(() => build(twoClusters())).toThrow(/^Lattice(ServiceRoute|ServiceExport) \(Cluster1\/Lattice\/[A-Z]\): /);
+    expect(() => build(twoClusters())).toThrow(/^Lattice(ServiceRoute|ServiceExport) \(Cluster1\/Lattice\/[A-Z]\d?\): /);
   });
 
   test('route concurrency out of range', () => {
