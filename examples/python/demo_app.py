@@ -50,7 +50,7 @@ def demo_app_objects(name: str, namespace: str, service_account_name: str, injec
                             "image": DEMO_IMAGE,
                             "ports": [{"name": "http", "containerPort": DEMO_PORT}],
                             "readinessProbe": {"httpGet": {"path": "/", "port": DEMO_PORT}},
-                            # Lattice keeps sending to a terminating target until it is deregistered: serve 60 s more (controller FAQ; grace 150 s).
+                            # Lattice sends to a terminating pod until it is deregistered (controller FAQ).
                             "lifecycle": {"preStop": {"sleep": {"seconds": 60}}},
                             "resources": {"requests": {"cpu": "50m", "memory": "32Mi"}, "limits": {"memory": "128Mi"}},
                             "volumeMounts": [{"name": "nginx-conf", "mountPath": "/etc/nginx/conf.d", "readOnly": True}],

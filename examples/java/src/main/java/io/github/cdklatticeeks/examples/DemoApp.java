@@ -57,7 +57,7 @@ public final class DemoApp {
                             "image", DEMO_IMAGE,
                             "ports", List.of(map("name", "http", "containerPort", DEMO_PORT)),
                             "readinessProbe", map("httpGet", map("path", "/", "port", DEMO_PORT)),
-                            // Lattice keeps sending to a terminating target until it is deregistered: serve 60 s more (controller FAQ; grace 150 s).
+                            // Lattice sends to a terminating pod until it is deregistered (controller FAQ).
                             "lifecycle", map("preStop", map("sleep", map("seconds", 60))),
                             "resources", map(
                                 "requests", map("cpu", "50m", "memory", "32Mi"),
