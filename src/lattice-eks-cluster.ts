@@ -25,6 +25,7 @@ import {
   acknowledgeGatewayControllerPolicy, controllerManagedBy, gatewayControllerStatements, takeoverStatement,
 } from './private/controller-policy';
 import { validationError } from './private/errors';
+import { recordCluster } from './private/export-registry';
 import { externalDnsRecordNames, externalDnsRecordStatement } from './private/external-dns-policy';
 import { validateDnsLabel } from './private/k8s-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from './private/nag';
@@ -371,6 +372,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     }
 
     this.clusterName = props.clusterName;
+    recordCluster(this, props.clusterName);
     this.domain = props.domain;
     this.serviceNetwork = props.serviceNetwork;
     this.gatewayName = props.serviceNetwork.serviceNetworkName;

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { serviceExport, targetGroupPolicy } from './k8s/multi-cluster';
 import type { LatticeEksCluster } from './lattice-eks-cluster';
 import { validationError } from './private/errors';
+import { recordExport } from './private/export-registry';
 import { resolveHealthCheck } from './private/health-check';
 import { validateDnsLabel } from './private/k8s-names';
 import { requireLiteralNumber } from './private/numbers';
@@ -171,6 +172,7 @@ export class LatticeServiceExport extends Construct {
       throw validationError(this, KIND, `exportName '${key}' is already exported by '${other}' on cluster '${this.clusterName}'; give this export another exportName`);
     }
     claimed.set(key, this.node.path);
+    recordExport(this, this.clusterName, this.namespace, this.exportName, this.port);
 
     if (props.createNamespace) props.cluster._ensureNamespace(this.namespace);
     props.cluster._registerTargets(this.namespace, targetPort);

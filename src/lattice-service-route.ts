@@ -11,6 +11,7 @@ import type { LatticeHealthCheck, ServiceImportBackend } from './lattice-service
 import { isAuthPolicyClaimed, routeAuthPolicyTarget } from './private/auth-policy-owners';
 import { dnsNameProblem } from './private/dns';
 import { validationError } from './private/errors';
+import { exportsOf, isClusterOfApp } from './private/export-registry';
 import { resolveHealthCheck } from './private/health-check';
 import { validateDnsLabel } from './private/k8s-names';
 import { latticeNameProblem, SERVICE_NAME_RULES } from './private/lattice-names';
@@ -232,6 +233,25 @@ export class LatticeServiceRoute extends Construct {
     }), ...extra], true);
   }
 
+  /** Problems with backends naming exports of clusters of this app: missing in the route's namespace, or on another port. */
+  private checkImportedExports(backends: ServiceImportBackend[], port: number): string[] {
+    const problems: string[] = [];
+    backends.forEach((b, i) => {
+      if (!isClusterOfApp(this, b.clusterName)) return; // a cluster of another app or account: not checkable here
+      const exports = exportsOf(this, b.clusterName);
+      const exportedPort = exports.get(`${this.namespace}/${b.exportName}`);
+      if (exportedPort === undefined) {
+        const known = [...exports.keys()].join(', ') || 'none';
+        problems.push(`${KIND} (${this.node.path}): backends[${i}] names export '${b.exportName}' of cluster '${b.clusterName}', which has no such export ` +
+          `in namespace '${this.namespace}' (a ServiceImport finds exports in its route's namespace; exports of that cluster: ${known})`);
+      } else if (exportedPort !== port) {
+        problems.push(`${KIND} (${this.node.path}): backends[${i}] export '${b.exportName}' of cluster '${b.clusterName}' exports port ${exportedPort}, ` +
+          `but the route imports port ${port}; give importService the exported port`);
+      }
+    });
+    return problems;
+  }
+
   /** One ServiceImport per backend (`<route>-<n>`), and the weighted backendRefs to them. */
   private serviceImports(backends: ServiceImportBackend[], port: number) {
     if (!Array.isArray(backends) || backends.length === 0) {
@@ -253,6 +273,9 @@ export class LatticeServiceRoute extends Construct {
     if (refs.every((r) => r.weight === 0)) {
       throw validationError(this, KIND, 'every backend has weight 0, so the route would send nowhere; give at least one a positive weight');
     }
+    // Checked once the app is built (exports may be added after the route): a
+    // ServiceImport resolves by export name in the route's own namespace.
+    this.node.addValidation({ validate: () => this.checkImportedExports(backends, port) });
     const objects = refs.map((r) => serviceImport({
       name: r.name, namespace: this.namespace, exportName: r.backend.exportName, clusterName: r.backend.clusterName, port,
     }));

@@ -129,6 +129,31 @@ test('a health check on another port opens that port to Lattice too', () => {
   expect(ports.sort()).toEqual([8080, 8081, 9090, 9091]);
 });
 
+describe('imported exports are cross-checked when the app is built', () => {
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['an export of another namespace', { namespace: 'other' },
+      /backends\[0\] names export 'inventory' of cluster 'eks-cluster2', which has no such export in namespace 'other' \(.*exports of that cluster: shop\/inventory\)/],
+    ['a misspelled export', { exportName: 'inventroy' }, /backends\[0\] names export 'inventroy' of cluster 'eks-cluster2', which has no such export/],
+    ['another port', { port: 8080 }, /backends\[0\] export 'inventory' of cluster 'eks-cluster2' exports port 80, but the route imports port 8080/],
+  ])('%s', (_name, change, message) => {
+    const f = twoClusters();
+    f.cluster2.exportService('Inventory', { serviceName: 'inventory', namespace: 'shop', port: 80 });
+    f.cluster.importService('Route', {
+      routeName: 'inventory',
+      namespace: (change.namespace as string) ?? 'shop',
+      port: (change.port as number) ?? 80,
+      backends: [{ exportName: (change.exportName as string) ?? 'inventory', clusterName: 'eks-cluster2' }, { exportName: 'x', clusterName: 'elsewhere' }],
+    });
+    expect(() => f.app.synth()).toThrow(message);
+  });
+
+  test('exports of clusters outside the app are not checked', () => {
+    const f = twoClusters();
+    f.cluster.importService('Route', { routeName: 'inventory', namespace: 'shop', port: 80, backends: [{ exportName: 'x', clusterName: 'elsewhere' }] });
+    expect(() => f.app.synth()).not.toThrow();
+  });
+});
+
 describe('bad multi-cluster input', () => {
   test.each<[string, (f: ReturnType<typeof twoClusters>) => unknown, RegExp]>([
     ['no backends', (f) => f.cluster.importService('R', { routeName: 'r', port: 80, backends: [] }), /backends is empty; give at least one export/],
