@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { CrossClusterAuthPolicy } from './cross-cluster-auth-policy';
@@ -200,6 +200,11 @@ export class LatticeWorkload extends Construct {
         throw validationError(this, KIND,
           `serviceAccountName '${this.namespace}/${serviceAccountName}' has no Pod Identity: podIdentity '${identity.node.path}' is for ` +
           `'${identity.namespace}/${identity.serviceAccountName}'; run the pods as that service account (omit serviceAccountName) or give its identity`);
+      }
+      if (!identity.serviceAccountManifest) {
+        Annotations.of(this).addWarningV2('cdk-lattice-eks:serviceAccountNotCreated',
+          `service account '${this.namespace}/${serviceAccountName}' is not created by this app (podIdentity without createServiceAccount): ` +
+          'pods fail to start until it exists; create it before this stack, or pass createServiceAccount: true to its Pod Identity');
       }
       this.podIdentity = identity;
     } else {

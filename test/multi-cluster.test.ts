@@ -7,7 +7,7 @@
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { LatticeCaller } from '../src/lattice-auth-policy';
 import { LatticeEksCluster } from '../src/lattice-eks-cluster';
 import { SigV4SidecarPolicy } from '../src/sigv4-sidecar-policy';
@@ -334,6 +334,14 @@ describe('addLatticeWorkload', () => {
     expect(() => f.cluster.addLatticeWorkload('Orders', {
       name: 'orders', namespace: 'shop', image: 'nginx:1.29', containerPort: 8080, podIdentity: identity, serviceAccountName: 'ordres',
     })).toThrow(/^LatticeWorkload \(Cluster1\/Lattice\/Orders\): serviceAccountName 'shop\/ordres' has no Pod Identity: podIdentity '.*OrdersIdentity' is for 'shop\/orders'/);
+  });
+
+  test('a service account this app does not create is flagged', () => {
+    const f = clusterFixture();
+    const identity = f.cluster.addPodIdentity('OrdersIdentity', { namespace: 'shop', serviceAccountName: 'orders' });
+    f.cluster.addLatticeWorkload('Orders', { name: 'orders', namespace: 'shop', image: 'nginx:1.29', containerPort: 8080, podIdentity: identity });
+    const warnings = Annotations.fromStack(f.stack).findWarning('*', Match.stringLikeRegexp("service account 'shop/orders' is not created by this app"));
+    expect(warnings).toHaveLength(1);
   });
 
   test('a service account that already has an identity must be passed as podIdentity', () => {
