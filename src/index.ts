@@ -5,6 +5,8 @@ export * from './artifact-sources';
 export * from './gateway-api-crds-source';
 export * from './lattice-eks-cluster';
 export * from './lattice-service-route';
+export * from './lattice-service-export';
+export * from './lattice-workload';
 export * from './lattice-pod-identity';
 export * from './lattice-auth-policy';
 export * from './cross-cluster-auth-policy';

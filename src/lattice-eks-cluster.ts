@@ -18,17 +18,23 @@ import {
   EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT, externalDnsValues, GATEWAY_CONTROLLER_NAMESPACE,
   GATEWAY_CONTROLLER_SERVICE_ACCOUNT, gatewayControllerValues,
 } from './k8s/helm-values';
+import { READINESS_GATE_INJECT_LABEL } from './k8s/multi-cluster';
 import { K8sObject, namespaceObject } from './k8s/object';
 import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
-import { ExposeServiceOptions, LatticeServiceRoute } from './lattice-service-route';
-import { acknowledgeGatewayControllerPolicy, controllerManagedBy, gatewayControllerStatements } from './private/controller-policy';
+import { ExportServiceOptions, LatticeServiceExport } from './lattice-service-export';
+import { ExposeServiceOptions, ImportServiceOptions, LatticeServiceRoute } from './lattice-service-route';
+import { LatticeWorkload, LatticeWorkloadOptions } from './lattice-workload';
+import {
+  acknowledgeGatewayControllerPolicy, controllerManagedBy, gatewayControllerStatements, takeoverStatement,
+} from './private/controller-policy';
 import { validationError } from './private/errors';
+import { recordCluster } from './private/export-registry';
 import { externalDnsRecordNames, externalDnsRecordStatement } from './private/external-dns-policy';
 import { validatePinnedImage } from './private/images';
 import { validateDnsLabel } from './private/k8s-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from './private/nag';
 import { nodegroupAmiType } from './private/node-ami';
-import { podIdentityAssociation, podIdentityRole } from './private/pod-identity';
+import { podIdentityAssociation, podIdentityAssociationOf, podIdentityRole } from './private/pod-identity';
 import { PrivateCaDomain } from './private-ca-domain';
 import { ILatticeServiceNetwork } from './service-network';
 import { PinnedVersions } from './versions';
@@ -262,6 +268,14 @@ export interface LatticeEksClusterProps {
    * @default - enabled, 10 minutes, no deletion of leftovers
    */
   readonly deletionGuard?: DeletionGuardOptions;
+
+  /**
+   * Routes the AWS Gateway API Controller reconciles in parallel (per route
+   * type): with more, terminating pods are deregistered sooner during
+   * rollouts (the controller FAQ recommends 10). 1-100.
+   * @default 10
+   */
+  readonly routeMaxConcurrentReconciles?: number;
 }
 
 /**
@@ -371,6 +385,10 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   private readonly chartNamespaces = new Set<string>();
   /** Namespaces holding objects the controller reconciles. */
   private readonly controllerNamespaces = new Set<string>();
+  /** Per namespace with Lattice targets: its readiness-gate label patch and the controller (whose webhook injects the gate). */
+  private readonly readinessGates = new Map<string, DependencyGroup>();
+  /** Previous owners this cluster's controller may take Lattice services over from. */
+  private readonly takeoverFrom = new Set<string>();
 
   /**
    * @param scope the construct this one is created in
@@ -392,8 +410,14 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     }
     this.sources = props.sources ?? ArtifactSources.publicRegistries();
     const versions = resolveVersions(this, version, this.sources, props.versions);
+    const routeMaxConcurrentReconciles = props.routeMaxConcurrentReconciles ?? 10;
+    if (Token.isUnresolved(routeMaxConcurrentReconciles) || !Number.isInteger(routeMaxConcurrentReconciles)
+      || routeMaxConcurrentReconciles < 1 || routeMaxConcurrentReconciles > 100) {
+      throw validationError(this, KIND, `routeMaxConcurrentReconciles ${routeMaxConcurrentReconciles} must be a literal integer between 1 and 100`);
+    }
 
     this.clusterName = props.clusterName;
+    recordCluster(this, props.clusterName);
     this.domain = props.domain;
     this.serviceNetwork = props.serviceNetwork;
     this.gatewayName = props.serviceNetwork.serviceNetworkName;
@@ -463,7 +487,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     }
 
     // 3. The controller
-    const controller = this.installGatewayController(versions);
+    const controller = this.installGatewayController(versions, routeMaxConcurrentReconciles);
     this.gatewayControllerRole = controller.role;
     this.gatewayControllerChart = controller.chart;
     if (crdsReady) this.gatewayControllerChart.node.addDependency(crdsReady.ready);
@@ -522,14 +546,47 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
   }
 
   /**
+   * Exports a Kubernetes Service to VPC Lattice (a ServiceExport with a
+   * health check): routes of any cluster can send to it with `importService`.
+   */
+  public exportService(id: string, options: ExportServiceOptions): LatticeServiceExport {
+    return new LatticeServiceExport(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * A route on this cluster's Gateway whose backends are the exports of one
+   * or more clusters (ServiceImports), weighted: one Lattice service served
+   * by several clusters. Auth policies target it like any route.
+   */
+  public importService(id: string, options: ImportServiceOptions): LatticeServiceRoute {
+    const props = {
+      ...options,
+      cluster: this,
+      serviceName: options.routeName,
+      _serviceImports: options.backends,
+    };
+    return new LatticeServiceRoute(this, id, props);
+  }
+
+  /**
+   * Puts a workload on VPC Lattice in one call: Deployment, Service, health
+   * check, route, Pod Identity and (optionally) the SigV4 proxy, cross-checked
+   * at synth time. Name its callers with `allow()`.
+   */
+  public addLatticeWorkload(id: string, options: LatticeWorkloadOptions): LatticeWorkload {
+    return new LatticeWorkload(this, id, { ...options, cluster: this });
+  }
+
+  /**
    * Records a route of this cluster: its namespace is admitted by the Gateway,
-   * VPC Lattice may reach pods on its target port, and its hostname becomes
-   * one of the records ExternalDNS may change.
+   * VPC Lattice may reach pods on its target port (none for routes to
+   * imported services), and its hostname becomes one of the records
+   * ExternalDNS may change.
    * @internal
    */
-  public _registerRoute(namespace: string, targetPort: number, hostname?: string): void {
+  public _registerRoute(namespace: string, targetPort: number | undefined, hostname?: string): void {
     this.routeNamespaces.add(namespace);
-    this.allowLatticeIngress(targetPort);
+    if (targetPort !== undefined) this._registerTargets(namespace, targetPort);
     // With the hub's zone, the hub's role scopes the records (addSpokeAccount hostnames).
     if (!hostname || !this.externalDnsRole || !this.domain || this.domain.hubRoleArn) return;
     this.routeHostnames.add(hostname.toLowerCase());
@@ -538,6 +595,65 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
       this.externalDnsRecordStatement = externalDnsRecordStatement(this.domain, recordNames);
       this.externalDnsRole.addToPrincipalPolicy(this.externalDnsRecordStatement);
     }
+  }
+
+  /**
+   * Records Lattice targets (pods) in `namespace` on `targetPort`: the
+   * cluster security group admits the Lattice prefix list on the port, and
+   * the namespace gets the controller's readiness-gate label, so new pods are
+   * Ready only once Lattice has registered them and finds them healthy.
+   * @internal
+   */
+  public _registerTargets(namespace: string, targetPort: number): void {
+    this.allowLatticeIngress(targetPort);
+    this._readinessGatePrerequisites(namespace);
+  }
+
+  /**
+   * What pods of `namespace` must be created after so that they get the
+   * readiness gate: the label patch (created once) and the controller.
+   * @internal
+   */
+  public _readinessGatePrerequisites(namespace: string): DependencyGroup {
+    let group = this.readinessGates.get(namespace);
+    if (!group) {
+      const patch = new eks.KubernetesPatch(this, `ReadinessGate-${namespace}`, {
+        cluster: this.cluster,
+        resourceName: `namespace/${namespace}`,
+        applyPatch: { metadata: { labels: { [READINESS_GATE_INJECT_LABEL]: 'enabled' } } },
+        restorePatch: { metadata: { labels: { [READINESS_GATE_INJECT_LABEL]: null } } },
+      });
+      patch.node.addDependency(...this.k8sPrerequisites);
+      this._placeInNamespace(patch, namespace);
+      group = new DependencyGroup(patch, this.gatewayControllerChart);
+      this.readinessGates.set(namespace, group);
+    }
+    return group;
+  }
+
+  /**
+   * Lets this cluster's controller retag Lattice services (with their
+   * listeners, rules and network association) owned by `previousOwner`
+   * (validated by the caller) over to this cluster.
+   * @internal
+   */
+  public _allowTakeoverFrom(previousOwner: string): void {
+    if (this.takeoverFrom.has(previousOwner)) return;
+    const stack = Stack.of(this);
+    const own = controllerManagedBy(stack.account, this.clusterName, this.vpc.vpcId);
+    if (!Token.isUnresolved(stack.account) && previousOwner === own) {
+      throw validationError(this, KIND, `allowTakeoverFrom '${previousOwner}' is this cluster itself; omit it`);
+    }
+    this.takeoverFrom.add(previousOwner);
+    this.gatewayControllerRole.addToPrincipalPolicy(takeoverStatement(stack, `TakeOverFrom${this.takeoverFrom.size}`, previousOwner, own));
+  }
+
+  /**
+   * Path of the Pod Identity association of `namespace/serviceAccount` on this cluster, if any.
+   * @internal
+   */
+  public _podIdentityOf(namespace: string, serviceAccount: string): string | undefined {
+    return podIdentityAssociationOf(this.cluster, namespace, serviceAccount);
   }
 
   /**
@@ -782,7 +898,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     return { role, chart };
   }
 
-  private installGatewayController(versions: ResolvedVersions): { role: iam.Role; chart: eks.HelmChart } {
+  private installGatewayController(versions: ResolvedVersions, routeMaxConcurrentReconciles: number): { role: iam.Role; chart: eks.HelmChart } {
     const stack = Stack.of(this);
     const role = podIdentityRole(this, 'GatewayControllerRole', `AWS Gateway API Controller of EKS cluster ${this.clusterName}`);
     const managedBy = controllerManagedBy(stack.account, this.clusterName, this.vpc.vpcId);
@@ -805,6 +921,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
         region: stack.region,
         account: stack.account,
         imageRepository: this.mirroredRepository(PinnedVersions.GATEWAY_API_CONTROLLER_IMAGE_REPOSITORY),
+        routeMaxConcurrentReconciles,
       }),
     });
     // The role's policies too: the controller cleans up Lattice while its chart is deleted.

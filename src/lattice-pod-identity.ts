@@ -106,6 +106,8 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
    * @default - none, when `targetRoleArn` was not given
    */
   public readonly targetRoleExternalId?: string;
+  /** Name of the EKS cluster of the association. */
+  public readonly clusterName: string;
 
   /**
    * @param scope the construct this one is created in
@@ -129,6 +131,7 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
       throw validationError(this, KIND,
         `targetRoleArn "${targetRoleArn}" must be an IAM role ARN such as arn:aws:iam::222222222222:role/lattice-caller`);
     }
+    this.clusterName = props.cluster.clusterName;
     this.role = props.role ?? podIdentityRole(this, 'Role',
       `Pods of ${props.namespace}/${props.serviceAccountName} in EKS cluster ${props.cluster.clusterName}`, props.roleName);
     this.grantPrincipal = this.role.grantPrincipal;

@@ -3,14 +3,20 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
 import { CrossClusterAuthPolicy } from './cross-cluster-auth-policy';
 import { httpRoute } from './k8s/gateway-api';
+import { ALLOW_TAKEOVER_FROM_ANNOTATION, serviceImport, targetGroupPolicy } from './k8s/multi-cluster';
+import { K8sObject } from './k8s/object';
 import { LatticeAuthPolicyDocument, LatticeCaller } from './lattice-auth-policy';
 import type { LatticeEksCluster } from './lattice-eks-cluster';
+import type { LatticeHealthCheck, ServiceImportBackend } from './lattice-service-export';
 import { isAuthPolicyClaimed, routeAuthPolicyTarget } from './private/auth-policy-owners';
 import { dnsNameProblem } from './private/dns';
 import { validationError } from './private/errors';
+import { exportsOf, isClusterOfApp } from './private/export-registry';
+import { resolveHealthCheck } from './private/health-check';
 import { validateDnsLabel } from './private/k8s-names';
 import { latticeNameProblem, SERVICE_NAME_RULES } from './private/lattice-names';
 import { requireLiteralNumber } from './private/numbers';
+import { validateManagedBy } from './private/rollout';
 
 const KIND = 'LatticeServiceRoute';
 /** Construct id of the auth policy created by `allow()`. */
@@ -56,7 +62,58 @@ export interface ExposeServiceOptions {
    * @default false
    */
   readonly createNamespace?: boolean;
+  /**
+   * Health check of the Service's Lattice target group (a TargetGroupPolicy).
+   * @default - none: the controller's defaults (GET / every 30 s, 200 healthy)
+   */
+  readonly healthCheck?: LatticeHealthCheck;
+  /**
+   * Take over the Lattice service from the cluster that owns it now (blue/green
+   * cluster migration): the value of its `ManagedBy` tag,
+   * `<account>/<cluster name>/<vpc id>`. This cluster's controller may then
+   * retag resources owned by exactly that owner, and no other.
+   * @default - no takeover: a service owned by another cluster is a conflict
+   */
+  readonly allowTakeoverFrom?: string;
 }
+
+/** Options of `LatticeEksCluster.importService()`: a route whose backends are the exports of one or more clusters. */
+export interface ImportServiceOptions {
+  /** Name of the HTTPRoute (and of the ServiceImports' prefix). */
+  readonly routeName: string;
+  /** Exported port (the same in every exporting cluster). */
+  readonly port: number;
+  /** The exports served, with their weights (e.g. `export.backend(50)`). */
+  readonly backends: ServiceImportBackend[];
+  /**
+   * Namespace of the route and the ServiceImports.
+   * @default 'default'
+   */
+  readonly namespace?: string;
+  /**
+   * Fully qualified host name of the service, under the cluster's domain.
+   * @default `<routeName>.<domain>` with a domain; the Lattice-generated name without one
+   */
+  readonly hostname?: string;
+  /**
+   * Create the namespace (once per cluster; never the system namespaces).
+   * @default false
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * Take over the Lattice service from its current owner (see `ExposeServiceOptions.allowTakeoverFrom`).
+   * @default - no takeover
+   */
+  readonly allowTakeoverFrom?: string;
+}
+
+/** What `importService` passes to the route besides the public props. */
+interface ImportedBackendsProps {
+  readonly _serviceImports?: ServiceImportBackend[];
+}
+
+/** Largest backendRef weight Gateway API accepts. */
+const MAX_WEIGHT = 1_000_000;
 
 /** Properties of a `LatticeServiceRoute`. */
 export interface LatticeServiceRouteProps extends ExposeServiceOptions {
@@ -141,10 +198,27 @@ export class LatticeServiceRoute extends Construct {
     }
     this.claimHostname(props);
     this.claimLatticeServiceName();
-    props.cluster._registerRoute(this.namespace, targetPort, this.hostname);
+    const imports = (props as LatticeServiceRouteProps & ImportedBackendsProps)._serviceImports;
+    const importObjects = imports ? this.serviceImports(imports, props.port) : undefined;
+    if (props.allowTakeoverFrom !== undefined) {
+      validateManagedBy(this, KIND, 'allowTakeoverFrom', props.allowTakeoverFrom);
+      props.cluster._allowTakeoverFrom(props.allowTakeoverFrom);
+    }
+    // An imported route's targets are in the exporting clusters (which admit Lattice themselves).
+    props.cluster._registerRoute(this.namespace, importObjects ? undefined : targetPort, this.hostname);
     // Deny by default: a route that nobody gave callers by synth time gets a deny-all policy.
     Aspects.of(this).add({ visit: (node) => { if (node === this) this.denyUnlessAllowed(); } });
 
+    const extra: K8sObject[] = [...(importObjects?.objects ?? [])];
+    if (props.healthCheck) {
+      if (importObjects) throw validationError(this, KIND, 'healthCheck applies to the exports of an imported route: give it to exportService()');
+      const healthCheck = resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck);
+      // Health checks on another port must get through the cluster security group too.
+      if (healthCheck.port !== undefined) props.cluster._registerTargets(this.namespace, healthCheck.port);
+      extra.push(targetGroupPolicy({
+        name: this.serviceName, namespace: this.namespace, targetKind: 'Service', targetName: this.serviceName, healthCheck,
+      }));
+    }
     if (props.createNamespace) props.cluster._ensureNamespace(this.namespace);
     this.manifest = props.cluster._addManifest(this, 'HttpRoute', [httpRoute({
       name: this.routeName,
@@ -154,7 +228,58 @@ export class LatticeServiceRoute extends Construct {
       sectionNames: props.cluster.gatewayListeners,
       backendServiceName: this.serviceName,
       backendPort: props.port,
-    })], true);
+      serviceImports: importObjects?.refs,
+      annotations: props.allowTakeoverFrom ? { [ALLOW_TAKEOVER_FROM_ANNOTATION]: props.allowTakeoverFrom } : undefined,
+    }), ...extra], true);
+  }
+
+  /** Problems with backends naming exports of clusters of this app: missing in the route's namespace, or on another port. */
+  private checkImportedExports(backends: ServiceImportBackend[], port: number): string[] {
+    const problems: string[] = [];
+    backends.forEach((b, i) => {
+      if (!isClusterOfApp(this, b.clusterName)) return; // a cluster of another app or account: not checkable here
+      const exports = exportsOf(this, b.clusterName);
+      const exportedPort = exports.get(`${this.namespace}/${b.exportName}`);
+      if (exportedPort === undefined) {
+        const known = [...exports.keys()].join(', ') || 'none';
+        problems.push(`${KIND} (${this.node.path}): backends[${i}] names export '${b.exportName}' of cluster '${b.clusterName}', which has no such export ` +
+          `in namespace '${this.namespace}' (a ServiceImport finds exports in its route's namespace; exports of that cluster: ${known})`);
+      } else if (exportedPort !== port) {
+        problems.push(`${KIND} (${this.node.path}): backends[${i}] export '${b.exportName}' of cluster '${b.clusterName}' exports port ${exportedPort}, ` +
+          `but the route imports port ${port}; give importService the exported port`);
+      }
+    });
+    return problems;
+  }
+
+  /** One ServiceImport per backend (`<route>-<n>`), and the weighted backendRefs to them. */
+  private serviceImports(backends: ServiceImportBackend[], port: number) {
+    if (!Array.isArray(backends) || backends.length === 0) {
+      throw validationError(this, KIND, 'backends is empty; give at least one export, e.g. backends: [cluster1Export.backend()]');
+    }
+    const seen = new Set<string>();
+    const refs = backends.map((b, i) => {
+      validateDnsLabel(this, KIND, `backends[${i}].exportName`, b.exportName);
+      const key = `${b.clusterName}/${b.exportName}`;
+      if (seen.has(key)) throw validationError(this, KIND, `backends[${i}] repeats export '${b.exportName}' of cluster '${b.clusterName}'; give each export once`);
+      seen.add(key);
+      const weight = b.weight ?? 1;
+      if (Token.isUnresolved(weight) || !Number.isInteger(weight) || weight < 0 || weight > MAX_WEIGHT) {
+        throw validationError(this, KIND, `backends[${i}].weight ${weight} must be an integer between 0 and ${MAX_WEIGHT}`);
+      }
+      const name = `${this.routeName.slice(0, 56)}-${i + 1}`;
+      return { name, weight, backend: b };
+    });
+    if (refs.every((r) => r.weight === 0)) {
+      throw validationError(this, KIND, 'every backend has weight 0, so the route would send nowhere; give at least one a positive weight');
+    }
+    // Checked once the app is built (exports may be added after the route): a
+    // ServiceImport resolves by export name in the route's own namespace.
+    this.node.addValidation({ validate: () => this.checkImportedExports(backends, port) });
+    const objects = refs.map((r) => serviceImport({
+      name: r.name, namespace: this.namespace, exportName: r.backend.exportName, clusterName: r.backend.clusterName, port,
+    }));
+    return { objects, refs: refs.map(({ name, weight }) => ({ name, weight })) };
   }
 
   /**

@@ -14,6 +14,7 @@ describe('cross-cluster example', () => {
   test('every Kubernetes object validates against the upstream or core schemas', () => {
     const checked = templates.flatMap((t) => expectValidK8sObjects(t));
     expect(checked.length).toBeGreaterThan(20);
+    for (const kind of ['ServiceExport', 'ServiceImport', 'TargetGroupPolicy']) expect(checked.some((o) => o.object.kind === kind)).toBe(true);
   });
 
   test('each demo app admits only the other cluster\'s apps namespace', () => {
@@ -31,6 +32,36 @@ describe('cross-cluster example', () => {
     const idOf = (kind: string) => objects.find((o) => o.object.kind === kind)!.logicalId;
     expect(g.dependsOn(idOf('Deployment'), idOf('MutatingPolicy'))).toBe(true);
     expect(g.dependsOn(idOf('HTTPRoute'), idOf('Deployment'))).toBe(true);
+  });
+
+  test('each cluster stack exports the shared service with a health check and a preStop hook', () => {
+    for (const template of templates.slice(1)) {
+      const objects = k8sObjectsInTemplate(template).map((o) => o.object);
+      const exported = objects.filter((o) => o.kind === 'ServiceExport');
+      expect(exported.map((e) => [e.metadata.name, e.metadata.annotations['application-networking.k8s.aws/federation']]))
+        .toEqual([['inventory', 'amazon-vpc-lattice']]);
+      const policy = objects.find((o) => o.kind === 'TargetGroupPolicy');
+      expect(policy.spec.targetRef).toEqual({ group: 'application-networking.k8s.aws', kind: 'ServiceExport', name: 'inventory' });
+      expect(policy.spec.healthCheck).toMatchObject({ enabled: true, path: '/', intervalSeconds: 10 });
+      const pod = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'inventory').spec.template.spec;
+      expect(pod.containers[0].lifecycle.preStop).toEqual({ sleep: { seconds: 60 } });
+      expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(60 + 60);
+    }
+  });
+
+  test('cluster 1 routes the shared service to both clusters\' exports, and both clusters may call it', () => {
+    const objects = k8sObjectsInTemplate(templates[1]).map((o) => o.object);
+    const route = objects.find((o) => o.kind === 'HTTPRoute' && o.metadata.name === 'inventory');
+    expect(route.spec.hostnames).toEqual(['inventory.example.com']);
+    const refs = route.spec.rules[0].backendRefs;
+    expect(refs.map((r: any) => [r.kind, r.weight])).toEqual([['ServiceImport', 50], ['ServiceImport', 50]]);
+    const imports = objects.filter((o) => o.kind === 'ServiceImport');
+    expect(imports.map((i) => i.metadata.name)).toEqual(refs.map((r: any) => r.name));
+    expect(imports.map((i) => i.metadata.annotations['application-networking.k8s.aws/aws-eks-cluster-name'])).toEqual(['eks-cluster1', 'eks-cluster2']);
+    const policy = objects.find((o) => o.kind === 'IAMAuthPolicy' && o.spec.targetRef.name === 'inventory');
+    expect(policy.spec.policy).toContain('eks-cluster1');
+    expect(policy.spec.policy).toContain('eks-cluster2');
+    expect(k8sObjectsInTemplate(templates[2]).some((o) => o.object.kind === 'ServiceImport')).toBe(false);
   });
 
   test('cluster stacks depend on the environment only', () => {

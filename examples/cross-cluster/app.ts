@@ -1,19 +1,22 @@
 import { App } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { ClusterStack } from './cluster-stack';
+import { APPS_NAMESPACE, ClusterStack, SHARED_SERVICE } from './cluster-stack';
 import { EnvironmentStack } from './environment-stack';
 import { ResourcesStack } from './resources-stack';
+import { LatticeCaller, LatticeServiceRoute } from '../../src';
 
 /** The stacks of the example. */
 export interface CrossClusterExample {
   readonly environment: EnvironmentStack;
   readonly clusters: ClusterStack[];
   readonly resources: ResourcesStack;
+  /** The route of the service both clusters serve (on cluster 1's Gateway). */
+  readonly sharedRoute: LatticeServiceRoute;
 }
 
 /**
  * Adds the example's stacks to `app`: the shared environment, two clusters
- * that may call each other's demo app, and a VPC with a TCP resource that both
+ * that may call each other's demo app and both serve one shared service, and a VPC with a TCP resource that both
  * clusters reach through the service network. Settings come from CDK context:
  * domainName, serviceNetworkName, nodeInstanceType, account, region.
  */
@@ -39,10 +42,20 @@ export function addCrossClusterExample(app: App): CrossClusterExample {
     description: `cdk-lattice-eks example: EKS cluster ${clusterName} on the shared VPC Lattice service network`,
   }));
 
+  // One Lattice service served by both clusters, half the requests each; set a
+  // cluster's weight to 0 to drain it (failover, cluster upgrades).
+  const sharedRoute = clusters[0].lattice.importService('SharedServiceRoute', {
+    routeName: SHARED_SERVICE,
+    namespace: APPS_NAMESPACE,
+    port: 80,
+    backends: clusters.map((c) => c.sharedService.serviceExport!.backend(50)),
+  });
+  sharedRoute.allow(...names.map((clusterName) => LatticeCaller.eksWorkload({ clusterName, namespaces: [APPS_NAMESPACE] })));
+
   const resources = new ResourcesStack(app, 'lattice-resources', {
     env,
     environment,
     description: 'cdk-lattice-eks example: TCP resource in a third 10.0.0.0/16 VPC, on the service network through a resource gateway',
   });
-  return { environment, clusters, resources };
+  return { environment, clusters, resources, sharedRoute };
 }

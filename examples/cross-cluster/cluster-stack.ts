@@ -2,12 +2,15 @@ import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { DEMO_PORT, demoAppObjects } from './demo-app';
+import { DEMO_IMAGE, DEMO_PORT, demoAppObjects } from './demo-app';
 import { EnvironmentStack } from './environment-stack';
-import { LatticeCaller, LatticeEksCluster, LatticeServiceRoute, SigV4SidecarPolicy } from '../../src';
+import { LatticeCaller, LatticeEksCluster, LatticeServiceRoute, LatticeWorkload, SigV4SidecarPolicy } from '../../src';
 
 /** Namespace of the demo apps in both clusters. */
 export const APPS_NAMESPACE = 'apps';
+
+/** Name of the service both clusters serve (its export, Deployment and route). */
+export const SHARED_SERVICE = 'inventory';
 
 /** Props of one cluster stack. */
 export interface ClusterStackProps extends StackProps {
@@ -32,6 +35,8 @@ export class ClusterStack extends Stack {
   public readonly sidecar: SigV4SidecarPolicy;
   public readonly route: LatticeServiceRoute;
   public readonly appName: string;
+  /** This cluster's share of the service both clusters serve (exported, routed by cluster 1). */
+  public readonly sharedService: LatticeWorkload;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -63,5 +68,15 @@ export class ClusterStack extends Stack {
     const route = this.route = this.lattice.exposeService('Demo', { serviceName: props.appName, namespace: APPS_NAMESPACE, port: 80, targetPort: DEMO_PORT });
     route.node.addDependency(app);
     route.allow(LatticeCaller.eksWorkload({ clusterName: props.allowedCallerCluster, namespaces: [APPS_NAMESPACE] }));
+
+    // Both clusters run and export the shared service (health check, preStop sleep, readiness gate);
+    // one route (see app.ts) sends to both exports.
+    this.sharedService = this.lattice.addLatticeWorkload('SharedService', {
+      name: SHARED_SERVICE,
+      namespace: APPS_NAMESPACE,
+      image: DEMO_IMAGE,
+      containerPort: 80,
+      exportName: SHARED_SERVICE,
+    });
   }
 }

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import List
 
 from aws_cdk import App, Environment, Validations, aws_ec2 as ec2
+from cdk_lattice_eks import LatticeCaller, LatticeServiceRoute
 from cdk_nag import AwsSolutionsChecks
 
-from cluster_stack import ClusterStack
+from cluster_stack import APPS_NAMESPACE, SHARED_SERVICE, ClusterStack
 from environment_stack import EnvironmentStack
 from resources_stack import ResourcesStack
 
@@ -26,11 +27,13 @@ class CrossClusterExample:
     environment: EnvironmentStack
     clusters: List[ClusterStack]
     resources: ResourcesStack
+    #: The route of the service both clusters serve (on cluster 1's Gateway).
+    shared_route: LatticeServiceRoute
 
 
 def add_cross_cluster_example(app: App) -> CrossClusterExample:
     """Adds the example's stacks to ``app``: the shared environment, two
-    clusters that may call each other's demo app, and a VPC with a TCP resource
+    clusters that may call each other's demo app and both serve one shared service, and a VPC with a TCP resource
     that both clusters reach through the service network.
     """
 
@@ -63,13 +66,24 @@ def add_cross_cluster_example(app: App) -> CrossClusterExample:
         for i, cluster_name in enumerate(names)
     ]
 
+    # One Lattice service served by both clusters, half the requests each; set a
+    # cluster's weight to 0 to drain it (failover, cluster upgrades).
+    shared_route = clusters[0].lattice.import_service(
+        "SharedServiceRoute",
+        route_name=SHARED_SERVICE,
+        namespace=APPS_NAMESPACE,
+        port=80,
+        backends=[c.shared_service.service_export.backend(50) for c in clusters],
+    )
+    shared_route.allow(*[LatticeCaller.eks_workload(cluster_name=name, namespaces=[APPS_NAMESPACE]) for name in names])
+
     resources = ResourcesStack(
         app, "lattice-resources",
         env=env,
         environment=environment,
         description="cdk-lattice-eks example: TCP resource in a third 10.0.0.0/16 VPC, on the service network through a resource gateway",
     )
-    return CrossClusterExample(environment=environment, clusters=clusters, resources=resources)
+    return CrossClusterExample(environment=environment, clusters=clusters, resources=resources, shared_route=shared_route)
 
 
 def synth_and_summarize(app: App) -> None:

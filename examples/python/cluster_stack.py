@@ -6,11 +6,14 @@ from aws_cdk.lambda_layer_kubectl_v35 import KubectlV35Layer
 from cdk_lattice_eks import LatticeCaller, LatticeEksCluster, SigV4SidecarPolicy
 from constructs import Construct
 
-from demo_app import DEMO_PORT, demo_app_objects
+from demo_app import DEMO_IMAGE, DEMO_PORT, demo_app_objects
 from environment_stack import EnvironmentStack
 
 #: Namespace of the demo apps in both clusters.
 APPS_NAMESPACE = "apps"
+
+#: Name of the service both clusters serve (its export, Deployment and route).
+SHARED_SERVICE = "inventory"
 
 
 class ClusterStack(Stack):
@@ -63,3 +66,14 @@ class ClusterStack(Stack):
         )
         route.node.add_dependency(app)
         route.allow(LatticeCaller.eks_workload(cluster_name=allowed_caller_cluster, namespaces=[APPS_NAMESPACE]))
+
+        # Both clusters run and export the shared service (health check, preStop sleep, readiness gate);
+        # one route (see app.py) sends to both exports.
+        self.shared_service = self.lattice.add_lattice_workload(
+            "SharedService",
+            name=SHARED_SERVICE,
+            namespace=APPS_NAMESPACE,
+            image=DEMO_IMAGE,
+            container_port=80,
+            export_name=SHARED_SERVICE,
+        )

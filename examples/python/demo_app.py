@@ -44,14 +44,14 @@ def demo_app_objects(name: str, namespace: str, service_account_name: str, injec
                     "metadata": {"labels": labels, "annotations": {inject_annotation: "true"}},
                     "spec": {
                         "serviceAccountName": service_account_name,
-                        "terminationGracePeriodSeconds": 45,
+                        "terminationGracePeriodSeconds": 150,
                         "containers": [{
                             "name": deployment,
                             "image": DEMO_IMAGE,
                             "ports": [{"name": "http", "containerPort": DEMO_PORT}],
                             "readinessProbe": {"httpGet": {"path": "/", "port": DEMO_PORT}},
-                            # Lattice keeps sending to a terminating target for a while: drain first.
-                            "lifecycle": {"preStop": {"sleep": {"seconds": 20}}},
+                            # Lattice sends to a terminating pod until it is deregistered (controller FAQ).
+                            "lifecycle": {"preStop": {"sleep": {"seconds": 60}}},
                             "resources": {"requests": {"cpu": "50m", "memory": "32Mi"}, "limits": {"memory": "128Mi"}},
                             "volumeMounts": [{"name": "nginx-conf", "mountPath": "/etc/nginx/conf.d", "readOnly": True}],
                         }],

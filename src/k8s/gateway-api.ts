@@ -104,6 +104,16 @@ export interface HttpRouteSpec {
   /** Kubernetes Service (same namespace) receiving the traffic. */
   readonly backendServiceName: string;
   readonly backendPort: number;
+  /** ServiceImports (same namespace) receiving the traffic instead of the Service, with their weights. */
+  readonly serviceImports?: ServiceImportBackendRef[];
+  /** Annotations of the route. */
+  readonly annotations?: Record<string, string>;
+}
+
+/** A weighted ServiceImport backend of a route. */
+export interface ServiceImportBackendRef {
+  readonly name: string;
+  readonly weight: number;
 }
 
 /**
@@ -115,11 +125,19 @@ export function httpRoute(spec: HttpRouteSpec): K8sObject {
   return {
     apiVersion: GATEWAY_API_VERSION,
     kind: 'HTTPRoute',
-    metadata: objectMeta(spec.name, spec.namespace),
+    metadata: {
+      ...objectMeta(spec.name, spec.namespace),
+      ...(spec.annotations && Object.keys(spec.annotations).length > 0 ? { annotations: spec.annotations } : {}),
+    },
     spec: {
       parentRefs: spec.sectionNames.map((sectionName) => ({ name: spec.gateway.name, namespace: spec.gateway.namespace, sectionName })),
       ...(spec.hostname ? { hostnames: [spec.hostname] } : {}),
-      rules: [{ backendRefs: [{ name: spec.backendServiceName, port: spec.backendPort }] }],
+      rules: [{
+        backendRefs: spec.serviceImports && spec.serviceImports.length > 0
+          // The controller ignores a ServiceImport backend's port (the export's port applies).
+          ? spec.serviceImports.map((i) => ({ group: 'application-networking.k8s.aws', kind: 'ServiceImport', name: i.name, weight: i.weight }))
+          : [{ name: spec.backendServiceName, port: spec.backendPort }],
+      }],
     },
   };
 }

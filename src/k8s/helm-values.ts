@@ -15,6 +15,8 @@ export interface GatewayControllerValuesSpec {
   readonly account: string;
   /** Repository of the controller image (its tag stays the chart's). @default - the chart's */
   readonly imageRepository?: string;
+  /** ROUTE_MAX_CONCURRENT_RECONCILES of the controller. */
+  readonly routeMaxConcurrentReconciles?: number;
 }
 
 /**
@@ -30,6 +32,7 @@ export function gatewayControllerValues(spec: GatewayControllerValuesSpec): Reco
     awsRegion: spec.region,
     awsAccountId: spec.account,
     defaultServiceNetwork: '',
+    ...(spec.routeMaxConcurrentReconciles !== undefined ? { routeMaxConcurrentReconciles: spec.routeMaxConcurrentReconciles } : {}),
     serviceAccount: { create: true, name: GATEWAY_CONTROLLER_SERVICE_ACCOUNT },
     log: { level: 'info' },
     ...(spec.imageRepository ? { image: { repository: spec.imageRepository } } : {}),

@@ -160,3 +160,26 @@ export function acknowledgeGatewayControllerPolicy(role: iam.IRole): void {
       `Lattice generates ${type} ids; every write is limited to the account and region and, where Lattice supports it, to resources tagged ManagedBy for this cluster.`);
   }
 }
+
+/**
+ * Lets the controller take over the Lattice resources of a route from
+ * `previousOwner` (the route's `allow-takeover-from` annotation): retag the
+ * service, its listeners and rules (ARNs under `service/`) and its network
+ * association, only when they are tagged `ManagedBy=<previousOwner>` and only
+ * to `ManagedBy=<managedBy>` (this cluster). After that, the ordinary
+ * own-tag statements apply.
+ */
+export function takeoverStatement(stack: Stack, sid: string, previousOwner: string, managedBy: string): iam.PolicyStatement {
+  const arn = (resource: string) => stack.formatArn({ service: 'vpc-lattice', resource, resourceName: '*' });
+  return new iam.PolicyStatement({
+    sid,
+    actions: ['vpc-lattice:TagResource'],
+    resources: [arn('service'), arn('servicenetworkserviceassociation')],
+    conditions: {
+      StringEquals: {
+        [`aws:ResourceTag/${CONTROLLER_MANAGED_BY_TAG}`]: previousOwner,
+        [`aws:RequestTag/${CONTROLLER_MANAGED_BY_TAG}`]: managedBy,
+      },
+    },
+  });
+}

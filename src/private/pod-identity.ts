@@ -23,6 +23,11 @@ export function podIdentityRole(scope: Construct, id: string, description: strin
   });
 }
 
+/** Path of the Pod Identity association of `namespace/serviceAccount` on `cluster`, if this app made one. */
+export function podIdentityAssociationOf(cluster: eks.ICluster, namespace: string, serviceAccount: string): string | undefined {
+  return associations.get(cluster)?.get(`${namespace}/${serviceAccount}`);
+}
+
 /**
  * The Pod Identity association of `namespace/serviceAccount` with `role`.
  * Session tags are never disabled.

@@ -5,6 +5,8 @@ import io.github.cdklatticeeks.ExposeServiceOptions;
 import io.github.cdklatticeeks.LatticeCaller;
 import io.github.cdklatticeeks.LatticeEksCluster;
 import io.github.cdklatticeeks.LatticeServiceRoute;
+import io.github.cdklatticeeks.LatticeWorkload;
+import io.github.cdklatticeeks.LatticeWorkloadOptions;
 import io.github.cdklatticeeks.SigV4ClientOptions;
 import io.github.cdklatticeeks.SigV4SidecarPolicy;
 import java.util.List;
@@ -22,6 +24,8 @@ import software.constructs.Construct;
 public class ClusterStack extends Stack {
   /** Namespace of the demo apps in both clusters. */
   public static final String APPS_NAMESPACE = "apps";
+  /** Name of the service both clusters serve (its export, Deployment and route). */
+  public static final String SHARED_SERVICE = "inventory";
 
   /**
    * Settings of one cluster stack.
@@ -40,6 +44,7 @@ public class ClusterStack extends Stack {
   private final SigV4SidecarPolicy sidecar;
   private final LatticeServiceRoute route;
   private final String appName;
+  private final LatticeWorkload sharedService;
 
   public ClusterStack(Construct scope, String id, StackProps props, Settings settings) {
     super(scope, id, props);
@@ -85,6 +90,16 @@ public class ClusterStack extends Stack {
         .clusterName(settings.allowedCallerCluster())
         .namespaces(List.of(APPS_NAMESPACE))
         .build()));
+
+    // Both clusters run and export the shared service (health check, preStop sleep, readiness gate);
+    // one route (see CrossClusterApp) sends to both exports.
+    this.sharedService = lattice.addLatticeWorkload("SharedService", LatticeWorkloadOptions.builder()
+        .name(SHARED_SERVICE)
+        .namespace(APPS_NAMESPACE)
+        .image(DemoApp.DEMO_IMAGE)
+        .containerPort(80)
+        .exportName(SHARED_SERVICE)
+        .build());
   }
 
   public LatticeEksCluster getLattice() {
@@ -101,5 +116,10 @@ public class ClusterStack extends Stack {
 
   public String getAppName() {
     return appName;
+  }
+
+  /** This cluster's share of the service both clusters serve (exported, routed by cluster 1). */
+  public LatticeWorkload getSharedService() {
+    return sharedService;
   }
 }

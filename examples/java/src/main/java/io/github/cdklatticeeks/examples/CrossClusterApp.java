@@ -1,6 +1,10 @@
 package io.github.cdklatticeeks.examples;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklatticeeks.EksWorkloadCallerOptions;
+import io.github.cdklatticeeks.ImportServiceOptions;
+import io.github.cdklatticeeks.LatticeCaller;
+import io.github.cdklatticeeks.LatticeServiceRoute;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,12 +34,12 @@ public final class CrossClusterApp {
 
   /** The stacks of the example. */
   public record CrossClusterExample(EnvironmentStack environment, List<ClusterStack> clusters,
-      ResourcesStack resources) {
+      ResourcesStack resources, LatticeServiceRoute sharedRoute) {
   }
 
   /**
    * Adds the example's stacks to {@code app}: the shared environment, two
-   * clusters that may call each other's demo app, and a VPC with a TCP resource
+   * clusters that may call each other's demo app and both serve one shared service, and a VPC with a TCP resource
    * that both clusters reach through the service network. Settings come from
    * CDK context: domainName, serviceNetworkName, nodeInstanceType, account,
    * region.
@@ -72,6 +76,22 @@ public final class CrossClusterApp {
               new InstanceType(ctx(app, "nodeInstanceType", "t3.large")))));
     }
 
+    // One Lattice service served by both clusters, half the requests each; set a
+    // cluster's weight to 0 to drain it (failover, cluster upgrades).
+    LatticeServiceRoute sharedRoute = clusters.get(0).getLattice().importService("SharedServiceRoute",
+        ImportServiceOptions.builder()
+            .routeName(ClusterStack.SHARED_SERVICE)
+            .namespace(ClusterStack.APPS_NAMESPACE)
+            .port(80)
+            .backends(clusters.stream().map((c) -> c.getSharedService().getServiceExport().backend(50)).toList())
+            .build());
+    sharedRoute.allow(names.stream()
+        .map((clusterName) -> LatticeCaller.eksWorkload(EksWorkloadCallerOptions.builder()
+            .clusterName(clusterName)
+            .namespaces(List.of(ClusterStack.APPS_NAMESPACE))
+            .build()))
+        .toArray(LatticeCaller[]::new));
+
     ResourcesStack resources = new ResourcesStack(app, "lattice-resources",
         StackProps.builder()
             .env(env)
@@ -79,7 +99,7 @@ public final class CrossClusterApp {
                 + " through a resource gateway")
             .build(),
         environment);
-    return new CrossClusterExample(environment, clusters, resources);
+    return new CrossClusterExample(environment, clusters, resources, sharedRoute);
   }
 
   private static String ctx(App app, String key, String fallback) {

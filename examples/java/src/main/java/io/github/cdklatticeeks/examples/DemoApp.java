@@ -51,14 +51,14 @@ public final class DemoApp {
                     "metadata", map("labels", labels, "annotations", map(injectAnnotation, "true")),
                     "spec", map(
                         "serviceAccountName", serviceAccountName,
-                        "terminationGracePeriodSeconds", 45,
+                        "terminationGracePeriodSeconds", 150,
                         "containers", List.of(map(
                             "name", deployment,
                             "image", DEMO_IMAGE,
                             "ports", List.of(map("name", "http", "containerPort", DEMO_PORT)),
                             "readinessProbe", map("httpGet", map("path", "/", "port", DEMO_PORT)),
-                            // Lattice keeps sending to a terminating target for a while: drain first.
-                            "lifecycle", map("preStop", map("sleep", map("seconds", 20))),
+                            // Lattice sends to a terminating pod until it is deregistered (controller FAQ).
+                            "lifecycle", map("preStop", map("sleep", map("seconds", 60))),
                             "resources", map(
                                 "requests", map("cpu", "50m", "memory", "32Mi"),
                                 "limits", map("memory", "128Mi")),

@@ -1,0 +1,191 @@
+import { Duration } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Construct } from 'constructs';
+import { serviceExport, targetGroupPolicy } from './k8s/multi-cluster';
+import type { LatticeEksCluster } from './lattice-eks-cluster';
+import { validationError } from './private/errors';
+import { recordExport } from './private/export-registry';
+import { resolveHealthCheck } from './private/health-check';
+import { validateDnsLabel } from './private/k8s-names';
+import { requireLiteralNumber } from './private/numbers';
+
+const KIND = 'LatticeServiceExport';
+
+/** Exports per cluster, keyed `<namespace>/<export name>`, with their construct paths. */
+const exportsByCluster = new WeakMap<LatticeEksCluster, Map<string, string>>();
+
+/**
+ * HTTP health check of the Lattice target groups of a Service or export
+ * (a TargetGroupPolicy). Lattice stops sending requests to targets that fail it.
+ */
+export interface LatticeHealthCheck {
+  /**
+   * Path requested.
+   * @default '/'
+   */
+  readonly path?: string;
+  /**
+   * Time between checks of one target (5 s - 300 s).
+   * @default Duration.seconds(10)
+   */
+  readonly interval?: Duration;
+  /**
+   * Time a check may take (1 s - 120 s, shorter than `interval`).
+   * @default Duration.seconds(5)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Consecutive successes before a target takes traffic (2-10).
+   * @default 2
+   */
+  readonly healthyThreshold?: number;
+  /**
+   * Consecutive failures before a target gets no more traffic (2-10).
+   * @default 2
+   */
+  readonly unhealthyThreshold?: number;
+  /**
+   * HTTP codes that count as healthy: codes, ranges or a comma-separated list.
+   * @default '200-399'
+   */
+  readonly statusMatch?: string;
+  /**
+   * Port checked.
+   * @default - the port the target receives traffic on
+   */
+  readonly port?: number;
+}
+
+/** Options of `LatticeEksCluster.exportService()`. */
+export interface ExportServiceOptions {
+  /** Name of the Kubernetes Service to export. */
+  readonly serviceName: string;
+  /** Port of the Service to export (HTTP). */
+  readonly port: number;
+  /**
+   * Port the Service's pods listen on (its `targetPort`, as a number): the
+   * cluster security group admits VPC Lattice on it.
+   * @default - `port`
+   */
+  readonly targetPort?: number;
+  /**
+   * Namespace of the Service and the export.
+   * @default 'default'
+   */
+  readonly namespace?: string;
+  /**
+   * Name of the ServiceExport: what importers name. Independent of the
+   * Service's name, so that clusters can export differently named Services
+   * under one name, or one Service under several.
+   * @default serviceName
+   */
+  readonly exportName?: string;
+  /**
+   * Health check of the export's target group (in every cluster that imports it).
+   * @default - the `LatticeHealthCheck` defaults (GET / every 10 s, 200-399 healthy)
+   */
+  readonly healthCheck?: LatticeHealthCheck;
+  /**
+   * Create the namespace (once per cluster; never the system namespaces).
+   * @default false
+   */
+  readonly createNamespace?: boolean;
+}
+
+/** Properties of a `LatticeServiceExport`. */
+export interface LatticeServiceExportProps extends ExportServiceOptions {
+  /** The cluster that serves the Service. */
+  readonly cluster: LatticeEksCluster;
+}
+
+/** One weighted backend of a multi-cluster route: the export of one cluster. */
+export interface ServiceImportBackend {
+  /** Name of the ServiceExport. */
+  readonly exportName: string;
+  /** EKS cluster that exports it. */
+  readonly clusterName: string;
+  /**
+   * Share of the requests (relative to the other backends; 0 drains the cluster).
+   * @default 1
+   */
+  readonly weight?: number;
+}
+
+/**
+ * A Kubernetes Service exported to VPC Lattice (a ServiceExport): a target
+ * group of its pods that routes in any cluster of the account can send to
+ * through a ServiceImport (`LatticeEksCluster.importService()`), with a
+ * TargetGroupPolicy health check. Namespaces holding exports get the
+ * controller's pod readiness gate.
+ *
+ * @example
+ * import { LatticeCaller, LatticeEksCluster } from 'cdk-lattice-eks';
+ *
+ * declare const cluster1: LatticeEksCluster;
+ * declare const cluster2: LatticeEksCluster;
+ * const blue = cluster1.exportService('Inventory', { serviceName: 'inventory', namespace: 'shop', port: 80, targetPort: 8080 });
+ * const green = cluster2.exportService('Inventory', { serviceName: 'inventory', namespace: 'shop', port: 80, targetPort: 8080 });
+ * const route = cluster1.importService('InventoryRoute', {
+ *   routeName: 'inventory',
+ *   namespace: 'shop',
+ *   port: 80,
+ *   backends: [blue.backend(50), green.backend(50)],
+ * });
+ * route.allow(LatticeCaller.eksWorkload({ clusterName: 'eks-cluster2', namespaces: ['checkout'] }));
+ */
+export class LatticeServiceExport extends Construct {
+  /** Name of the ServiceExport. */
+  public readonly exportName: string;
+  /** Name of the exporting cluster. */
+  public readonly clusterName: string;
+  /** Namespace of the export. */
+  public readonly namespace: string;
+  /** Exported Service port. */
+  public readonly port: number;
+  /** The ServiceExport and TargetGroupPolicy manifest. */
+  public readonly manifest: eks.KubernetesManifest;
+
+  /**
+   * @param scope the construct this one is created in
+   * @param id its id, unique within `scope`
+   * @param props properties (see the props interface)
+   */
+  constructor(scope: Construct, id: string, props: LatticeServiceExportProps) {
+    super(scope, id);
+    this.namespace = props.namespace ?? 'default';
+    this.exportName = props.exportName ?? props.serviceName;
+    this.clusterName = props.cluster.clusterName;
+    validateDnsLabel(this, KIND, 'serviceName', props.serviceName);
+    validateDnsLabel(this, KIND, 'namespace', this.namespace);
+    validateDnsLabel(this, KIND, 'exportName', this.exportName);
+    this.port = requireLiteralNumber(this, KIND, 'port', props.port);
+    const targetPort = props.targetPort === undefined ? this.port : requireLiteralNumber(this, KIND, 'targetPort', props.targetPort);
+    for (const [name, value] of [['port', this.port], ['targetPort', targetPort]] as const) {
+      if (!Number.isInteger(value) || value < 1 || value > 65535) throw validationError(this, KIND, `${name} ${value} is not a TCP port (1-65535)`);
+    }
+    const healthCheck = resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck);
+    let claimed = exportsByCluster.get(props.cluster);
+    if (!claimed) exportsByCluster.set(props.cluster, claimed = new Map());
+    const key = `${this.namespace}/${this.exportName}`;
+    const other = claimed.get(key);
+    if (other) {
+      throw validationError(this, KIND, `exportName '${key}' is already exported by '${other}' on cluster '${this.clusterName}'; give this export another exportName`);
+    }
+    claimed.set(key, this.node.path);
+    recordExport(this, this.clusterName, this.namespace, this.exportName, this.port);
+
+    if (props.createNamespace) props.cluster._ensureNamespace(this.namespace);
+    props.cluster._registerTargets(this.namespace, targetPort);
+    // Health checks on another port must get through the cluster security group too.
+    if (healthCheck.port !== undefined) props.cluster._registerTargets(this.namespace, healthCheck.port);
+    this.manifest = props.cluster._addManifest(this, 'Export', [
+      serviceExport({ name: this.exportName, namespace: this.namespace, serviceName: props.serviceName, port: this.port }),
+      targetGroupPolicy({ name: this.exportName, namespace: this.namespace, targetKind: 'ServiceExport', targetName: this.exportName, healthCheck }),
+    ], true);
+  }
+
+  /** This export as a backend of `importService()`, with a relative `weight` (default 1). */
+  public backend(weight?: number): ServiceImportBackend {
+    return { exportName: this.exportName, clusterName: this.clusterName, weight };
+  }
+}

@@ -1,0 +1,80 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { validationError } from './errors';
+import type { HealthCheckSpec } from '../k8s/multi-cluster';
+
+/** Health check settings as given by users (see `LatticeHealthCheck`). */
+export interface HealthCheckInput {
+  readonly path?: string;
+  readonly interval?: Duration;
+  readonly timeout?: Duration;
+  readonly healthyThreshold?: number;
+  readonly unhealthyThreshold?: number;
+  readonly statusMatch?: string;
+  readonly port?: number;
+}
+
+/** Defaults: quicker than Lattice's own (30 s interval, 5 healthy checks), so new pods take traffic within 20 s. */
+export const HEALTH_CHECK_DEFAULTS = {
+  path: '/',
+  intervalSeconds: 10,
+  timeoutSeconds: 5,
+  healthyThresholdCount: 2,
+  unhealthyThresholdCount: 2,
+  statusMatch: '200-399',
+} as const;
+
+/** A single code, a range, or a comma-separated list of them (what Lattice's HTTP matcher accepts). */
+const STATUS_MATCH = /^[1-5]\d\d(-[1-5]\d\d)?(,[1-5]\d\d(-[1-5]\d\d)?)*$/;
+
+/**
+ * Applies the defaults and checks every value against the ranges VPC Lattice
+ * (and the TargetGroupPolicy CRD) accept, throwing a ValidationError of
+ * construct `kind` naming `prop` otherwise.
+ */
+export function resolveHealthCheck(scope: IConstruct, kind: string, prop: string, input: HealthCheckInput = {}): HealthCheckSpec {
+  const seconds = (name: string, value: Duration | undefined, dflt: number, min: number, max: number): number => {
+    if (value === undefined) return dflt;
+    if (Token.isUnresolved(value.toSeconds({ integral: false }))) {
+      throw validationError(scope, kind, `${prop}.${name} is a token; give a literal duration`);
+    }
+    const s = value.toSeconds({ integral: false });
+    if (!Number.isInteger(s) || s < min || s > max) {
+      throw validationError(scope, kind, `${prop}.${name} ${value.toHumanString()} must be whole seconds between ${min} and ${max} (a VPC Lattice limit)`);
+    }
+    return s;
+  };
+  const count = (name: string, value: number | undefined, dflt: number): number => {
+    if (value === undefined) return dflt;
+    if (Token.isUnresolved(value) || !Number.isInteger(value) || value < 2 || value > 10) {
+      throw validationError(scope, kind, `${prop}.${name} ${value} must be an integer between 2 and 10 (a VPC Lattice limit)`);
+    }
+    return value;
+  };
+  const path = input.path ?? HEALTH_CHECK_DEFAULTS.path;
+  if (Token.isUnresolved(path) || !/^\/[\x21-\x7e]{0,2047}$/.test(path)) {
+    throw validationError(scope, kind, `${prop}.path '${path}' must start with '/' and hold printable characters without spaces (at most 2048)`);
+  }
+  const intervalSeconds = seconds('interval', input.interval, HEALTH_CHECK_DEFAULTS.intervalSeconds, 5, 300);
+  const timeoutSeconds = seconds('timeout', input.timeout, HEALTH_CHECK_DEFAULTS.timeoutSeconds, 1, 120);
+  if (timeoutSeconds >= intervalSeconds) {
+    throw validationError(scope, kind,
+      `${prop}.timeout (${timeoutSeconds} s) must be shorter than ${prop}.interval (${intervalSeconds} s), or checks overlap`);
+  }
+  const statusMatch = input.statusMatch ?? HEALTH_CHECK_DEFAULTS.statusMatch;
+  if (Token.isUnresolved(statusMatch) || !STATUS_MATCH.test(statusMatch)) {
+    throw validationError(scope, kind, `${prop}.statusMatch '${statusMatch}' must be HTTP codes or ranges, e.g. '200', '200-399' or '200,204'`);
+  }
+  if (input.port !== undefined && (Token.isUnresolved(input.port) || !Number.isInteger(input.port) || input.port < 1 || input.port > 65535)) {
+    throw validationError(scope, kind, `${prop}.port ${input.port} is not a TCP port (1-65535)`);
+  }
+  return {
+    path,
+    intervalSeconds,
+    timeoutSeconds,
+    healthyThresholdCount: count('healthyThreshold', input.healthyThreshold, HEALTH_CHECK_DEFAULTS.healthyThresholdCount),
+    unhealthyThresholdCount: count('unhealthyThreshold', input.unhealthyThreshold, HEALTH_CHECK_DEFAULTS.unhealthyThresholdCount),
+    statusMatch,
+    ...(input.port !== undefined ? { port: input.port } : {}),
+  };
+}
