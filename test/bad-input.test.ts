@@ -7,12 +7,12 @@ import { App, Lazy, Stack } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { LatticeAuthPolicyDocument, LatticeCaller } from '../src/lattice-auth-policy';
-import { LatticeEksClusterProps } from '../src/lattice-eks-cluster';
-import { PrivateCaDomain } from '../src/private-ca-domain';
-import { LatticeServiceNetwork } from '../src/service-network';
-import { SigV4SidecarPolicy } from '../src/sigv4-sidecar-policy';
 import { clusterFixture } from './util/fixtures';
+import { LatticeAuthPolicyDocument, LatticeCaller } from '../src/auth/lattice-auth-policy';
+import { LatticeEksClusterProps } from '../src/cluster/lattice-eks-cluster';
+import { PrivateCaDomain } from '../src/domain/private-ca-domain';
+import { LatticeServiceNetwork } from '../src/network/service-network';
+import { SigV4SidecarPolicy } from '../src/sidecar/sigv4-sidecar-policy';
 
 const PATH = /\(Cluster1\/Lattice[^)]*\)/;
 
@@ -44,7 +44,7 @@ describe('LatticeEksCluster bad input', () => {
     expect(() => clusterFixture({ serviceNetwork: network }, false)).toThrow(/belongs to another App/);
     const same = clusterFixture({}, false);
     const euNetwork = new LatticeServiceNetwork(new Stack(same.app, 'Eu', { env: { region: 'eu-west-1' } }), 'Network', { serviceNetworkName: 'eu-net' });
-    const { LatticeEksCluster } = jest.requireActual('../src/lattice-eks-cluster');
+    const { LatticeEksCluster } = jest.requireActual('../src/cluster/lattice-eks-cluster');
     const usStack = new Stack(same.app, 'Us', { env: { region: 'us-east-1' } });
     expect(() => new LatticeEksCluster(usStack, 'Lattice', { clusterName: 'us', kubectlLayer: (same.cluster as any).cluster.kubectlProvider?.kubectlLayer ?? {}, serviceNetwork: euNetwork }))
       .toThrow(/serviceNetwork 'eu-net' is in region eu-west-1 but the cluster's stack is in us-east-1; .*create the network in the cluster's region/);

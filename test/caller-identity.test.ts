@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { LatticeAuthPolicyDocument, LatticeCaller } from '../src/lattice-auth-policy';
 import { evaluateLatticeRequest, materialize, OWNER_ACCOUNT, podIdentitySession, REGION } from './util/lattice-eval';
+import { LatticeAuthPolicyDocument, LatticeCaller } from '../src/auth/lattice-auth-policy';
 
 /** The service policy admitting `caller`, rendered in a stack of the owner account and region. */
 function servicePolicy(caller: LatticeCaller): any {

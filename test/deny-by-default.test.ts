@@ -1,8 +1,8 @@
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { CrossClusterAuthPolicy } from '../src/cross-cluster-auth-policy';
-import { LatticeAuthPolicyDocument, LatticeCaller } from '../src/lattice-auth-policy';
 import { clusterFixture } from './util/fixtures';
 import { evaluateLatticeRequest, iamAuthPoliciesInTemplate, podIdentitySession } from './util/lattice-eval';
+import { CrossClusterAuthPolicy } from '../src/auth/cross-cluster-auth-policy';
+import { LatticeAuthPolicyDocument, LatticeCaller } from '../src/auth/lattice-auth-policy';
 
 describe('routes deny by default', () => {
   test('a route without callers gets a deny-all IAMAuthPolicy and a warning', async () => {

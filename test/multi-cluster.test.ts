@@ -8,12 +8,12 @@ import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { LatticeCaller } from '../src/lattice-auth-policy';
-import { LatticeEksCluster } from '../src/lattice-eks-cluster';
-import { SigV4SidecarPolicy } from '../src/sigv4-sidecar-policy';
 import { clusterFixture, ClusterFixture } from './util/fixtures';
 import { DependencyGraph } from './util/graph';
 import { expectValidK8sObjects, k8sObjectsInTemplate } from './util/k8s-schema';
+import { LatticeCaller } from '../src/auth/lattice-auth-policy';
+import { LatticeEksCluster } from '../src/cluster/lattice-eks-cluster';
+import { SigV4SidecarPolicy } from '../src/sidecar/sigv4-sidecar-policy';
 
 const LATTICE_API = 'application-networking.k8s.aws/v1alpha1';
 

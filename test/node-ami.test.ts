@@ -1,8 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
-import { LatticeEksClusterProps } from '../src/lattice-eks-cluster';
 import { clusterFixture } from './util/fixtures';
+import { LatticeEksClusterProps } from '../src/cluster/lattice-eks-cluster';
 
 function amiTypeOf(extra: Partial<LatticeEksClusterProps>): string {
   const { stack } = clusterFixture(extra, false);

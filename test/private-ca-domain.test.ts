@@ -7,8 +7,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { cfnLintErrors } from './util/cfn-lint';
 import { awsSolutionsFindings, NagFinding } from './util/nag';
+import { CaKeyAlgorithm, CaSigningAlgorithm, PrivateCaDomain, PrivateCaDomainProps } from '../src/domain/private-ca-domain';
 import { assertDnsName, dnsNameProblem, isDnsName } from '../src/private/dns';
-import { CaKeyAlgorithm, CaSigningAlgorithm, PrivateCaDomain, PrivateCaDomainProps } from '../src/private-ca-domain';
 
 const CA_ARN = 'arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555';
 

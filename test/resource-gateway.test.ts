@@ -3,6 +3,9 @@ import * as path from 'path';
 import { App, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { cfnLintErrors } from './util/cfn-lint';
+import { smallVpc } from './util/fixtures';
+import { awsSolutionsFindings } from './util/nag';
 import {
   LatticeResource,
   LatticeResourceConfigurationOptions,
@@ -10,12 +13,9 @@ import {
   LatticeResourceGatewayProps,
   ResourceGatewayDnsResolution,
   ResourceGatewayIpAddressType,
-} from '../src/resource-gateway';
-import { LatticeAuthType, LatticeServiceNetwork } from '../src/service-network';
-import { ServiceNetworkVpcEndpointOptions } from '../src/service-network-endpoint';
-import { cfnLintErrors } from './util/cfn-lint';
-import { smallVpc } from './util/fixtures';
-import { awsSolutionsFindings } from './util/nag';
+} from '../src/network/resource-gateway';
+import { LatticeAuthType, LatticeServiceNetwork } from '../src/network/service-network';
+import { ServiceNetworkVpcEndpointOptions } from '../src/network/service-network-endpoint';
 
 const ENV = { account: '111111111111', region: 'us-east-1' };
 

@@ -4,15 +4,15 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { cfnLintErrors } from './util/cfn-lint';
+import { smallVpc } from './util/fixtures';
+import { awsSolutionsFindings } from './util/nag';
 import {
   AccessLogDestination,
   LatticeAuthType,
   LatticeServiceNetwork,
   LatticeServiceNetworkProps,
-} from '../src/service-network';
-import { cfnLintErrors } from './util/cfn-lint';
-import { smallVpc } from './util/fixtures';
-import { awsSolutionsFindings } from './util/nag';
+} from '../src/network/service-network';
 
 const ACCOUNT = '111111111111';
 const REGION = 'us-east-1';

@@ -2,16 +2,16 @@ import { App, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { celLiteral, injectionPatchExpression } from '../src/k8s/kyverno';
-import { LatticeEksCluster } from '../src/lattice-eks-cluster';
-import { LatticeServiceNetwork } from '../src/service-network';
-import { IptablesBackend, SigV4SidecarPolicy, SigV4SidecarPolicyProps } from '../src/sigv4-sidecar-policy';
+import { LatticeEksCluster } from '../src/cluster/lattice-eks-cluster';
+import { LatticeServiceNetwork } from '../src/network/service-network';
+import { IptablesBackend, SigV4SidecarPolicy, SigV4SidecarPolicyProps } from '../src/sidecar/sigv4-sidecar-policy';
 import { PinnedVersions } from '../src/versions';
 import { cfnLintTemplate } from './util/cfn-lint';
 import { clusterFixture } from './util/fixtures';
 import { DependencyGraph } from './util/graph';
 import { expectValidK8sObjects, k8sObjectsInTemplate } from './util/k8s-schema';
 import { awsSolutionsFindings } from './util/nag';
+import { celLiteral, injectionPatchExpression } from '../src/k8s/kyverno';
 
 const ANNOTATION = 'vpc-lattices-svcs.amazonaws.com/agent-inject';
 

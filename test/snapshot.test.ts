@@ -1,9 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LatticeEksCluster } from '../src/lattice-eks-cluster';
-import { PrivateCaDomain } from '../src/private-ca-domain';
-import { LatticeServiceNetwork } from '../src/service-network';
+import { LatticeEksCluster } from '../src/cluster/lattice-eks-cluster';
+import { PrivateCaDomain } from '../src/domain/private-ca-domain';
+import { LatticeServiceNetwork } from '../src/network/service-network';
 
 /** Replaces asset hashes (which change with every aws-cdk-lib release) by a placeholder. */
 function stripAssetHashes(template: unknown): unknown {

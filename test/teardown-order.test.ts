@@ -3,11 +3,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { IConstruct } from 'constructs';
 import { criticalPaths } from '../benchmarks/critical-path';
 import { LatticeCaller, SigV4SidecarPolicy } from '../src';
-import { LatticeDeletionGuard } from '../src/deletion-guard';
 import { clusterFixture, ClusterFixture } from './util/fixtures';
 import { DependencyGraph } from './util/graph';
 import { k8sObjectsInTemplate } from './util/k8s-schema';
 import { awsSolutionsFindings } from './util/nag';
+import { LatticeDeletionGuard } from '../src/cluster/deletion-guard';
 
 /** Kinds the AWS Gateway API Controller reconciles (and finalizes or cleans up in Lattice). */
 const CONTROLLER_KINDS = ['Gateway', 'HTTPRoute', 'GRPCRoute', 'TLSRoute', 'IAMAuthPolicy', 'ServiceExport', 'ServiceImport', 'TargetGroupPolicy', 'VpcAssociationPolicy', 'AccessLogPolicy'];
@@ -332,7 +332,7 @@ describe('a stack of two clusters', () => {
     const f1 = clusterFixture();
     expect(f1.app).not.toBe(app);
     const f2Stack = new Stack(f1.app, 'Cluster2');
-    const { LatticeEksCluster } = jest.requireActual('../src/lattice-eks-cluster');
+    const { LatticeEksCluster } = jest.requireActual('../src/cluster/lattice-eks-cluster');
     const { KubectlV35Layer } = jest.requireActual('@aws-cdk/lambda-layer-kubectl-v35');
     const c2 = new LatticeEksCluster(f2Stack, 'Lattice', {
       clusterName: 'eks-cluster2', kubectlLayer: new KubectlV35Layer(f2Stack, 'Kubectl'), serviceNetwork: f1.serviceNetwork, domain: f1.domain,

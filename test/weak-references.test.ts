@@ -1,9 +1,9 @@
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { LatticeEksCluster } from '../src/lattice-eks-cluster';
-import { CaKeyAlgorithm, PrivateCaDomain } from '../src/private-ca-domain';
-import { LatticeServiceNetwork } from '../src/service-network';
+import { LatticeEksCluster } from '../src/cluster/lattice-eks-cluster';
+import { CaKeyAlgorithm, PrivateCaDomain } from '../src/domain/private-ca-domain';
+import { LatticeServiceNetwork } from '../src/network/service-network';
 
 /** The feature flag (cdk.json context) that makes cross-stack references weak (`Fn::GetStackOutput`). */
 const REFERENCE_STRENGTH = '@aws-cdk/core:defaultCrossStackReferences';

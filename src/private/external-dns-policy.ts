@@ -1,5 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { PrivateCaDomain } from '../private-ca-domain';
+import type { PrivateCaDomain } from '../domain/private-ca-domain';
 
 /**
  * The records ExternalDNS writes for these hostnames (lower case, as Route 53

@@ -12,7 +12,7 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { addCrossClusterExample } from '../../examples/cross-cluster/app';
-import { SigV4SidecarPolicy, SigV4SidecarPolicyProps } from '../../src/sigv4-sidecar-policy';
+import { SigV4SidecarPolicy, SigV4SidecarPolicyProps } from '../../src/sidecar/sigv4-sidecar-policy';
 import { PinnedVersions } from '../../src/versions';
 import { clusterFixture } from '../util/fixtures';
 

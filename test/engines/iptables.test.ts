@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { IptablesBackend, SigV4SidecarPolicy, SigV4SidecarPolicyProps } from '../../src/sigv4-sidecar-policy';
+import { IptablesBackend, SigV4SidecarPolicy, SigV4SidecarPolicyProps } from '../../src/sidecar/sigv4-sidecar-policy';
 import { clusterFixture } from '../util/fixtures';
 import { k8sObjectsInTemplate } from '../util/k8s-schema';
 

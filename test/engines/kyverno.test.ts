@@ -16,7 +16,7 @@ import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parseAllDocuments, stringify } from 'yaml';
 import { injectedContainers, injectedVolumes } from '../../src/k8s/sidecar';
-import { IptablesBackend, SigV4SidecarPolicy } from '../../src/sigv4-sidecar-policy';
+import { IptablesBackend, SigV4SidecarPolicy } from '../../src/sidecar/sigv4-sidecar-policy';
 import { PinnedVersions } from '../../src/versions';
 import { clusterFixture } from '../util/fixtures';
 import { k8sObjectsInTemplate } from '../util/k8s-schema';

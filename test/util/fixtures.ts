@@ -1,9 +1,9 @@
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { LatticeEksCluster, LatticeEksClusterProps } from '../../src/lattice-eks-cluster';
-import { PrivateCaDomain } from '../../src/private-ca-domain';
-import { LatticeServiceNetwork } from '../../src/service-network';
+import { LatticeEksCluster, LatticeEksClusterProps } from '../../src/cluster/lattice-eks-cluster';
+import { PrivateCaDomain } from '../../src/domain/private-ca-domain';
+import { LatticeServiceNetwork } from '../../src/network/service-network';
 
 /** The shared stack (domain, service network) and one cluster stack of the pattern. */
 export interface ClusterFixture {

@@ -1,11 +1,11 @@
 import { Resource, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { dnsNameProblem } from './private/dns';
-import { validationError } from './private/errors';
-import { serviceNetworkAssociationId } from './private/lattice-ids';
-import { acknowledge } from './private/nag';
 import type { ILatticeServiceNetwork } from './service-network';
+import { dnsNameProblem } from '../private/dns';
+import { validationError } from '../private/errors';
+import { serviceNetworkAssociationId } from '../private/lattice-ids';
+import { acknowledge } from '../private/nag';
 
 const KIND = 'LatticeServiceNetwork';
 

@@ -3,12 +3,12 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import { Construct } from 'constructs';
-import { iamAuthPolicy } from './k8s/iam-auth-policy';
 import { LatticeAuthPolicyDocument } from './lattice-auth-policy';
-import type { LatticeServiceRoute } from './lattice-service-route';
-import { AuthPolicyOwner, claimAuthPolicy, routeAuthPolicyTarget } from './private/auth-policy-owners';
-import { validationError } from './private/errors';
-import { ILatticeServiceNetwork, LatticeAuthType, LatticeServiceNetwork } from './service-network';
+import type { LatticeServiceRoute } from '../cluster/lattice-service-route';
+import { iamAuthPolicy } from '../k8s/iam-auth-policy';
+import { ILatticeServiceNetwork, LatticeAuthType, LatticeServiceNetwork } from '../network/service-network';
+import { AuthPolicyOwner, claimAuthPolicy, routeAuthPolicyTarget } from '../private/auth-policy-owners';
+import { validationError } from '../private/errors';
 
 const KIND = 'CrossClusterAuthPolicy';
 

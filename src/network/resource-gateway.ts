@@ -3,8 +3,9 @@ import { Annotations, Names, Resource, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import { Construct } from 'constructs';
-import { dnsNameProblem } from './private/dns';
-import { validationError } from './private/errors';
+import { ILatticeServiceNetwork, LatticeAuthType, LatticeServiceNetwork } from './service-network';
+import { dnsNameProblem } from '../private/dns';
+import { validationError } from '../private/errors';
 import {
   arnProblem,
   domainVerificationIdProblem,
@@ -12,9 +13,8 @@ import {
   latticeNameProblem,
   RESOURCE_CONFIGURATION_NAME_RULES,
   RESOURCE_GATEWAY_NAME_RULES,
-} from './private/lattice-names';
-import { describeValue, formatPortRange, parsePortRanges, PortRange, portRangesOverlap } from './private/ports';
-import { ILatticeServiceNetwork, LatticeAuthType, LatticeServiceNetwork } from './service-network';
+} from '../private/lattice-names';
+import { describeValue, formatPortRange, parsePortRanges, PortRange, portRangesOverlap } from '../private/ports';
 
 const KIND = 'LatticeResourceGateway';
 

@@ -2,7 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { validationError } from './private/errors';
+import { validationError } from '../private/errors';
 
 /** Options of `GatewayApiCrdsSource.fromFile()`. */
 export interface GatewayApiCrdsFileOptions {

@@ -9,35 +9,35 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, DependencyGroup, IConstruct } from 'constructs';
-import { ArtifactSources, LatticeChart } from './artifact-sources';
+import { ArtifactSources, LatticeChart } from '../artifact-sources';
 import { DeletionGuardOptions, LatticeDeletionGuard } from './deletion-guard';
 import { GatewayApiCrdsSource } from './gateway-api-crds-source';
-import { allowedRoutesFrom, gatewayListenerNames, latticeGateway, latticeGatewayClass } from './k8s/gateway-api';
-import { GATEWAY_API_CRDS_SERVICE_ACCOUNT, gatewayApiCrdsJob, gatewayApiCrdsJobName } from './k8s/gateway-api-crds-job';
-import {
-  EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT, externalDnsValues, GATEWAY_CONTROLLER_NAMESPACE,
-  GATEWAY_CONTROLLER_SERVICE_ACCOUNT, gatewayControllerValues,
-} from './k8s/helm-values';
-import { READINESS_GATE_INJECT_LABEL } from './k8s/multi-cluster';
-import { K8sObject, namespaceObject } from './k8s/object';
 import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
 import { ExportServiceOptions, LatticeServiceExport } from './lattice-service-export';
 import { ExposeServiceOptions, ImportServiceOptions, LatticeServiceRoute } from './lattice-service-route';
 import { LatticeWorkload, LatticeWorkloadOptions } from './lattice-workload';
+import { PrivateCaDomain } from '../domain/private-ca-domain';
+import { allowedRoutesFrom, gatewayListenerNames, latticeGateway, latticeGatewayClass } from '../k8s/gateway-api';
+import { GATEWAY_API_CRDS_SERVICE_ACCOUNT, gatewayApiCrdsJob, gatewayApiCrdsJobName } from '../k8s/gateway-api-crds-job';
+import {
+  EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT, externalDnsValues, GATEWAY_CONTROLLER_NAMESPACE,
+  GATEWAY_CONTROLLER_SERVICE_ACCOUNT, gatewayControllerValues,
+} from '../k8s/helm-values';
+import { READINESS_GATE_INJECT_LABEL } from '../k8s/multi-cluster';
+import { K8sObject, namespaceObject } from '../k8s/object';
+import { ILatticeServiceNetwork } from '../network/service-network';
 import {
   acknowledgeGatewayControllerPolicy, controllerManagedBy, gatewayControllerStatements, takeoverStatement,
-} from './private/controller-policy';
-import { validationError } from './private/errors';
-import { recordCluster } from './private/export-registry';
-import { externalDnsRecordNames, externalDnsRecordStatement } from './private/external-dns-policy';
-import { validatePinnedImage } from './private/images';
-import { validateDnsLabel } from './private/k8s-names';
-import { acknowledge, acknowledgeAwsCustomResourceProvider } from './private/nag';
-import { nodegroupAmiType } from './private/node-ami';
-import { podIdentityAssociation, podIdentityAssociationOf, podIdentityRole } from './private/pod-identity';
-import { PrivateCaDomain } from './private-ca-domain';
-import { ILatticeServiceNetwork } from './service-network';
-import { PinnedVersions } from './versions';
+} from '../private/controller-policy';
+import { validationError } from '../private/errors';
+import { recordCluster } from '../private/export-registry';
+import { externalDnsRecordNames, externalDnsRecordStatement } from '../private/external-dns-policy';
+import { validatePinnedImage } from '../private/images';
+import { validateDnsLabel } from '../private/k8s-names';
+import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';
+import { nodegroupAmiType } from '../private/node-ami';
+import { podIdentityAssociation, podIdentityAssociationOf, podIdentityRole } from '../private/pod-identity';
+import { PinnedVersions } from '../versions';
 
 const KIND = 'LatticeEksCluster';
 

@@ -7,12 +7,12 @@ import * as ram from 'aws-cdk-lib/aws-ram';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { assertDnsName, dnsNameProblem } from './private/dns';
-import { validationError } from './private/errors';
-import { externalDnsRecordNames } from './private/external-dns-policy';
-import { CA_SHARE_PERMISSION, spokeRoleName } from './private/hub-zone';
-import { accountIdProblem, organizationalUnitArnProblem, organizationArnProblem } from './private/lattice-names';
-import { acknowledge, acknowledgeAwsCustomResourceProvider } from './private/nag';
+import { assertDnsName, dnsNameProblem } from '../private/dns';
+import { validationError } from '../private/errors';
+import { externalDnsRecordNames } from '../private/external-dns-policy';
+import { CA_SHARE_PERMISSION, spokeRoleName } from '../private/hub-zone';
+import { accountIdProblem, organizationalUnitArnProblem, organizationArnProblem } from '../private/lattice-names';
+import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';
 
 const KIND = 'PrivateCaDomain';
 

@@ -1,22 +1,22 @@
 import { Annotations, Aspects, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
-import { CrossClusterAuthPolicy } from './cross-cluster-auth-policy';
-import { httpRoute } from './k8s/gateway-api';
-import { ALLOW_TAKEOVER_FROM_ANNOTATION, serviceImport, targetGroupPolicy } from './k8s/multi-cluster';
-import { K8sObject } from './k8s/object';
-import { LatticeAuthPolicyDocument, LatticeCaller } from './lattice-auth-policy';
 import type { LatticeEksCluster } from './lattice-eks-cluster';
 import type { LatticeHealthCheck, ServiceImportBackend } from './lattice-service-export';
-import { isAuthPolicyClaimed, routeAuthPolicyTarget } from './private/auth-policy-owners';
-import { dnsNameProblem } from './private/dns';
-import { validationError } from './private/errors';
-import { exportsOf, isClusterOfApp } from './private/export-registry';
-import { resolveHealthCheck } from './private/health-check';
-import { validateDnsLabel } from './private/k8s-names';
-import { latticeNameProblem, SERVICE_NAME_RULES } from './private/lattice-names';
-import { requireLiteralNumber } from './private/numbers';
-import { validateManagedBy } from './private/rollout';
+import { CrossClusterAuthPolicy } from '../auth/cross-cluster-auth-policy';
+import { LatticeAuthPolicyDocument, LatticeCaller } from '../auth/lattice-auth-policy';
+import { httpRoute } from '../k8s/gateway-api';
+import { ALLOW_TAKEOVER_FROM_ANNOTATION, serviceImport, targetGroupPolicy } from '../k8s/multi-cluster';
+import { K8sObject } from '../k8s/object';
+import { isAuthPolicyClaimed, routeAuthPolicyTarget } from '../private/auth-policy-owners';
+import { dnsNameProblem } from '../private/dns';
+import { validationError } from '../private/errors';
+import { exportsOf, isClusterOfApp } from '../private/export-registry';
+import { resolveHealthCheck } from '../private/health-check';
+import { validateDnsLabel } from '../private/k8s-names';
+import { latticeNameProblem, SERVICE_NAME_RULES } from '../private/lattice-names';
+import { requireLiteralNumber } from '../private/numbers';
+import { validateManagedBy } from '../private/rollout';
 
 const KIND = 'LatticeServiceRoute';
 /** Construct id of the auth policy created by `allow()`. */

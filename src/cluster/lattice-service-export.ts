@@ -1,13 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { serviceExport, targetGroupPolicy } from './k8s/multi-cluster';
 import type { LatticeEksCluster } from './lattice-eks-cluster';
-import { validationError } from './private/errors';
-import { recordExport } from './private/export-registry';
-import { resolveHealthCheck } from './private/health-check';
-import { validateDnsLabel } from './private/k8s-names';
-import { requireLiteralNumber } from './private/numbers';
+import { serviceExport, targetGroupPolicy } from '../k8s/multi-cluster';
+import { validationError } from '../private/errors';
+import { recordExport } from '../private/export-registry';
+import { resolveHealthCheck } from '../private/health-check';
+import { validateDnsLabel } from '../private/k8s-names';
+import { requireLiteralNumber } from '../private/numbers';
 
 const KIND = 'LatticeServiceExport';
 

@@ -8,11 +8,11 @@ import {
   LATTICE_ACTIONS,
   LATTICE_INVOKE_ACTION,
   volatileSessionTagOf,
-} from './private/auth-policy-vocabulary';
-import { validationError } from './private/errors';
-import { isDnsLabel } from './private/k8s-names';
-import { accountIdProblem, organizationIdProblem, organizationPathProblem } from './private/lattice-names';
-import { authPolicySizeProblem } from './private/policy-size';
+} from '../private/auth-policy-vocabulary';
+import { validationError } from '../private/errors';
+import { isDnsLabel } from '../private/k8s-names';
+import { accountIdProblem, organizationIdProblem, organizationPathProblem } from '../private/lattice-names';
+import { authPolicySizeProblem } from '../private/policy-size';
 
 const KIND = 'LatticeAuthPolicy';
 

@@ -5,9 +5,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { CONTROLLER_MANAGED_BY_TAG, controllerManagedBy } from './private/controller-policy';
-import { validationError } from './private/errors';
-import { acknowledge, nagResource } from './private/nag';
+import { CONTROLLER_MANAGED_BY_TAG, controllerManagedBy } from '../private/controller-policy';
+import { validationError } from '../private/errors';
+import { acknowledge, nagResource } from '../private/nag';
 
 const KIND = 'LatticeDeletionGuard';
 
@@ -161,7 +161,7 @@ export class LatticeDeletionGuard extends Construct {
       description: `Deletion guard of EKS cluster ${props.clusterName}: waits for the Gateway API controller and ExternalDNS to clean up`,
       runtime: lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'deletion-guard')),
+      code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'deletion-guard')),
       timeout: Duration.minutes(2),
       memorySize: 256,
     });

@@ -2,29 +2,29 @@ import { Annotations, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, DependencyGroup, IConstruct, IDependable } from 'constructs';
-import { ArtifactSources, LatticeChart } from './artifact-sources';
-import { envoyConfigJson, sigv4ProxyEnvoyConfig } from './k8s/envoy-config';
-import { EXTERNAL_DNS_NAMESPACE, GATEWAY_CONTROLLER_NAMESPACE } from './k8s/helm-values';
-import { injectionGuard } from './k8s/injection-guard';
+import { ArtifactSources, LatticeChart } from '../artifact-sources';
+import type { LatticeEksCluster } from '../cluster/lattice-eks-cluster';
+import { LatticePodIdentity, PodIdentityOptions } from '../cluster/lattice-pod-identity';
+import { PrivateCaDomain } from '../domain/private-ca-domain';
+import { envoyConfigJson, sigv4ProxyEnvoyConfig } from '../k8s/envoy-config';
+import { EXTERNAL_DNS_NAMESPACE, GATEWAY_CONTROLLER_NAMESPACE } from '../k8s/helm-values';
+import { injectionGuard } from '../k8s/injection-guard';
 import {
   injectionMutatingPolicy, KYVERNO_NAMESPACE, KYVERNO_RELEASE, kyvernoValues, POLICY_WEBHOOK_READY_JSONPATH,
-} from './k8s/kyverno';
-import { K8sObject } from './k8s/object';
+} from '../k8s/kyverno';
+import { K8sObject } from '../k8s/object';
 import {
   CA_KEY, CONFIG_DIR, injectedContainers, injectedVolumes, IPTABLES_CONTAINER, iptablesRules, LATTICE_IPV4_RANGE, MAX_MULTIPORT_PORTS,
   PROXY_CONTAINER,
   proxyConfigMap,
-} from './k8s/sidecar';
-import type { LatticeEksCluster } from './lattice-eks-cluster';
-import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
-import { LATTICE_INVOKE_ACTION } from './private/auth-policy-vocabulary';
-import { validationError } from './private/errors';
-import { isDnsLabel } from './private/k8s-names';
-import { acknowledgeOnce } from './private/nag';
-import { requireLiteralNumber } from './private/numbers';
-import { describeValue, portListProblem } from './private/ports';
-import { PrivateCaDomain } from './private-ca-domain';
-import { PinnedVersions } from './versions';
+} from '../k8s/sidecar';
+import { LATTICE_INVOKE_ACTION } from '../private/auth-policy-vocabulary';
+import { validationError } from '../private/errors';
+import { isDnsLabel } from '../private/k8s-names';
+import { acknowledgeOnce } from '../private/nag';
+import { requireLiteralNumber } from '../private/numbers';
+import { describeValue, portListProblem } from '../private/ports';
+import { PinnedVersions } from '../versions';
 
 const KIND = 'SigV4SidecarPolicy';
 

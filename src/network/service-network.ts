@@ -13,9 +13,10 @@ import * as ram from 'aws-cdk-lib/aws-ram';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import { Construct, IConstruct } from 'constructs';
-import { LatticeAuthPolicyDocument, LatticeCaller } from './lattice-auth-policy';
-import { validationError } from './private/errors';
-import { serviceNetworkAssociationId, serviceNetworkEndpointId } from './private/lattice-ids';
+import { LatticeServiceNetworkEndpoint, ServiceNetworkVpcEndpointOptions } from './service-network-endpoint';
+import { LatticeAuthPolicyDocument, LatticeCaller } from '../auth/lattice-auth-policy';
+import { validationError } from '../private/errors';
+import { serviceNetworkAssociationId, serviceNetworkEndpointId } from '../private/lattice-ids';
 import {
   accountIdProblem,
   firehoseDeliveryStreamArnProblem,
@@ -26,9 +27,8 @@ import {
   serviceNetworkArnProblem,
   serviceNetworkIdProblem,
   serviceNetworkNameProblem,
-} from './private/lattice-names';
-import { authPolicySizeProblem } from './private/policy-size';
-import { LatticeServiceNetworkEndpoint, ServiceNetworkVpcEndpointOptions } from './service-network-endpoint';
+} from '../private/lattice-names';
+import { authPolicySizeProblem } from '../private/policy-size';
 
 const KIND = 'LatticeServiceNetwork';
 

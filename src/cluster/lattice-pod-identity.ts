@@ -4,11 +4,11 @@ import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { serviceAccountObject } from './k8s/object';
 import type { LatticeEksCluster } from './lattice-eks-cluster';
-import { validationError } from './private/errors';
-import { validateDnsLabel, validateDnsSubdomain } from './private/k8s-names';
-import { podIdentityAssociation, podIdentityRole } from './private/pod-identity';
+import { serviceAccountObject } from '../k8s/object';
+import { validationError } from '../private/errors';
+import { validateDnsLabel, validateDnsSubdomain } from '../private/k8s-names';
+import { podIdentityAssociation, podIdentityRole } from '../private/pod-identity';
 
 const KIND = 'LatticePodIdentity';
 

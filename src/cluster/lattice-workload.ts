@@ -1,19 +1,19 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import { CrossClusterAuthPolicy } from './cross-cluster-auth-policy';
-import { workloadObjects } from './k8s/workload';
-import { LatticeCaller } from './lattice-auth-policy';
 import type { LatticeEksCluster } from './lattice-eks-cluster';
 import { LatticePodIdentity } from './lattice-pod-identity';
 import { LatticeHealthCheck, LatticeServiceExport } from './lattice-service-export';
 import { LatticeServiceRoute } from './lattice-service-route';
-import { validationError } from './private/errors';
-import { HEALTH_CHECK_DEFAULTS } from './private/health-check';
-import { validateDnsLabel, validateDnsSubdomain } from './private/k8s-names';
-import { requireLiteralNumber } from './private/numbers';
-import { resolveRolloutTimings } from './private/rollout';
-import type { SigV4SidecarPolicy } from './sigv4-sidecar-policy';
+import { CrossClusterAuthPolicy } from '../auth/cross-cluster-auth-policy';
+import { LatticeCaller } from '../auth/lattice-auth-policy';
+import { workloadObjects } from '../k8s/workload';
+import { validationError } from '../private/errors';
+import { HEALTH_CHECK_DEFAULTS } from '../private/health-check';
+import { validateDnsLabel, validateDnsSubdomain } from '../private/k8s-names';
+import { requireLiteralNumber } from '../private/numbers';
+import { resolveRolloutTimings } from '../private/rollout';
+import type { SigV4SidecarPolicy } from '../sidecar/sigv4-sidecar-policy';
 
 const KIND = 'LatticeWorkload';
 
