@@ -5,7 +5,8 @@
  * and compares it with the committed snapshot in
  * `test/integ.cross-cluster.ts.snapshot/`. Deployed (`integ-runner` in an
  * account): the stacks deploy, a probe Job in eks-cluster1 must get an answer
- * from demo-cluster2 and be denied by demo-cluster1 (its KubernetesObjectValue
+ * from demo-cluster2, be denied by demo-cluster1 and get ten answers from the
+ * service both clusters serve (its KubernetesObjectValue
  * blocks the deployment until the Job succeeds), and the assertions below check
  * the service network's two VPC associations, the two demo services and the
  * resources stack's resource configuration (its association with the network
@@ -21,10 +22,13 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { addCrossClusterExample } from '../examples/cross-cluster/app';
 import { APPS_NAMESPACE, ClusterStack } from '../examples/cross-cluster/cluster-stack';
 import { DEMO_IMAGE } from '../examples/cross-cluster/demo-app';
-import { LatticeDeletionGuard } from '../src';
+import { LatticeDeletionGuard, LatticeServiceRoute } from '../src';
 
-/** A Job in `from` that calls both demo apps through the sidecar and checks the answers. */
-function addProbe(from: ClusterStack, allowed: ClusterStack, domainName: string): eks.KubernetesObjectValue {
+/**
+ * A Job in `from` that calls both demo apps through the sidecar and checks the
+ * answers, then calls the service both clusters serve (`shared`) ten times.
+ */
+function addProbe(from: ClusterStack, allowed: ClusterStack, shared: LatticeServiceRoute, domainName: string): eks.KubernetesObjectValue {
   const name = 'lattice-probe';
   const script = [
     'set -eu',
@@ -32,6 +36,11 @@ function addProbe(from: ClusterStack, allowed: ClusterStack, domainName: string)
     `echo "$ok" | grep -q "Hello from ${allowed.appName}-v1"`,
     `denied="$(curl -s --max-time 20 -o /dev/null -w '%{http_code}' http://${from.appName}.${domainName}/)"`,
     'test "$denied" = 403',
+    // Both clusters' exports are healthy targets of one Lattice service: every call answers.
+    'for i in 1 2 3 4 5 6 7 8 9 10; do',
+    `  code="$(curl -s --max-time 20 -o /dev/null -w '%{http_code}' http://${shared.hostname}/)"`,
+    '  test "$code" = 200',
+    'done',
   ].join('\n');
   const job = from.lattice.cluster.addManifest('Probe', {
     apiVersion: 'batch/v1',
@@ -50,7 +59,7 @@ function addProbe(from: ClusterStack, allowed: ClusterStack, domainName: string)
     },
   });
   from.sidecar.addWorkload(job);
-  job.node.addDependency(from.route, allowed.route);
+  job.node.addDependency(from.route, allowed.route, shared, from.sharedService);
   const succeeded = new eks.KubernetesObjectValue(from, 'ProbeSucceeded', {
     cluster: from.lattice.cluster,
     objectType: 'job',
@@ -91,10 +100,10 @@ function addGuardAssertions(integ: IntegTest, cluster: ClusterStack, hostedZoneI
 
 /** The integration test app. */
 export function buildIntegApp(app: App): IntegTest {
-  const { environment, clusters, resources } = addCrossClusterExample(app);
+  const { environment, clusters, resources, sharedRoute } = addCrossClusterExample(app);
   // Both clusters must exist before cluster1's probe calls cluster2.
   clusters[0].addStackDependency(clusters[1], 'the probe in eks-cluster1 calls demo-cluster2');
-  addProbe(clusters[0], clusters[1], environment.domain.domainName);
+  addProbe(clusters[0], clusters[1], sharedRoute, environment.domain.domainName);
 
   const integ = new IntegTest(app, 'CrossCluster', {
     testCases: [environment, ...clusters, resources],
@@ -109,7 +118,7 @@ export function buildIntegApp(app: App): IntegTest {
   integ.assertions
     .awsApiCall('VPCLattice', 'listServices', {})
     .expect(ExpectedResult.objectLike({
-      items: Match.arrayWith(clusters.map((c) => Match.objectLike({ name: c.route.latticeServiceName }))),
+      items: Match.arrayWith([...clusters.map((c) => c.route), sharedRoute].map((r) => Match.objectLike({ name: r.latticeServiceName }))),
     }));
   integ.assertions
     .awsApiCall('VPCLattice', 'listServiceNetworkResourceAssociations', { serviceNetworkIdentifier: environment.network.serviceNetworkId })
