@@ -39,6 +39,8 @@ interface Result {
 function compileApps(): void {
   fs.rmSync(OUT, { recursive: true, force: true });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'benchmarks', 'tsconfig.json')], { stdio: 'inherit' });
+  // Lambda handler code is found relative to the compiled constructs, as in the npm package (lib/ beside assets/).
+  fs.symlinkSync(path.join(ROOT, 'assets'), path.join(OUT, 'assets'), 'dir');
 }
 
 function dirBytes(dir: string, filter: (name: string) => boolean = () => true): number {
