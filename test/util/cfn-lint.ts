@@ -12,27 +12,33 @@ export interface CfnLintError {
   readonly resource: string;
 }
 
-let checked = false;
+let cfnLint: string | undefined;
 
-/** Fails loudly when cfn-lint is missing: in CI it must never be skipped. */
-function assertCfnLintInstalled(): void {
-  if (checked) return;
-  const probe = spawnSync('cfn-lint', ['--version'], { encoding: 'utf-8' });
-  if (probe.status !== 0) {
-    throw new Error('cfn-lint is not installed (pip install cfn-lint); .ci/run installs it');
+/**
+ * The pinned cfn-lint (scripts/dev-tools.sh installs it into .venv-tools/ on
+ * first use), never another one on PATH: an older cfn-lint does not know newer
+ * intrinsics such as Fn::GetStackOutput. Fails loudly when it cannot be
+ * installed: in CI it must never be skipped.
+ */
+function pinnedCfnLint(): string {
+  if (cfnLint) return cfnLint;
+  const root = path.resolve(__dirname, '..', '..');
+  const install = spawnSync('bash', [path.join(root, 'scripts', 'dev-tools.sh'), 'cfn-lint', '--version'], { encoding: 'utf-8' });
+  if (install.status !== 0) {
+    throw new Error(`cfn-lint could not be installed by scripts/dev-tools.sh (needs Python 3 with venv): ${install.stderr}`);
   }
-  checked = true;
+  cfnLint = path.join(root, '.venv-tools', 'bin', 'cfn-lint');
+  return cfnLint;
 }
 
 /** Runs cfn-lint on a template object and returns its errors (warnings are ignored). */
 export function cfnLintTemplate(template: unknown, name = 'template'): CfnLintError[] {
-  assertCfnLintInstalled();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfn-lint-'));
   const file = path.join(dir, `${name}.json`);
   fs.writeFileSync(file, JSON.stringify(template));
   let out: string;
   try {
-    out = execFileSync('cfn-lint', ['--format', 'json', '--', file], { encoding: 'utf-8' });
+    out = execFileSync(pinnedCfnLint(), ['--format', 'json', '--', file], { encoding: 'utf-8' });
   } catch (e: any) {
     // cfn-lint exits non-zero when it finds anything; its JSON is on stdout.
     out = e.stdout?.toString() ?? '';
