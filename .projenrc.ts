@@ -130,6 +130,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'test/consumers/**/cdk.out/',
     '*.cdk.out/',
     'benchmarks/.out/',
+    // Context the CDK CLI caches when the examples run offline (placeholders only).
+    'examples/*/cdk.context.json',
     '.jsii.tabl.json',
     // Pinned cfn-lint and shellcheck (scripts/dev-tools.sh).
     '/.venv-tools/',

@@ -3,6 +3,23 @@
  *
  * Each one is the default of an override prop (see `LatticeEksClusterVersions`);
  * bump them together with the tests that assert them.
+ *
+ * @example
+ * import { Stack } from 'aws-cdk-lib';
+ * import * as lambda from 'aws-cdk-lib/aws-lambda';
+ * import { ILatticeServiceNetwork, LatticeEksCluster, PinnedVersions } from 'cdk-lattice-eks';
+ *
+ * declare const stack: Stack;
+ * declare const kubectlLayer: lambda.ILayerVersion;
+ * declare const serviceNetwork: ILatticeServiceNetwork;
+ * // The pinned kubectl image, pulled from an internal registry.
+ * const kubectlTag = PinnedVersions.KUBECTL_IMAGE.split(':').pop();
+ * new LatticeEksCluster(stack, 'Lattice', {
+ *   clusterName: 'eks-cluster1',
+ *   kubectlLayer,
+ *   serviceNetwork,
+ *   versions: { kubectlImage: `registry.example.com/kubectl:${kubectlTag}` },
+ * });
  */
 export class PinnedVersions {
   /** AWS Gateway API Controller Helm chart (OCI), `aws-gateway-controller-chart`. Needs Kubernetes >= 1.31 and Gateway API v1.5 CRDs. */

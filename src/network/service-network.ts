@@ -53,6 +53,18 @@ export enum LatticeAuthType {
 
 /**
  * Where the service network's access logs go.
+ *
+ * @example
+ * import { Stack } from 'aws-cdk-lib';
+ * import * as s3 from 'aws-cdk-lib/aws-s3';
+ * import { AccessLogDestination, LatticeServiceNetwork } from 'cdk-lattice-eks';
+ *
+ * declare const stack: Stack;
+ * declare const bucket: s3.IBucket;
+ * new LatticeServiceNetwork(stack, 'Network', {
+ *   serviceNetworkName: 'lattice-gateway',
+ *   accessLogDestination: AccessLogDestination.s3(bucket),
+ * });
  */
 export class AccessLogDestination {
   /**
