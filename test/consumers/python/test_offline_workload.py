@@ -1,8 +1,6 @@
 """A cluster without internet access and a one-call exported workload, in Python, from the built package."""
 import hashlib
 import json
-import os
-import tempfile
 
 import aws_cdk as cdk
 import pytest
@@ -19,19 +17,14 @@ CHARTS = lattice.ChartRepositoryMirrors(
 )
 IMAGE = f"{REGISTRY}/shop/inventory:1.0.0"
 UPSTREAM_HOSTS = ["docker.io", "registry.k8s.io", "public.ecr.aws", "ghcr.io", "github.com"]
+# A small stand-in for standard-install.yaml (never the real bundle) and its SHA-256.
+BUNDLE = b"# stand-in Gateway API CRD bundle for a consumer test\n"
+BUNDLE_SHA256 = hashlib.sha256(BUNDLE).hexdigest()
 
 
-def crd_bundle():
-    """A small stand-in for standard-install.yaml (never the real bundle) and its SHA-256."""
-    content = b"# stand-in Gateway API CRD bundle for a consumer test\n"
-    path = os.path.join(tempfile.mkdtemp(prefix="crds-"), "standard-install.yaml")
-    with open(path, "wb") as f:
-        f.write(content)
-    return path, hashlib.sha256(content).hexdigest()
-
-
-def synth(crds_sha256=None):
-    bundle, sha256 = crd_bundle()
+def synth(directory, crds_sha256=BUNDLE_SHA256):
+    bundle = directory / "standard-install.yaml"
+    bundle.write_bytes(BUNDLE)
     app = cdk.App()
     env = cdk.Environment(account=ACCOUNT, region=REGION)
     shared = cdk.Stack(app, "Shared", env=env)
@@ -45,7 +38,7 @@ def synth(crds_sha256=None):
         service_network=network,
         domain=domain,
         sources=lattice.ArtifactSources.ecr_pull_through(charts=CHARTS),
-        gateway_api_crds=lattice.GatewayApiCrdsSource.from_file(bundle, sha256=crds_sha256 or sha256),
+        gateway_api_crds=lattice.GatewayApiCrdsSource.from_file(str(bundle), sha256=crds_sha256),
     )
     sidecar = lattice.SigV4SidecarPolicy(stack, "SigV4", cluster=cluster, domain=domain)
     inventory = cluster.add_lattice_workload(
@@ -60,8 +53,6 @@ def synth(crds_sha256=None):
         "stack": stack,
         "inventory": inventory,
         "route": route,
-        "bundle": bundle,
-        "sha256": sha256,
     }
 
 
@@ -94,8 +85,8 @@ def cluster_objects(template):
 
 
 @pytest.fixture(scope="module")
-def synthesized():
-    return synth()
+def synthesized(tmp_path_factory):
+    return synth(tmp_path_factory.mktemp("crds"))
 
 
 def test_no_template_string_names_an_upstream_registry_or_github(synthesized):
@@ -143,10 +134,10 @@ def test_import_service_routes_to_the_export_with_its_weight(synthesized):
     assert synthesized["route"].hostname == "inventory.example.com"
 
 
-def test_a_crd_bundle_with_another_sha256_fails_synth_naming_both_hashes():
+def test_a_crd_bundle_with_another_sha256_fails_synth_naming_both_hashes(tmp_path):
     wrong = "0" * 64
     with pytest.raises(RuntimeError) as error:
-        synth(crds_sha256=wrong)
+        synth(tmp_path, crds_sha256=wrong)
     message = str(error.value)
     assert "LatticeEksCluster (Cluster1/Lattice): gatewayApiCrds:" in message
-    assert f"has SHA-256 {crd_bundle()[1]}, expected {wrong}" in message
+    assert f"has SHA-256 {BUNDLE_SHA256}, expected {wrong}" in message

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
@@ -55,19 +56,16 @@ class OfflineWorkloadTest {
 
   record Synthesized(Stack shared, Stack stack, LatticeWorkload inventory, LatticeServiceRoute route) {}
 
+  @TempDir
+  Path directory;
+
   static String sha256(byte[] content) throws NoSuchAlgorithmException {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
   }
 
-  /** A small stand-in for standard-install.yaml (never the real bundle). */
-  static Path bundle() throws IOException {
-    Path file = Files.createTempDirectory("crds-").resolve("standard-install.yaml");
-    Files.write(file, BUNDLE);
-    return file;
-  }
-
-  static Synthesized synth(String crdsSha256) throws IOException {
-    Path bundle = bundle();
+  Synthesized synth(String crdsSha256) throws IOException {
+    // A small stand-in for standard-install.yaml (never the real bundle).
+    Path bundle = Files.write(directory.resolve("standard-install.yaml"), BUNDLE);
     App app = new App();
     StackProps props = StackProps.builder().env(Environment.builder().account(ACCOUNT).region(REGION).build()).build();
     Stack shared = new Stack(app, "Shared", props);
@@ -91,7 +89,7 @@ class OfflineWorkloadTest {
     return new Synthesized(shared, stack, inventory, route);
   }
 
-  static Synthesized synth() throws Exception {
+  Synthesized synth() throws Exception {
     return synth(sha256(BUNDLE));
   }
 
