@@ -18,7 +18,7 @@ export interface ImageRegistryMirrors {
   /** Mirror of Docker Hub (`docker.io`): the Envoy image. */
   readonly dockerHub: string;
   /** Mirror of `registry.k8s.io`: kubectl, iptables and ExternalDNS images. */
-  readonly registryK8s: string;
+  readonly kubernetesRegistry: string;
   /** Mirror of Amazon ECR Public (`public.ecr.aws`): the Gateway API Controller, AWS CLI and Alpine images. */
   readonly ecrPublic: string;
   /** Mirror of the GitHub Container Registry (`ghcr.io`): Kyverno's images. */
@@ -70,7 +70,7 @@ export interface EcrPullThroughOptions {
    * Repository prefix of the rule whose upstream is `registry.k8s.io`.
    * @default 'registry-k8s-io'
    */
-  readonly registryK8sPrefix?: string;
+  readonly kubernetesRegistryPrefix?: string;
   /**
    * Repository prefix of the rule whose upstream is Amazon ECR Public.
    * @default 'ecr-public'
@@ -96,7 +96,7 @@ export enum LatticeChart {
 /** Upstream registry hosts and the `ImageRegistryMirrors` field that maps each. */
 const UPSTREAMS: Record<string, keyof ImageRegistryMirrors> = {
   'docker.io': 'dockerHub',
-  'registry.k8s.io': 'registryK8s',
+  'registry.k8s.io': 'kubernetesRegistry',
   'public.ecr.aws': 'ecrPublic',
   'ghcr.io': 'githubContainerRegistry',
 };
@@ -161,12 +161,12 @@ export class ArtifactSources {
       const registry = options?.registry ?? `${stack.account}.dkr.ecr.${stack.region}.${stack.urlSuffix}`;
       return {
         dockerHub: `${registry}/${options?.dockerHubPrefix ?? 'docker-hub'}`,
-        registryK8s: `${registry}/${options?.registryK8sPrefix ?? 'registry-k8s-io'}`,
+        kubernetesRegistry: `${registry}/${options?.kubernetesRegistryPrefix ?? 'registry-k8s-io'}`,
         ecrPublic: `${registry}/${options?.ecrPublicPrefix ?? 'ecr-public'}`,
         githubContainerRegistry: `${registry}/${options?.githubContainerRegistryPrefix ?? 'github'}`,
       };
     };
-    const prefixes = [options?.dockerHubPrefix ?? 'docker-hub', options?.registryK8sPrefix ?? 'registry-k8s-io',
+    const prefixes = [options?.dockerHubPrefix ?? 'docker-hub', options?.kubernetesRegistryPrefix ?? 'registry-k8s-io',
       options?.ecrPublicPrefix ?? 'ecr-public', options?.githubContainerRegistryPrefix ?? 'github'];
     return new ArtifactSources(images, options?.charts, 'ArtifactSources.ecrPullThrough()', options?.registry === undefined ? prefixes : undefined);
   }

@@ -18,7 +18,7 @@ import { awsSolutionsFindings } from './util/nag';
 
 const IMAGES: ImageRegistryMirrors = {
   dockerHub: 'mirror.corp.internal/docker-hub',
-  registryK8s: 'mirror.corp.internal/k8s',
+  kubernetesRegistry: 'mirror.corp.internal/k8s',
   ecrPublic: 'mirror.corp.internal/ecr-public',
   githubContainerRegistry: 'mirror.corp.internal/ghcr',
 };
@@ -180,8 +180,8 @@ describe('ArtifactSources.publicRegistries() (the default)', () => {
 describe('bad sources are synth errors naming the construct, the field and the fix', () => {
   const cases: Array<[string, () => Partial<LatticeEksClusterProps>, RegExp]> = [
     ['a missing image mirror',
-      () => ({ sources: ArtifactSources.mirror({ images: { ...IMAGES, registryK8s: undefined as any }, charts: CHARTS }) }),
-      /LatticeEksCluster \(Cluster1\/Lattice\): sources \(ArtifactSources.mirror\(\)\) images.registryK8s is missing: give the registry/],
+      () => ({ sources: ArtifactSources.mirror({ images: { ...IMAGES, kubernetesRegistry: undefined as any }, charts: CHARTS }) }),
+      /LatticeEksCluster \(Cluster1\/Lattice\): sources \(ArtifactSources.mirror\(\)\) images.kubernetesRegistry is missing: give the registry/],
     ['a mirror with a scheme',
       () => ({ sources: ArtifactSources.mirror({ images: { ...IMAGES, ecrPublic: 'https://mirror.corp.internal' }, charts: CHARTS }) }),
       /images.ecrPublic 'https:\/\/mirror.corp.internal' is not a registry host with an optional path/],

@@ -18,7 +18,7 @@ describe('the README lists every pinned version', () => {
 
   test('every chart repository and image says how a mirror replaces it, and ArtifactSources really maps its upstream', () => {
     const sources = ArtifactSources.mirror({
-      images: { dockerHub: 'm.internal/dh', registryK8s: 'm.internal/k8s', ecrPublic: 'm.internal/ecr', githubContainerRegistry: 'm.internal/gh' },
+      images: { dockerHub: 'm.internal/dh', kubernetesRegistry: 'm.internal/k8s', ecrPublic: 'm.internal/ecr', githubContainerRegistry: 'm.internal/gh' },
       charts: { gatewayApiController: 'oci://m.internal/c/aws-gateway-controller-chart', externalDns: 'https://m.internal/c/', kyverno: 'oci://m.internal/c/kyverno' },
     });
     const stack = new Stack(new App(), 'S');

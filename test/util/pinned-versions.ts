@@ -47,7 +47,7 @@ const CHART_MIRRORS: Record<string, string> = {
 /** Upstream registry hosts and the `ImageRegistryMirrors` field that replaces each. */
 const IMAGE_MIRRORS: Record<string, string> = {
   'docker.io': 'dockerHub',
-  'registry.k8s.io': 'registryK8s',
+  'registry.k8s.io': 'kubernetesRegistry',
   'public.ecr.aws': 'ecrPublic',
   'ghcr.io': 'githubContainerRegistry',
 };
