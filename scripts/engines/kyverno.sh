@@ -23,7 +23,7 @@ fi
 
 command -v go >/dev/null 2>&1 || { echo "kyverno.sh: Go is needed to build the Kyverno CLI $version (go.dev/dl, >= 1.25)" >&2; exit 1; }
 mkdir -p "$cache"
-echo "kyverno.sh: building the Kyverno CLI $version from the Go module proxy (about 20 min on 2 cores the first time)" >&2
+echo "kyverno.sh: building the Kyverno CLI $version from the Go module proxy (5 to 20 min on 2 cores the first time, depending on load)" >&2
 # `go install` refuses the module (its go.mod has replace directives): download the
 # module source and build the CLI package inside it.
 dir=$(GOFLAGS=-mod=mod go mod download -json "github.com/kyverno/kyverno@$version" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
