@@ -261,6 +261,15 @@ describe('taking a service over from another cluster', () => {
 });
 
 describe('rolling without 503s', () => {
+  test('an export named unlike its Service warns that its pods get no readiness gates; one named like it does not', () => {
+    const f = clusterFixture({}, false);
+    f.cluster.exportService('Same', { serviceName: 'orders', namespace: 'shop', port: 80 });
+    f.cluster.exportService('Renamed', { serviceName: 'payments-v2', exportName: 'payments', namespace: 'shop', port: 80 });
+    const warnings = Annotations.fromStack(f.stack).findWarning('*', Match.stringLikeRegexp('readiness gates'));
+    expect(warnings.map((w) => w.id)).toEqual(['/Cluster1/Lattice/Renamed']);
+    expect(JSON.stringify(warnings[0].entry.data)).toMatch(/exportName 'payments' differs from serviceName 'payments-v2'/);
+  });
+
   const values = (extra = {}) => {
     const f = clusterFixture(extra, false);
     const chart = Object.values<any>(Template.fromStack(f.stack).findResources('Custom::AWSCDK-EKS-HelmChart'))

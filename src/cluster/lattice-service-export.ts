@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import type { LatticeEksCluster } from './lattice-eks-cluster';
@@ -8,6 +8,7 @@ import { recordExport } from '../private/export-registry';
 import { resolveHealthCheck } from '../private/health-check';
 import { validateDnsLabel } from '../private/k8s-names';
 import { requireLiteralNumber } from '../private/numbers';
+import { PinnedVersions } from '../versions';
 
 const KIND = 'LatticeServiceExport';
 
@@ -173,6 +174,13 @@ export class LatticeServiceExport extends Construct {
     }
     claimed.set(key, this.node.path);
     recordExport(this, this.clusterName, this.namespace, this.exportName, this.port);
+    if (this.exportName !== props.serviceName) {
+      // The controller's pod webhook looks the export up by the Service's name.
+      Annotations.of(this).addWarningV2('cdk-lattice-eks:exportWithoutReadinessGates',
+        `exportName '${this.exportName}' differs from serviceName '${props.serviceName}': the AWS Gateway API Controller ` +
+        `(${PinnedVersions.GATEWAY_API_CONTROLLER_CHART}) injects Lattice readiness gates only into pods of Services exported under their own name, ` +
+        'so rollouts of these pods are not held until Lattice registers them; export the Service under its own name to keep them');
+    }
 
     if (props.createNamespace) props.cluster._ensureNamespace(this.namespace);
     props.cluster._registerTargets(this.namespace, targetPort);
