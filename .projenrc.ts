@@ -179,37 +179,27 @@ project.npmignore?.include('/assets/');
 project.eslint?.addLintPattern('examples');
 project.eslint?.addLintPattern('benchmarks');
 
-// Offline synth of the bundled example, with AwsSolutions checks enabled.
-const synthExample = project.addTask('synth:example', {
-  description: 'Synthesize examples/cross-cluster into examples/cross-cluster/cdk.out (offline, cdk-nag AwsSolutions on)',
-  // Transpile only (the typecheck task type-checks the code). CDK's built-in
-  // template validation is off: cfn-lint below checks the same templates
-  // against the CloudFormation schemas (and more), at a fraction of the memory.
-  exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/cross-cluster/main.ts',
-  env: { CDK_OUTDIR: 'examples/cross-cluster/cdk.out', CDK_VALIDATION: 'false', ...DEV_TOOLS_PATH },
-});
-synthExample.exec('cfn-lint --non-zero-exit-code error -- examples/cross-cluster/cdk.out/*.template.json', {
-  name: 'cfn-lint the example templates (errors fail, warnings are reported)',
-});
-
-const synthMultiAccount = project.addTask('synth:multi-account', {
-  description: 'Synthesize examples/multi-account into examples/multi-account/cdk.out (offline, cdk-nag AwsSolutions on)',
-  exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/multi-account/main.ts',
-  env: { CDK_OUTDIR: 'examples/multi-account/cdk.out', CDK_VALIDATION: 'false', ...DEV_TOOLS_PATH },
-});
-synthMultiAccount.exec('cfn-lint --non-zero-exit-code error -- examples/multi-account/cdk.out/*.template.json', {
-  name: 'cfn-lint the multi-account example templates (errors fail, warnings are reported)',
-});
-
-// Offline synth of the private-cluster example (no internet path: mirrors, CRD file asset, weak references).
-const synthPrivateCluster = project.addTask('synth:private-cluster', {
-  description: 'Synthesize examples/private-cluster into examples/private-cluster/cdk.out (offline, cdk-nag AwsSolutions on)',
-  exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/private-cluster/main.ts',
-  env: { CDK_OUTDIR: 'examples/private-cluster/cdk.out', CDK_VALIDATION: 'false', ...DEV_TOOLS_PATH },
-});
-synthPrivateCluster.exec('cfn-lint --non-zero-exit-code error -- examples/private-cluster/cdk.out/*.template.json', {
-  name: 'cfn-lint the private-cluster example templates (errors fail, warnings are reported)',
-});
+/**
+ * Offline synth of one example app (examples/<folder>/main.ts), AwsSolutions
+ * checks on. Transpile only (the typecheck task type-checks the code). CDK's
+ * built-in template validation is off: cfn-lint checks the same templates
+ * against the CloudFormation schemas (and more), at a fraction of the memory.
+ */
+function addExampleSynthTask(name: string, folder: string, what: string) {
+  const task = project.addTask(name, {
+    description: `Synthesize ${what} (examples/${folder}) into examples/${folder}/cdk.out (offline, cdk-nag AwsSolutions on)`,
+    exec: `ts-node --transpile-only --project tsconfig.dev.json examples/${folder}/main.ts`,
+    env: { CDK_OUTDIR: `examples/${folder}/cdk.out`, CDK_VALIDATION: 'false', ...DEV_TOOLS_PATH },
+  });
+  task.exec(`cfn-lint --non-zero-exit-code error -- examples/${folder}/cdk.out/*.template.json`, {
+    name: `cfn-lint the templates of ${what} (errors fail, warnings are reported)`,
+  });
+  return task;
+}
+const synthExample = addExampleSynthTask('synth:example', 'cross-cluster', 'the bundled example');
+const synthMultiAccount = addExampleSynthTask('synth:multi-account', 'multi-account', 'the hub-and-spoke example');
+// No internet path: mirrors, CRD file asset, weak references.
+const synthPrivateCluster = addExampleSynthTask('synth:private-cluster', 'private-cluster', 'the private-cluster example');
 
 // Synth benchmark of the library against a hand-wired aws-eks-v2 baseline.
 project.addTask('bench', {

@@ -1,18 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
+import type { LatticeHealthCheck } from '../cluster/lattice-service-export';
 import type { HealthCheckSpec } from '../k8s/multi-cluster';
-
-/** Health check settings as given by users (see `LatticeHealthCheck`). */
-export interface HealthCheckInput {
-  readonly path?: string;
-  readonly interval?: Duration;
-  readonly timeout?: Duration;
-  readonly healthyThreshold?: number;
-  readonly unhealthyThreshold?: number;
-  readonly statusMatch?: string;
-  readonly port?: number;
-}
 
 /** Defaults: quicker than Lattice's own (30 s interval, 5 healthy checks), so new pods take traffic within 20 s. */
 export const HEALTH_CHECK_DEFAULTS = {
@@ -32,7 +22,7 @@ const STATUS_MATCH = /^[1-5]\d\d(-[1-5]\d\d)?(,[1-5]\d\d(-[1-5]\d\d)?)*$/;
  * (and the TargetGroupPolicy CRD) accept, throwing a ValidationError of
  * construct `kind` naming `prop` otherwise.
  */
-export function resolveHealthCheck(scope: IConstruct, kind: string, prop: string, input: HealthCheckInput = {}): HealthCheckSpec {
+export function resolveHealthCheck(scope: IConstruct, kind: string, prop: string, input: LatticeHealthCheck = {}): HealthCheckSpec {
   const seconds = (name: string, value: Duration | undefined, dflt: number, min: number, max: number): number => {
     if (value === undefined) return dflt;
     if (Token.isUnresolved(value.toSeconds({ integral: false }))) {
