@@ -7,7 +7,7 @@ import { validationError } from '../private/errors';
 import { recordExport } from '../private/export-registry';
 import { resolveHealthCheck } from '../private/health-check';
 import { validateDnsLabel } from '../private/k8s-names';
-import { requireLiteralNumber } from '../private/numbers';
+import { requireTcpPort } from '../private/ports';
 import { PinnedVersions } from '../versions';
 
 const KIND = 'LatticeServiceExport';
@@ -159,11 +159,8 @@ export class LatticeServiceExport extends Construct {
     validateDnsLabel(this, KIND, 'serviceName', props.serviceName);
     validateDnsLabel(this, KIND, 'namespace', this.namespace);
     validateDnsLabel(this, KIND, 'exportName', this.exportName);
-    this.port = requireLiteralNumber(this, KIND, 'port', props.port);
-    const targetPort = props.targetPort === undefined ? this.port : requireLiteralNumber(this, KIND, 'targetPort', props.targetPort);
-    for (const [name, value] of [['port', this.port], ['targetPort', targetPort]] as const) {
-      if (!Number.isInteger(value) || value < 1 || value > 65535) throw validationError(this, KIND, `${name} ${value} is not a TCP port (1-65535)`);
-    }
+    this.port = requireTcpPort(this, KIND, 'port', props.port);
+    const targetPort = requireTcpPort(this, KIND, 'targetPort', props.targetPort ?? this.port);
     const healthCheck = resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck);
     let claimed = exportsByCluster.get(props.cluster);
     if (!claimed) exportsByCluster.set(props.cluster, claimed = new Map());

@@ -15,7 +15,7 @@ import { exportsOf, isClusterOfApp } from '../private/export-registry';
 import { resolveHealthCheck } from '../private/health-check';
 import { validateDnsLabel } from '../private/k8s-names';
 import { latticeNameProblem, SERVICE_NAME_RULES } from '../private/lattice-names';
-import { requireLiteralNumber } from '../private/numbers';
+import { requireTcpPort } from '../private/ports';
 import { validateManagedBy } from '../private/rollout';
 
 const KIND = 'LatticeServiceRoute';
@@ -179,15 +179,8 @@ export class LatticeServiceRoute extends Construct {
     validateDnsLabel(this, KIND, 'serviceName', this.serviceName);
     validateDnsLabel(this, KIND, 'namespace', this.namespace);
     validateDnsLabel(this, KIND, 'routeName', this.routeName);
-    requireLiteralNumber(this, KIND, 'port', props.port);
-    if (props.targetPort !== undefined) requireLiteralNumber(this, KIND, 'targetPort', props.targetPort);
-    if (!Number.isInteger(props.port) || props.port < 1 || props.port > 65535) {
-      throw validationError(this, KIND, `port ${props.port} is not a TCP port (1-65535)`);
-    }
-    const targetPort = props.targetPort ?? props.port;
-    if (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535) {
-      throw validationError(this, KIND, `targetPort ${targetPort} is not a TCP port (1-65535); give the number the Service's targetPort resolves to`);
-    }
+    requireTcpPort(this, KIND, 'port', props.port);
+    const targetPort = requireTcpPort(this, KIND, 'targetPort', props.targetPort ?? props.port, 'give the number the Service\'s targetPort resolves to');
     this.hostname = this.resolveHostname(props);
     this.latticeServiceName = `${this.routeName.slice(0, 20)}-${this.namespace.slice(0, 18)}`;
     const nameProblem = latticeNameProblem(this.latticeServiceName, SERVICE_NAME_RULES);

@@ -12,6 +12,7 @@ import { validationError } from '../private/errors';
 import { HEALTH_CHECK_DEFAULTS } from '../private/health-check';
 import { validateDnsLabel, validateDnsSubdomain } from '../private/k8s-names';
 import { requireLiteralNumber } from '../private/numbers';
+import { requireTcpPort } from '../private/ports';
 import { resolveRolloutTimings } from '../private/rollout';
 import type { SigV4SidecarPolicy } from '../sidecar/sigv4-sidecar-policy';
 
@@ -164,11 +165,8 @@ export class LatticeWorkload extends Construct {
     if (typeof props.image !== 'string' || Token.isUnresolved(props.image) || !/^[^\s]+$/.test(props.image)) {
       throw validationError(this, KIND, `image '${props.image}' must be a literal image reference`);
     }
-    const containerPort = requireLiteralNumber(this, KIND, 'containerPort', props.containerPort);
-    const port = props.port === undefined ? 80 : requireLiteralNumber(this, KIND, 'port', props.port);
-    for (const [name, value] of [['containerPort', containerPort], ['port', port]] as const) {
-      if (!Number.isInteger(value) || value < 1 || value > 65535) throw validationError(this, KIND, `${name} ${value} is not a TCP port (1-65535)`);
-    }
+    const containerPort = requireTcpPort(this, KIND, 'containerPort', props.containerPort);
+    const port = requireTcpPort(this, KIND, 'port', props.port ?? 80);
     if (props.healthCheck?.port !== undefined && props.healthCheck.port !== containerPort) {
       throw validationError(this, KIND,
         `healthCheck.port ${props.healthCheck.port} is not the containerPort ${containerPort}: the pods serve nothing else; omit healthCheck.port`);

@@ -1,4 +1,7 @@
 import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { validationError } from './errors';
+import { requireLiteralNumber } from './numbers';
 
 /** Highest TCP port. */
 export const MAX_TCP_PORT = 65535;
@@ -115,4 +118,16 @@ export function parsePortRanges(ranges: unknown): PortRange[] | string {
     parsed.push(range);
   }
   return parsed;
+}
+
+/**
+ * Returns `value` of `prop` when it is a literal TCP port (1-65535); throws a
+ * ValidationError of construct `kind` otherwise (`hint` is appended as the fix).
+ */
+export function requireTcpPort(scope: IConstruct, kind: string, prop: string, value: unknown, hint?: string): number {
+  const port = requireLiteralNumber(scope, kind, prop, value);
+  if (!Number.isInteger(port) || port < 1 || port > MAX_TCP_PORT) {
+    throw validationError(scope, kind, `${prop} ${port} is not a TCP port (1-${MAX_TCP_PORT})${hint ? `; ${hint}` : ''}`);
+  }
+  return port;
 }
