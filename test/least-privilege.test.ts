@@ -5,9 +5,9 @@
  * ExternalDNS may and may not do to the shared network, the other cluster's
  * services and the shared zone.
  */
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Template } from 'aws-cdk-lib/assertions';
 import { clusterFixture } from './util/fixtures';
+import { decide as decideFor, DeployedValues, policiesOf } from './util/identity-eval';
 
 const ACCOUNT = '111111111111';
 const REGION = 'us-east-1';
@@ -19,52 +19,16 @@ const OWN = `${ACCOUNT}/eks-cluster1/${VPC}`;
 const OTHER = `${ACCOUNT}/eks-cluster2/vpc-0cluster2000000000`;
 const lattice = (resource: string) => `arn:aws:vpc-lattice:${REGION}:${ACCOUNT}:${resource}`;
 
-/** Deployed form of a template value: pseudo parameters, the VPC, the imports of the shared stack. */
-function deployed(value: any, vpcLogicalId: string): any {
-  if (Array.isArray(value)) return value.map((v) => deployed(v, vpcLogicalId));
-  if (value === null || typeof value !== 'object') return value;
-  if ('Ref' in value) {
-    const refs: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountId': ACCOUNT, 'AWS::Region': REGION, [vpcLogicalId]: VPC };
-    if (!(value.Ref in refs)) throw new Error(`unexpected Ref ${value.Ref}`);
-    return refs[value.Ref];
-  }
-  if ('Fn::ImportValue' in value) {
-    const name: string = value['Fn::ImportValue'];
-    if (/HostedZone/.test(name)) return ZONE_ID;
-    if (/Network.*Arn/.test(name)) return NETWORK_ARN;
-    throw new Error(`unexpected import ${name}`);
-  }
-  if ('Fn::Join' in value) return value['Fn::Join'][1].map((p: any) => deployed(p, vpcLogicalId)).join(value['Fn::Join'][0]);
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deployed(v, vpcLogicalId)]));
-}
-
-function policiesOf(template: any, rolePrefix: string, vpcLogicalId: string): any[] {
-  return Object.entries<any>(template.Resources)
-    .filter(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith(rolePrefix))
-    .map(([, r]) => deployed(r.Properties.PolicyDocument, vpcLogicalId));
-}
-
 const { stack, cluster } = clusterFixture();
 cluster.exposeService('Demo', { serviceName: 'demo-cluster1', namespace: 'apps', port: 80, createNamespace: true });
 const template = Template.fromStack(stack).toJSON();
 const vpcLogicalId = stack.getLogicalId(cluster.vpc.node.defaultChild as any);
-const controller = policiesOf(template, 'LatticeGatewayControllerRole', vpcLogicalId);
-const externalDns = policiesOf(template, 'LatticeExternalDnsRole', vpcLogicalId);
+const values: DeployedValues = { account: ACCOUNT, region: REGION, vpcLogicalId, vpcId: VPC, networkArn: NETWORK_ARN, hostedZoneId: ZONE_ID };
+const controller = policiesOf(template, 'LatticeGatewayControllerRole', values);
+const externalDns = policiesOf(template, 'LatticeExternalDnsRole', values);
 
-async function decide(policies: any[], action: string, resource: string, context: Record<string, string | string[]> = {}): Promise<string> {
-  const result = await runSimulation({
-    request: {
-      principal: `arn:aws:sts::${ACCOUNT}:assumed-role/controller/eks-pod-identity`,
-      action,
-      resource: { resource, accountId: ACCOUNT },
-      contextVariables: { 'aws:RequestedRegion': REGION, ...context },
-    },
-    identityPolicies: policies.map((policy, i) => ({ name: `policy-${i}`, policy })),
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-  }, {});
-  if (result.resultType === 'error') throw new Error(`simulation failed: ${JSON.stringify(result.errors)}`);
-  return result.overallResult;
+function decide(policies: any[], action: string, resource: string, context: Record<string, string | string[]> = {}): Promise<string> {
+  return decideFor(values, policies, action, resource, context);
 }
 
 describe('the Gateway API Controller of cluster 1', () => {

@@ -5,11 +5,11 @@
  * concurrency) and the one-call workload helper.
  */
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { clusterFixture, ClusterFixture } from './util/fixtures';
 import { DependencyGraph } from './util/graph';
+import { decide as decideFor, DeployedValues, policiesOf } from './util/identity-eval';
 import { expectValidK8sObjects, k8sObjectsInTemplate } from './util/k8s-schema';
 import { LatticeCaller } from '../src/auth/lattice-auth-policy';
 import { LatticeEksCluster } from '../src/cluster/lattice-eks-cluster';
@@ -204,34 +204,16 @@ describe('taking a service over from another cluster', () => {
   f.cluster.exposeService('Inventory', { serviceName: 'inventory', namespace: 'shop', port: 80, allowTakeoverFrom: BLUE });
   const json = Template.fromStack(f.stack).toJSON();
   const vpcId = f.stack.getLogicalId(f.cluster.vpc.node.defaultChild as any);
-  /** Deployed form of a template value: pseudo parameters, the VPC, the shared stack's exports. */
-  const deployed = (value: any): any => {
-    if (Array.isArray(value)) return value.map(deployed);
-    if (value === null || typeof value !== 'object') return value;
-    if ('Ref' in value) return ({ 'AWS::Partition': 'aws', 'AWS::AccountId': ACCOUNT, 'AWS::Region': REGION, [vpcId]: VPC } as Record<string, string>)[value.Ref];
-    if ('Fn::ImportValue' in value) return `arn:aws:vpc-lattice:${REGION}:${ACCOUNT}:servicenetwork/sn-0123456789abcdef0`;
-    if ('Fn::Join' in value) return value['Fn::Join'][1].map(deployed).join(value['Fn::Join'][0]);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deployed(v)]));
+  const values: DeployedValues = {
+    account: ACCOUNT,
+    region: REGION,
+    vpcLogicalId: vpcId,
+    vpcId: VPC,
+    networkArn: `arn:aws:vpc-lattice:${REGION}:${ACCOUNT}:servicenetwork/sn-0123456789abcdef0`,
+    hostedZoneId: 'Z0123456789ABCDEFGHIJ',
   };
-  const policies = Object.entries<any>(json.Resources)
-    .filter(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith('LatticeGatewayControllerRole'))
-    .map(([, r]) => deployed(r.Properties.PolicyDocument));
-
-  async function decide(action: string, resource: string, context: Record<string, string>): Promise<string> {
-    const result = await runSimulation({
-      request: {
-        principal: `arn:aws:sts::${ACCOUNT}:assumed-role/controller/eks-pod-identity`,
-        action,
-        resource: { resource, accountId: ACCOUNT },
-        contextVariables: { 'aws:RequestedRegion': REGION, ...context },
-      },
-      identityPolicies: policies.map((policy, i) => ({ name: `p${i}`, policy })),
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-    }, {});
-    if (result.resultType === 'error') throw new Error(JSON.stringify(result.errors));
-    return result.overallResult;
-  }
+  const policies = policiesOf(json, 'LatticeGatewayControllerRole', values);
+  const decide = (action: string, resource: string, context: Record<string, string>) => decideFor(values, policies, action, resource, context);
 
   const arn = (r: string) => `arn:aws:vpc-lattice:${REGION}:${ACCOUNT}:${r}`;
   test('the route carries the annotation', () => {
