@@ -59,7 +59,15 @@ describe('the Gateway API Controller of cluster 1', () => {
     ['cannot create target groups in another VPC', 'vpc-lattice:CreateTargetGroup', lattice('targetgroup/tg-new'), { [`aws:RequestTag/${MANAGED_BY}`]: OWN, 'vpc-lattice:VpcId': 'vpc-0other' }, 'ImplicitlyDenied'],
     // Its own resources.
     ['creates its own services', 'vpc-lattice:CreateService', lattice('service/svc-new'), { [`aws:RequestTag/${MANAGED_BY}`]: OWN }, 'Allowed'],
-    ['tags its own services at creation', 'vpc-lattice:TagResource', lattice('service/svc-new'), { [`aws:RequestTag/${MANAGED_BY}`]: OWN, 'vpc-lattice:CreateAction': 'vpc-lattice:CreateService' }, 'Allowed'],
+    // Tag-on-create: vpc-lattice:CreateAction as a bare API name (as ec2, ecs and elasticloadbalancing
+    // document theirs) and with the service prefix; the statement must hold under either form.
+    ['tags its own services at creation (bare CreateAction)', 'vpc-lattice:TagResource', lattice('service/svc-new'), { [`aws:RequestTag/${MANAGED_BY}`]: OWN, 'vpc-lattice:CreateAction': 'CreateService' }, 'Allowed'],
+    ['tags its own services at creation (prefixed CreateAction)', 'vpc-lattice:TagResource', lattice('service/svc-new'), { [`aws:RequestTag/${MANAGED_BY}`]: OWN, 'vpc-lattice:CreateAction': 'vpc-lattice:CreateService' }, 'Allowed'],
+    ['tags its own target groups at creation (bare CreateAction)', 'vpc-lattice:TagResource', lattice('targetgroup/tg-new'), { [`aws:RequestTag/${MANAGED_BY}`]: OWN, 'vpc-lattice:CreateAction': 'CreateTargetGroup' }, 'Allowed'],
+    ['tags its own listeners at creation (bare CreateAction)', 'vpc-lattice:TagResource', lattice('service/svc-new/listener/listener-new'), { [`aws:RequestTag/${MANAGED_BY}`]: OWN, 'vpc-lattice:CreateAction': 'CreateListener' }, 'Allowed'],
+    ['tags its own network associations at creation (bare CreateAction)', 'vpc-lattice:TagResource', lattice('servicenetworkserviceassociation/snsa-new'), { [`aws:RequestTag/${MANAGED_BY}`]: OWN, 'vpc-lattice:CreateAction': 'CreateServiceNetworkServiceAssociation' }, 'Allowed'],
+    ['does not tag at creation for cluster 2', 'vpc-lattice:TagResource', lattice('service/svc-new'), { [`aws:RequestTag/${MANAGED_BY}`]: OTHER, 'vpc-lattice:CreateAction': 'CreateService' }, 'ImplicitlyDenied'],
+    ['does not tag at creation of other resource kinds', 'vpc-lattice:TagResource', lattice('service/svc-new'), { [`aws:RequestTag/${MANAGED_BY}`]: OWN, 'vpc-lattice:CreateAction': 'CreateServiceNetwork' }, 'ImplicitlyDenied'],
     ['creates listeners on its services', 'vpc-lattice:CreateListener', lattice('service/svc-1/listener/listener-new'), { [`aws:RequestTag/${MANAGED_BY}`]: OWN }, 'Allowed'],
     ['creates target groups in its VPC', 'vpc-lattice:CreateTargetGroup', lattice('targetgroup/tg-new'), { [`aws:RequestTag/${MANAGED_BY}`]: OWN, 'vpc-lattice:VpcId': VPC }, 'Allowed'],
     ['associates its services with the network', 'vpc-lattice:CreateServiceNetworkServiceAssociation', NETWORK_ARN, { [`aws:RequestTag/${MANAGED_BY}`]: OWN }, 'Allowed'],

@@ -35,6 +35,23 @@ const TAGGED_CREATES = [
   'CreateService', 'CreateListener', 'CreateRule', 'CreateAccessLogSubscription', 'CreateServiceNetworkServiceAssociation',
 ].map((a) => `vpc-lattice:${a}`);
 
+/**
+ * The values `vpc-lattice:CreateAction` may take for `actions` during tag-on-create.
+ *
+ * The Service Authorization Reference describes the key as "the name of a
+ * resource-creating API action" without an example value. Every other service
+ * with a `<service>:CreateAction` key documents the bare API name
+ * (`ec2:CreateAction: RunInstances`, `ecs:CreateAction: CreateCluster`,
+ * `elasticloadbalancing:CreateAction: CreateTargetGroup`), so that form is
+ * listed first; the prefixed form (`vpc-lattice:CreateService`) is listed too,
+ * so the statement holds whichever form Lattice puts in the request context.
+ * The key is single-valued, so the list is an OR under `StringEquals`.
+ */
+export function createActionValues(actions: string[]): string[] {
+  const bare = actions.map((a) => a.replace(/^vpc-lattice:/, ''));
+  return [...bare, ...bare.map((a) => `vpc-lattice:${a}`)];
+}
+
 /** Actions on the service network that CloudFormation owns: denied to the controller whatever else allows them. */
 const NETWORK_OWNER_ACTIONS = [
   'PutAuthPolicy', 'DeleteAuthPolicy', 'PutResourcePolicy', 'DeleteResourcePolicy', 'UpdateServiceNetwork',
@@ -86,8 +103,10 @@ export function gatewayControllerStatements(stack: Stack, spec: GatewayControlle
       actions: ['vpc-lattice:TagResource'],
       resources: [arn('service'), arn('targetgroup'), arn('servicenetworkserviceassociation'), arn('accesslogsubscription')],
       conditions: {
-        'StringEquals': { [`aws:RequestTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.managedBy },
-        'ForAnyValue:StringEquals': { 'vpc-lattice:CreateAction': [...TAGGED_CREATES, 'vpc-lattice:CreateTargetGroup'] },
+        StringEquals: {
+          [`aws:RequestTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.managedBy,
+          'vpc-lattice:CreateAction': createActionValues([...TAGGED_CREATES, 'vpc-lattice:CreateTargetGroup']),
+        },
       },
     }),
     new iam.PolicyStatement({
