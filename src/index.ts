@@ -1,12 +1,14 @@
 export * from './domain/private-ca-domain';
+export * from './network/service-network-ref';
 export * from './network/service-network';
 export * from './versions';
 export * from './artifact-sources';
 export * from './cluster/gateway-api-crds-source';
 export * from './cluster/lattice-eks-cluster';
-export * from './cluster/lattice-service-route';
+export * from './service/lattice-service-route';
+export type { LatticeHealthCheck } from './cluster/lattice-health-check';
 export * from './cluster/lattice-service-export';
-export * from './cluster/lattice-workload';
+export * from './service/lattice-workload';
 export * from './cluster/lattice-pod-identity';
 export * from './auth/lattice-auth-policy';
 export * from './auth/cross-cluster-auth-policy';

@@ -4,11 +4,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import { Construct } from 'constructs';
 import { LatticeAuthPolicyDocument } from './lattice-auth-policy';
-import type { LatticeServiceRoute } from '../cluster/lattice-service-route';
 import { iamAuthPolicy } from '../k8s/iam-auth-policy';
-import { ILatticeServiceNetwork, LatticeAuthType, LatticeServiceNetwork } from '../network/service-network';
+import { LatticeAuthType, LatticeServiceNetwork } from '../network/service-network';
+import { ILatticeServiceNetwork } from '../network/service-network-ref';
 import { AuthPolicyOwner, claimAuthPolicy, routeAuthPolicyTarget } from '../private/auth-policy-owners';
 import { validationError } from '../private/errors';
+import type { LatticeServiceRoute } from '../service/lattice-service-route';
 
 const KIND = 'CrossClusterAuthPolicy';
 

@@ -14,8 +14,6 @@ import { DeletionGuardOptions, LatticeDeletionGuard } from './deletion-guard';
 import { GatewayApiCrdsSource } from './gateway-api-crds-source';
 import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
 import { ExportServiceOptions, LatticeServiceExport } from './lattice-service-export';
-import { ExposeServiceOptions, ImportServiceOptions, LatticeServiceRoute } from './lattice-service-route';
-import { LatticeWorkload, LatticeWorkloadOptions } from './lattice-workload';
 import { PrivateCaDomain } from '../domain/private-ca-domain';
 import { allowedRoutesFrom, gatewayListenerNames, latticeGateway, latticeGatewayClass } from '../k8s/gateway-api';
 import { GATEWAY_API_CRDS_SERVICE_ACCOUNT, gatewayApiCrdsJob, gatewayApiCrdsJobName } from '../k8s/gateway-api-crds-job';
@@ -25,7 +23,7 @@ import {
 } from '../k8s/helm-values';
 import { READINESS_GATE_INJECT_LABEL } from '../k8s/multi-cluster';
 import { K8sObject, namespaceObject } from '../k8s/object';
-import { ILatticeServiceNetwork } from '../network/service-network';
+import { ILatticeServiceNetwork } from '../network/service-network-ref';
 import {
   acknowledgeGatewayControllerPolicy, controllerManagedBy, gatewayControllerStatements, takeoverStatement,
 } from '../private/controller-policy';
@@ -37,6 +35,8 @@ import { validateDnsLabel } from '../private/k8s-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';
 import { nodegroupAmiType } from '../private/node-ami';
 import { podIdentityAssociation, podIdentityAssociationOf, podIdentityRole } from '../private/pod-identity';
+import { ExposeServiceOptions, ImportServiceOptions, LatticeServiceRoute } from '../service/lattice-service-route';
+import { LatticeWorkload, LatticeWorkloadOptions } from '../service/lattice-workload';
 import { PinnedVersions } from '../versions';
 
 const KIND = 'LatticeEksCluster';
@@ -592,7 +592,7 @@ export class LatticeEksCluster extends Construct implements ec2.IConnectable {
     this.routeHostnames.add(hostname.toLowerCase());
     if (!this.externalDnsRecordStatement) {
       const recordNames = Lazy.list({ produce: () => externalDnsRecordNames([...this.routeHostnames]) });
-      this.externalDnsRecordStatement = externalDnsRecordStatement(this.domain, recordNames);
+      this.externalDnsRecordStatement = externalDnsRecordStatement(this.domain.hostedZone.hostedZoneArn, recordNames);
       this.externalDnsRole.addToPrincipalPolicy(this.externalDnsRecordStatement);
     }
   }

@@ -1,11 +1,11 @@
-import { Annotations, Duration } from 'aws-cdk-lib';
+import { Annotations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import type { LatticeEksCluster } from './lattice-eks-cluster';
+import { LatticeHealthCheck, resolveHealthCheck } from './lattice-health-check';
 import { serviceExport, targetGroupPolicy } from '../k8s/multi-cluster';
 import { validationError } from '../private/errors';
 import { recordExport } from '../private/export-registry';
-import { resolveHealthCheck } from '../private/health-check';
 import { validateDnsLabel } from '../private/k8s-names';
 import { requireTcpPort } from '../private/ports';
 import { PinnedVersions } from '../versions';
@@ -14,48 +14,6 @@ const KIND = 'LatticeServiceExport';
 
 /** Exports per cluster, keyed `<namespace>/<export name>`, with their construct paths. */
 const exportsByCluster = new WeakMap<LatticeEksCluster, Map<string, string>>();
-
-/**
- * HTTP health check of the Lattice target groups of a Service or export
- * (a TargetGroupPolicy). Lattice stops sending requests to targets that fail it.
- */
-export interface LatticeHealthCheck {
-  /**
-   * Path requested.
-   * @default '/'
-   */
-  readonly path?: string;
-  /**
-   * Time between checks of one target (5 s - 300 s).
-   * @default Duration.seconds(10)
-   */
-  readonly interval?: Duration;
-  /**
-   * Time a check may take (1 s - 120 s, shorter than `interval`).
-   * @default Duration.seconds(5)
-   */
-  readonly timeout?: Duration;
-  /**
-   * Consecutive successes before a target takes traffic (2-10).
-   * @default 2
-   */
-  readonly healthyThreshold?: number;
-  /**
-   * Consecutive failures before a target gets no more traffic (2-10).
-   * @default 2
-   */
-  readonly unhealthyThreshold?: number;
-  /**
-   * HTTP codes that count as healthy: codes, ranges or a comma-separated list.
-   * @default '200-399'
-   */
-  readonly statusMatch?: string;
-  /**
-   * Port checked.
-   * @default - the port the target receives traffic on
-   */
-  readonly port?: number;
-}
 
 /** Options of `LatticeEksCluster.exportService()`. */
 export interface ExportServiceOptions {

@@ -3,7 +3,8 @@ import { Annotations, Names, Resource, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import { Construct } from 'constructs';
-import { ILatticeServiceNetwork, LatticeAuthType, LatticeServiceNetwork } from './service-network';
+import { LatticeAuthType, LatticeServiceNetwork } from './service-network';
+import { ILatticeServiceNetwork } from './service-network-ref';
 import { dnsNameProblem } from '../private/dns';
 import { validationError } from '../private/errors';
 import {

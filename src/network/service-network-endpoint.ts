@@ -1,7 +1,7 @@
 import { Resource, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import type { ILatticeServiceNetwork } from './service-network';
+import type { ILatticeServiceNetwork } from './service-network-ref';
 import { dnsNameProblem } from '../private/dns';
 import { validationError } from '../private/errors';
 import { serviceNetworkAssociationId } from '../private/lattice-ids';

@@ -1,5 +1,4 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { PrivateCaDomain } from '../domain/private-ca-domain';
 
 /**
  * The records ExternalDNS writes for these hostnames (lower case, as Route 53
@@ -10,12 +9,12 @@ export function externalDnsRecordNames(hostnames: string[]): string[] {
   return [...new Set(hostnames)].sort().flatMap((h) => [h, `cname-${h}`]);
 }
 
-/** ExternalDNS may change only `recordNames` of the zone, CNAME and TXT records only. */
-export function externalDnsRecordStatement(domain: PrivateCaDomain, recordNames: string[]): iam.PolicyStatement {
+/** ExternalDNS may change only `recordNames` of the zone `hostedZoneArn`, CNAME and TXT records only. */
+export function externalDnsRecordStatement(hostedZoneArn: string, recordNames: string[]): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'ChangeOwnRecordsOnly',
     actions: ['route53:ChangeResourceRecordSets'],
-    resources: [domain.hostedZone.hostedZoneArn],
+    resources: [hostedZoneArn],
     conditions: {
       'ForAllValues:StringEquals': {
         'route53:ChangeResourceRecordSetsNormalizedRecordNames': recordNames,

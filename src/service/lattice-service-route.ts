@@ -1,10 +1,12 @@
 import { Annotations, Aspects, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
-import type { LatticeEksCluster } from './lattice-eks-cluster';
-import type { LatticeHealthCheck, ServiceImportBackend } from './lattice-service-export';
 import { CrossClusterAuthPolicy } from '../auth/cross-cluster-auth-policy';
 import { LatticeAuthPolicyDocument, LatticeCaller } from '../auth/lattice-auth-policy';
+import type { LatticeEksCluster } from '../cluster/lattice-eks-cluster';
+import type { LatticeHealthCheck } from '../cluster/lattice-health-check';
+import { resolveHealthCheck } from '../cluster/lattice-health-check';
+import type { ServiceImportBackend } from '../cluster/lattice-service-export';
 import { httpRoute } from '../k8s/gateway-api';
 import { ALLOW_TAKEOVER_FROM_ANNOTATION, serviceImport, targetGroupPolicy } from '../k8s/multi-cluster';
 import { K8sObject } from '../k8s/object';
@@ -12,7 +14,6 @@ import { isAuthPolicyClaimed, routeAuthPolicyTarget } from '../private/auth-poli
 import { dnsNameProblem } from '../private/dns';
 import { validationError } from '../private/errors';
 import { exportsOf, isClusterOfApp } from '../private/export-registry';
-import { resolveHealthCheck } from '../private/health-check';
 import { validateDnsLabel } from '../private/k8s-names';
 import { latticeNameProblem, SERVICE_NAME_RULES } from '../private/lattice-names';
 import { requireTcpPort } from '../private/ports';

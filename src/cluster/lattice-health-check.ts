@@ -1,8 +1,49 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { validationError } from './errors';
-import type { LatticeHealthCheck } from '../cluster/lattice-service-export';
 import type { HealthCheckSpec } from '../k8s/multi-cluster';
+import { validationError } from '../private/errors';
+
+/**
+ * HTTP health check of the Lattice target groups of a Service or export
+ * (a TargetGroupPolicy). Lattice stops sending requests to targets that fail it.
+ */
+export interface LatticeHealthCheck {
+  /**
+   * Path requested.
+   * @default '/'
+   */
+  readonly path?: string;
+  /**
+   * Time between checks of one target (5 s - 300 s).
+   * @default Duration.seconds(10)
+   */
+  readonly interval?: Duration;
+  /**
+   * Time a check may take (1 s - 120 s, shorter than `interval`).
+   * @default Duration.seconds(5)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Consecutive successes before a target takes traffic (2-10).
+   * @default 2
+   */
+  readonly healthyThreshold?: number;
+  /**
+   * Consecutive failures before a target gets no more traffic (2-10).
+   * @default 2
+   */
+  readonly unhealthyThreshold?: number;
+  /**
+   * HTTP codes that count as healthy: codes, ranges or a comma-separated list.
+   * @default '200-399'
+   */
+  readonly statusMatch?: string;
+  /**
+   * Port checked.
+   * @default - the port the target receives traffic on
+   */
+  readonly port?: number;
+}
 
 /** Defaults: quicker than Lattice's own (30 s interval, 5 healthy checks), so new pods take traffic within 20 s. */
 export const HEALTH_CHECK_DEFAULTS = {
