@@ -132,7 +132,7 @@ describe('ArtifactSources.ecrPullThrough()', () => {
   test('the node role may create cached repositories and import upstream images under the four prefixes only', () => {
     const f = clusterFixture({ sources: ArtifactSources.ecrPullThrough({ charts: CHARTS }) });
     const json = Template.fromStack(f.stack).toJSON();
-    const nodeRole = f.stack.getLogicalId(f.cluster.nodegroup.role.node.defaultChild as any);
+    const nodeRole = f.stack.getLogicalId(f.cluster.nodegroup!.role.node.defaultChild as any);
     const statements = Object.values<any>(json.Resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((role: any) => role.Ref === nodeRole))
       .flatMap((r) => r.Properties.PolicyDocument.Statement);
@@ -153,14 +153,14 @@ describe('ArtifactSources.ecrPullThrough()', () => {
 describe('mirrors with the CRD bundle still from GitHub', () => {
   test('warn that the cluster still downloads from GitHub, naming the fix', () => {
     const f = clusterFixture({ sources: ArtifactSources.mirror({ images: IMAGES, charts: CHARTS }) });
-    Annotations.fromStack(f.stack).hasWarning('/Cluster1/Lattice',
+    Annotations.fromStack(f.stack).hasWarning('/Cluster1/Lattice/Default',
       Match.stringLikeRegexp('Gateway API CRD bundle is still downloaded from GitHub.*GatewayApiCrdsSource.fromFile'));
     expect(JSON.stringify(Template.fromStack(f.stack).toJSON())).toContain('github.com');
   });
 
   test('do not warn with installGatewayApiCrds false', () => {
     const f = clusterFixture({ sources: ArtifactSources.mirror({ images: IMAGES, charts: CHARTS }), installGatewayApiCrds: false });
-    Annotations.fromStack(f.stack).hasNoWarning('/Cluster1/Lattice', Match.stringLikeRegexp('downloaded from GitHub'));
+    Annotations.fromStack(f.stack).hasNoWarning('/Cluster1/Lattice/Default', Match.stringLikeRegexp('downloaded from GitHub'));
   });
 });
 
@@ -347,7 +347,7 @@ describe('the new permissions, evaluated with an IAM policy simulator', () => {
   });
   const json = Template.fromStack(f.stack).toJSON();
   const installer = policiesOfRole(json, f.stack.getLogicalId(f.cluster.gatewayApiCrdsRole!.node.defaultChild as any));
-  const nodes = policiesOfRole(json, f.stack.getLogicalId(f.cluster.nodegroup.role.node.defaultChild as any));
+  const nodes = policiesOfRole(json, f.stack.getLogicalId(f.cluster.nodegroup!.role.node.defaultChild as any));
   const key = f.cluster.gatewayApiCrdsAsset!.s3ObjectKey;
   const repo = (name: string) => `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${name}`;
 

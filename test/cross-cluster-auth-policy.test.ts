@@ -152,7 +152,7 @@ describe('the pattern: two clusters, each app admitting the other cluster\'s app
     const graph = new DependencyGraph(json);
     const id = (c: { node: any }) => stack.getLogicalId(c.node.defaultChild ?? c);
     const policyId = id(policy.manifest!);
-    for (const prerequisite of [route.manifest, cluster.gatewayManifest, cluster.gatewayControllerChart, cluster.nodegroup]) {
+    for (const prerequisite of [route.manifest, cluster.gatewayManifest, cluster.gatewayControllerChart, cluster.nodegroup!]) {
       expect(graph.dependsOn(policyId, id(prerequisite))).toBe(true);
     }
     expect(graph.dependsOn(id(route.manifest), policyId)).toBe(false);

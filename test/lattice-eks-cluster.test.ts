@@ -85,7 +85,7 @@ describe('LatticeEksCluster', () => {
 
   test('the public endpoint default is acknowledged (EKS1) on the cluster only', () => {
     expect(acknowledgedRules(f.cluster.cluster)).toContain('AwsSolutions-EKS1');
-    expect(acknowledgedRules(f.cluster.nodegroup)).not.toContain('AwsSolutions-EKS1');
+    expect(acknowledgedRules(f.cluster.nodegroup!)).not.toContain('AwsSolutions-EKS1');
   });
 
   test('creates a 10.0.0.0/16 VPC with flow logs and a managed node group', () => {

@@ -156,7 +156,7 @@ describe('teardown order: objects the controller cleans up outlive nothing they 
     const controller = idOf(b.stack, b.cluster.gatewayControllerChart);
     const dns = idOf(b.stack, b.cluster.externalDnsChart!);
     const crds = idOf(b.stack, b.cluster.gatewayApiCrdsManifest!);
-    const nodes = idOf(b.stack, b.cluster.nodegroup);
+    const nodes = idOf(b.stack, b.cluster.nodegroup!);
     const subnets = b.g.ofType('AWS::EC2::Subnet');
     const nat = b.g.ofType('AWS::EC2::NatGateway');
     const controllerObjects = k8sObjectsInTemplate(b.json).filter((o) => CONTROLLER_KINDS.includes(o.object.kind));
@@ -193,7 +193,7 @@ describe('teardown order: objects the controller cleans up outlive nothing they 
   });
 
   test('every Kubernetes object and chart is deleted before the nodes and the add-ons', () => {
-    const nodes = idOf(b.stack, b.cluster.nodegroup);
+    const nodes = idOf(b.stack, b.cluster.nodegroup!);
     const addons = b.g.ofType('AWS::EKS::Addon');
     const pairs: Array<[string, string]> = [];
     for (const id of b.g.ofType(/^Custom::AWSCDK-EKS-(KubernetesResource|HelmChart)$/)) {
@@ -297,7 +297,7 @@ describe('teardown order: the deletion guard', () => {
 
   test('bad timeout: synth-time error naming the construct, prop, value and range', () => {
     expect(() => clusterFixture({ deletionGuard: { timeout: Duration.seconds(30) } }))
-      .toThrow(/LatticeDeletionGuard \(Cluster1\/Lattice\/DeletionGuard\): timeout 30 seconds is out of range: give between 1 and 50 minutes/);
+      .toThrow(/LatticeDeletionGuard \(Cluster1\/Lattice\/Default\/DeletionGuard\): timeout 30 seconds is out of range: give between 1 and 50 minutes/);
     expect(() => clusterFixture({ deletionGuard: { timeout: Duration.hours(2) } })).toThrow(/timeout 2 hours is out of range/);
   });
 

@@ -4,12 +4,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import { Construct } from 'constructs';
 import { LatticeAuthPolicyDocument } from './lattice-auth-policy';
+import { clusterWiring } from '../cluster/lattice-cluster';
+import { ILatticeRoute } from '../cluster/lattice-route-ref';
 import { iamAuthPolicy } from '../k8s/iam-auth-policy';
 import { LatticeAuthType, LatticeServiceNetwork } from '../network/service-network';
 import { ILatticeServiceNetwork } from '../network/service-network-ref';
 import { AuthPolicyOwner, claimAuthPolicy, routeAuthPolicyTarget } from '../private/auth-policy-owners';
 import { validationError } from '../private/errors';
-import type { LatticeServiceRoute } from '../service/lattice-service-route';
 
 const KIND = 'CrossClusterAuthPolicy';
 
@@ -32,7 +33,7 @@ export interface CrossClusterAuthPolicyProps {
    *
    * @default - not a route
    */
-  readonly route?: LatticeServiceRoute;
+  readonly route?: ILatticeRoute;
 
   /**
    * A service network whose auth policy this stack should own, imported with
@@ -128,16 +129,16 @@ export class CrossClusterAuthPolicy extends Construct {
     }
   }
 
-  private attachToRoute(route: LatticeServiceRoute): eks.KubernetesManifest {
+  private attachToRoute(route: ILatticeRoute): eks.KubernetesManifest {
     const routeStack = Stack.of(route);
     if (Stack.of(this) !== routeStack) {
       throw validationError(this, KIND,
         `must be created in the stack of route '${route.node.path}' (${routeStack.stackName}), ` +
         `not in ${Stack.of(this).stackName}: the manifest is applied through that cluster`);
     }
-    this.claim(routeAuthPolicyTarget(route.cluster.node.path, route.namespace, route.routeName),
+    this.claim(routeAuthPolicyTarget(clusterWiring(this, KIND, route.cluster).key, route.namespace, route.routeName),
       `HTTPRoute '${route.namespace}/${route.routeName}' of cluster '${route.cluster.clusterName}'`, MANIFEST);
-    const manifest = route.cluster._addManifest(this, 'IamAuthPolicy', [iamAuthPolicy({
+    const manifest = clusterWiring(this, KIND, route.cluster).addManifest(this, 'IamAuthPolicy', [iamAuthPolicy({
       name: `${route.routeName}-iam-auth-policy`,
       namespace: route.namespace,
       targetKind: 'HTTPRoute',

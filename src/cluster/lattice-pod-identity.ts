@@ -4,7 +4,7 @@ import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { LatticeEksCluster } from './lattice-eks-cluster';
+import { clusterWiring, ILatticeCluster } from './lattice-cluster';
 import { serviceAccountObject } from '../k8s/object';
 import { validationError } from '../private/errors';
 import { validateDnsLabel, validateDnsSubdomain } from '../private/k8s-names';
@@ -63,7 +63,7 @@ export interface PodIdentityOptions {
 /** Properties of a `LatticePodIdentity`. */
 export interface LatticePodIdentityProps extends PodIdentityOptions {
   /** The cluster. */
-  readonly cluster: LatticeEksCluster;
+  readonly cluster: ILatticeCluster;
 }
 
 /**
@@ -131,23 +131,23 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
       throw validationError(this, KIND,
         `targetRoleArn "${targetRoleArn}" must be an IAM role ARN such as arn:aws:iam::222222222222:role/lattice-caller`);
     }
-    this.clusterName = props.cluster.clusterName;
+    this.clusterName = clusterWiring(this, KIND, props.cluster).clusterName;
     this.role = props.role ?? podIdentityRole(this, 'Role',
-      `Pods of ${props.namespace}/${props.serviceAccountName} in EKS cluster ${props.cluster.clusterName}`, props.roleName);
+      `Pods of ${props.namespace}/${props.serviceAccountName} in EKS cluster ${clusterWiring(this, KIND, props.cluster).clusterName}`, props.roleName);
     this.grantPrincipal = this.role.grantPrincipal;
     this.targetRoleArn = targetRoleArn;
     if (targetRoleArn !== undefined) {
       // Session tags are transitive: the chained AssumeRole carries them, so it needs sts:TagSession.
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sts:AssumeRole', 'sts:TagSession'], resources: [targetRoleArn] }));
     }
-    this.association = podIdentityAssociation(this, 'Association', props.cluster.cluster,
+    this.association = podIdentityAssociation(this, 'Association', clusterWiring(this, KIND, props.cluster).cluster,
       props.namespace, props.serviceAccountName, this.role, targetRoleArn);
     if (targetRoleArn !== undefined) this.targetRoleExternalId = this.association.attrExternalId;
-    if (props.createNamespace) props.cluster._ensureNamespace(props.namespace);
+    if (props.createNamespace) clusterWiring(this, KIND, props.cluster).ensureNamespace(props.namespace);
     // After whatever creates the namespace (this construct or another one).
-    props.cluster._placeInNamespace(this.association, props.namespace);
+    clusterWiring(this, KIND, props.cluster).placeInNamespace(this.association, props.namespace);
     if (props.createServiceAccount) {
-      this.serviceAccountManifest = props.cluster._addManifest(this, 'ServiceAccount',
+      this.serviceAccountManifest = clusterWiring(this, KIND, props.cluster).addManifest(this, 'ServiceAccount',
         [serviceAccountObject(props.serviceAccountName, props.namespace)]);
     }
   }

@@ -1,7 +1,7 @@
 import { Annotations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
-import type { LatticeEksCluster } from './lattice-eks-cluster';
+import { ClusterWiring, clusterWiring, ILatticeCluster } from './lattice-cluster';
 import { LatticeHealthCheck, resolveHealthCheck } from './lattice-health-check';
 import { serviceExport, targetGroupPolicy } from '../k8s/multi-cluster';
 import { validationError } from '../private/errors';
@@ -13,7 +13,7 @@ import { PinnedVersions } from '../versions';
 const KIND = 'LatticeServiceExport';
 
 /** Exports per cluster, keyed `<namespace>/<export name>`, with their construct paths. */
-const exportsByCluster = new WeakMap<LatticeEksCluster, Map<string, string>>();
+const exportsByCluster = new WeakMap<ClusterWiring, Map<string, string>>();
 
 /** Options of `LatticeEksCluster.exportService()`. */
 export interface ExportServiceOptions {
@@ -54,7 +54,7 @@ export interface ExportServiceOptions {
 /** Properties of a `LatticeServiceExport`. */
 export interface LatticeServiceExportProps extends ExportServiceOptions {
   /** The cluster that serves the Service. */
-  readonly cluster: LatticeEksCluster;
+  readonly cluster: ILatticeCluster;
 }
 
 /** One weighted backend of a multi-cluster route: the export of one cluster. */
@@ -120,8 +120,9 @@ export class LatticeServiceExport extends Construct {
     this.port = requireTcpPort(this, KIND, 'port', props.port);
     const targetPort = requireTcpPort(this, KIND, 'targetPort', props.targetPort ?? this.port);
     const healthCheck = resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck);
-    let claimed = exportsByCluster.get(props.cluster);
-    if (!claimed) exportsByCluster.set(props.cluster, claimed = new Map());
+    const wiring = clusterWiring(this, KIND, props.cluster);
+    let claimed = exportsByCluster.get(wiring);
+    if (!claimed) exportsByCluster.set(wiring, claimed = new Map());
     const key = `${this.namespace}/${this.exportName}`;
     const other = claimed.get(key);
     if (other) {
@@ -137,11 +138,11 @@ export class LatticeServiceExport extends Construct {
         'so rollouts of these pods are not held until Lattice registers them; export the Service under its own name to keep them');
     }
 
-    if (props.createNamespace) props.cluster._ensureNamespace(this.namespace);
-    props.cluster._registerTargets(this.namespace, targetPort);
+    if (props.createNamespace) clusterWiring(this, KIND, props.cluster).ensureNamespace(this.namespace);
+    clusterWiring(this, KIND, props.cluster).registerTargets(this.namespace, targetPort);
     // Health checks on another port must get through the cluster security group too.
-    if (healthCheck.port !== undefined) props.cluster._registerTargets(this.namespace, healthCheck.port);
-    this.manifest = props.cluster._addManifest(this, 'Export', [
+    if (healthCheck.port !== undefined) clusterWiring(this, KIND, props.cluster).registerTargets(this.namespace, healthCheck.port);
+    this.manifest = clusterWiring(this, KIND, props.cluster).addManifest(this, 'Export', [
       serviceExport({ name: this.exportName, namespace: this.namespace, serviceName: props.serviceName, port: this.port }),
       targetGroupPolicy({ name: this.exportName, namespace: this.namespace, targetKind: 'ServiceExport', targetName: this.exportName, healthCheck }),
     ], true);

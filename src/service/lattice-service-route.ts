@@ -3,9 +3,10 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
 import { CrossClusterAuthPolicy } from '../auth/cross-cluster-auth-policy';
 import { LatticeAuthPolicyDocument, LatticeCaller } from '../auth/lattice-auth-policy';
-import type { LatticeEksCluster } from '../cluster/lattice-eks-cluster';
+import { clusterWiring, ILatticeCluster } from '../cluster/lattice-cluster';
 import type { LatticeHealthCheck } from '../cluster/lattice-health-check';
 import { resolveHealthCheck } from '../cluster/lattice-health-check';
+import { ILatticeRoute } from '../cluster/lattice-route-ref';
 import type { ServiceImportBackend } from '../cluster/lattice-service-export';
 import { httpRoute } from '../k8s/gateway-api';
 import { ALLOW_TAKEOVER_FROM_ANNOTATION, serviceImport, targetGroupPolicy } from '../k8s/multi-cluster';
@@ -119,7 +120,7 @@ const MAX_WEIGHT = 1_000_000;
 /** Properties of a `LatticeServiceRoute`. */
 export interface LatticeServiceRouteProps extends ExposeServiceOptions {
   /** The cluster whose Gateway the route attaches to. */
-  readonly cluster: LatticeEksCluster;
+  readonly cluster: ILatticeCluster;
 }
 
 /** Lattice service names already used per account, app-wide. */
@@ -150,9 +151,9 @@ const hostnames = new WeakMap<IConstruct, Map<string, string>>();
  * });
  * route.allow(LatticeCaller.eksWorkload({ clusterName: 'eks-cluster2', namespaces: ['checkout'] }));
  */
-export class LatticeServiceRoute extends Construct {
+export class LatticeServiceRoute extends Construct implements ILatticeRoute {
   /** The cluster. */
-  public readonly cluster: LatticeEksCluster;
+  public readonly cluster: ILatticeCluster;
   /** Name of the HTTPRoute. */
   public readonly routeName: string;
   /** Namespace of the HTTPRoute and the Service. */
@@ -196,10 +197,10 @@ export class LatticeServiceRoute extends Construct {
     const importObjects = imports ? this.serviceImports(imports, props.port) : undefined;
     if (props.allowTakeoverFrom !== undefined) {
       validateManagedBy(this, KIND, 'allowTakeoverFrom', props.allowTakeoverFrom);
-      props.cluster._allowTakeoverFrom(props.allowTakeoverFrom);
+      clusterWiring(this, KIND, props.cluster).allowTakeoverFrom(props.allowTakeoverFrom);
     }
     // An imported route's targets are in the exporting clusters (which admit Lattice themselves).
-    props.cluster._registerRoute(this.namespace, importObjects ? undefined : targetPort, this.hostname);
+    clusterWiring(this, KIND, props.cluster).registerRoute(this.namespace, importObjects ? undefined : targetPort, this.hostname);
     // Deny by default: a route that nobody gave callers by synth time gets a deny-all policy.
     Aspects.of(this).add({ visit: (node) => { if (node === this) this.denyUnlessAllowed(); } });
 
@@ -208,13 +209,13 @@ export class LatticeServiceRoute extends Construct {
       if (importObjects) throw validationError(this, KIND, 'healthCheck applies to the exports of an imported route: give it to exportService()');
       const healthCheck = resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck);
       // Health checks on another port must get through the cluster security group too.
-      if (healthCheck.port !== undefined) props.cluster._registerTargets(this.namespace, healthCheck.port);
+      if (healthCheck.port !== undefined) clusterWiring(this, KIND, props.cluster).registerTargets(this.namespace, healthCheck.port);
       extra.push(targetGroupPolicy({
         name: this.serviceName, namespace: this.namespace, targetKind: 'Service', targetName: this.serviceName, healthCheck,
       }));
     }
-    if (props.createNamespace) props.cluster._ensureNamespace(this.namespace);
-    this.manifest = props.cluster._addManifest(this, 'HttpRoute', [httpRoute({
+    if (props.createNamespace) clusterWiring(this, KIND, props.cluster).ensureNamespace(this.namespace);
+    this.manifest = clusterWiring(this, KIND, props.cluster).addManifest(this, 'HttpRoute', [httpRoute({
       name: this.routeName,
       namespace: this.namespace,
       hostname: this.hostname,
@@ -297,7 +298,7 @@ export class LatticeServiceRoute extends Construct {
    */
   private denyUnlessAllowed(): void {
     if (this.node.tryFindChild(DEFAULT_DENY_ID)) return;
-    if (isAuthPolicyClaimed(this, routeAuthPolicyTarget(this.cluster.node.path, this.namespace, this.routeName))) return;
+    if (isAuthPolicyClaimed(this, routeAuthPolicyTarget(clusterWiring(this, KIND, this.cluster).key, this.namespace, this.routeName))) return;
     new CrossClusterAuthPolicy(this, DEFAULT_DENY_ID, { route: this, policy: LatticeAuthPolicyDocument.denyAll() });
     Annotations.of(this).addWarningV2('cdk-lattice-eks:routeWithoutCallers',
       `route '${this.namespace}/${this.routeName}' has no callers, so it denies every request (deny by default). ` +

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { LatticeServiceRoute } from './lattice-service-route';
 import { CrossClusterAuthPolicy } from '../auth/cross-cluster-auth-policy';
 import { LatticeCaller } from '../auth/lattice-auth-policy';
-import type { LatticeEksCluster } from '../cluster/lattice-eks-cluster';
+import { clusterWiring, ILatticeCluster, isSameLatticeCluster } from '../cluster/lattice-cluster';
 import { HEALTH_CHECK_DEFAULTS, LatticeHealthCheck } from '../cluster/lattice-health-check';
 import { LatticePodIdentity } from '../cluster/lattice-pod-identity';
 import { LatticeServiceExport } from '../cluster/lattice-service-export';
@@ -111,7 +111,7 @@ export interface LatticeWorkloadOptions {
 /** Properties of a `LatticeWorkload`. */
 export interface LatticeWorkloadProps extends LatticeWorkloadOptions {
   /** The cluster. */
-  readonly cluster: LatticeEksCluster;
+  readonly cluster: ILatticeCluster;
 }
 
 /**
@@ -178,9 +178,9 @@ export class LatticeWorkload extends Construct {
     this.terminationGracePeriodSeconds = timings.terminationGracePeriodSeconds;
 
     const createNamespace = props.createNamespace ?? true;
-    if (createNamespace) cluster._ensureNamespace(this.namespace);
+    if (createNamespace) clusterWiring(this, KIND, cluster).ensureNamespace(this.namespace);
     if (props.sidecar) {
-      if (props.sidecar.cluster !== cluster) {
+      if (!isSameLatticeCluster(props.sidecar.cluster, cluster)) {
         throw validationError(this, KIND, `sidecar '${props.sidecar.node.path}' belongs to cluster '${props.sidecar.cluster.clusterName}', not '${cluster.clusterName}'`);
       }
       props.sidecar.addNamespace(this.namespace);
@@ -206,18 +206,18 @@ export class LatticeWorkload extends Construct {
       }
       this.podIdentity = identity;
     } else {
-      const existing = cluster._podIdentityOf(this.namespace, serviceAccountName);
+      const existing = clusterWiring(this, KIND, cluster).podIdentityOf(this.namespace, serviceAccountName);
       if (existing) {
         throw validationError(this, KIND,
           `service account '${this.namespace}/${serviceAccountName}' already has a Pod Identity ('${existing}'); pass it as podIdentity ` +
           '(EKS allows one association per service account)');
       }
       const options = { namespace: this.namespace, serviceAccountName, createServiceAccount: true };
-      this.podIdentity = props.sidecar ? props.sidecar.addClient(`${id}Identity`, options) : cluster.addPodIdentity(`${id}Identity`, options);
+      this.podIdentity = props.sidecar ? props.sidecar.addClient(`${id}Identity`, options) : new LatticePodIdentity(cluster, `${id}Identity`, { ...options, cluster });
     }
 
     const healthPath = props.healthCheck?.path ?? HEALTH_CHECK_DEFAULTS.path;
-    this.manifest = cluster._addManifest(this, 'Workload', workloadObjects({
+    this.manifest = clusterWiring(this, KIND, cluster).addManifest(this, 'Workload', workloadObjects({
       name: props.name,
       namespace: this.namespace,
       image: props.image,
@@ -232,7 +232,7 @@ export class LatticeWorkload extends Construct {
       env: props.env ?? {},
     }));
     // Pods start once their identity exists, the readiness gate webhook runs and, with the proxy, injection works.
-    this.manifest.node.addDependency(this.podIdentity.association, cluster._readinessGatePrerequisites(this.namespace));
+    this.manifest.node.addDependency(this.podIdentity.association, clusterWiring(this, KIND, cluster).readinessGatePrerequisites(this.namespace));
     if (this.podIdentity.serviceAccountManifest) this.manifest.node.addDependency(this.podIdentity.serviceAccountManifest);
     props.sidecar?.addWorkload(this.manifest);
 

@@ -3,7 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, DependencyGroup, IConstruct, IDependable } from 'constructs';
 import { ArtifactSources, LatticeChart } from '../artifact-sources';
-import type { LatticeEksCluster } from '../cluster/lattice-eks-cluster';
+import { ClusterWiring, clusterWiring, ILatticeCluster } from '../cluster/lattice-cluster';
 import { LatticePodIdentity, PodIdentityOptions } from '../cluster/lattice-pod-identity';
 import { PrivateCaDomain } from '../domain/private-ca-domain';
 import { envoyConfigJson, sigv4ProxyEnvoyConfig } from '../k8s/envoy-config';
@@ -35,7 +35,7 @@ const MIN_KYVERNO_CHART_MINOR = 7;
 const COMMON_APP_UIDS = [65532, 65534];
 
 /** One policy per cluster: its names (policy, containers, ConfigMaps) are cluster-wide. */
-const policiesByCluster = new WeakMap<IConstruct, SigV4SidecarPolicy>();
+const policiesByCluster = new WeakMap<ClusterWiring, SigV4SidecarPolicy>();
 
 /** iptables backend of the init container that installs the NAT rules. */
 export enum IptablesBackend {
@@ -55,7 +55,7 @@ export enum IptablesBackend {
 /** Properties of a `SigV4SidecarPolicy`. */
 export interface SigV4SidecarPolicyProps {
   /** The cluster to install Kyverno and the policy on (one policy per cluster). */
-  readonly cluster: LatticeEksCluster;
+  readonly cluster: ILatticeCluster;
 
   /**
    * The private domain: the proxy signs for hosts under it (besides the
@@ -229,7 +229,7 @@ export class SigV4SidecarPolicy extends Construct {
   ];
 
   /** The cluster. */
-  public readonly cluster: LatticeEksCluster;
+  public readonly cluster: ILatticeCluster;
   /** Name of the MutatingPolicy (and of the ValidatingAdmissionPolicy guarding it). */
   public readonly policyName: string;
   /** The opt-in annotation. */
@@ -264,9 +264,9 @@ export class SigV4SidecarPolicy extends Construct {
    */
   constructor(scope: Construct, id: string, props: SigV4SidecarPolicyProps) {
     super(scope, id);
-    const existing = policiesByCluster.get(props.cluster);
+    const existing = policiesByCluster.get(clusterWiring(this, KIND, props.cluster));
     if (existing) {
-      throw validationError(this, KIND, `cluster '${props.cluster.clusterName}' already has a SigV4SidecarPolicy (${existing.node.path}); use its addNamespace()/addClient()`);
+      throw validationError(this, KIND, `cluster '${clusterWiring(this, KIND, props.cluster).clusterName}' already has a SigV4SidecarPolicy (${existing.node.path}); use its addNamespace()/addClient()`);
     }
     this.cluster = props.cluster;
     this.policyName = 'lattice-sigv4-proxy';
@@ -291,7 +291,7 @@ export class SigV4SidecarPolicy extends Construct {
     const mode = validateIptablesBackend(this, props.iptablesBackend ?? IptablesBackend.NFT);
     const domain = props.domain ?? props.cluster.domain;
     const caDomain = upstreamTls ? domain : undefined;
-    policiesByCluster.set(props.cluster, this);
+    policiesByCluster.set(clusterWiring(this, KIND, props.cluster), this);
 
     // What every injected pod mounts: Envoy's configuration, the NAT rules and the private CA.
     const envoyConfig = envoyConfigJson(sigv4ProxyEnvoyConfig({
@@ -309,9 +309,9 @@ export class SigV4SidecarPolicy extends Construct {
 
     // 1. Kyverno, after the nodes and add-ons (through its namespace), beside the
     // Gateway API controller and ExternalDNS (infrastructure namespace).
-    props.cluster._ensureNamespace(KYVERNO_NAMESPACE, false);
+    clusterWiring(this, KIND, props.cluster).ensureNamespace(KYVERNO_NAMESPACE, false);
     this.kyvernoChart = new eks.HelmChart(this, 'Kyverno', {
-      cluster: props.cluster.cluster,
+      cluster: clusterWiring(this, KIND, props.cluster).cluster,
       chart: 'kyverno',
       repository: sources._chartRepository(this, KIND, LatticeChart.KYVERNO),
       version: chartVersion,
@@ -322,7 +322,7 @@ export class SigV4SidecarPolicy extends Construct {
       timeout: Duration.minutes(10),
       values: kyvernoValues(sources._registry(this, KIND, PinnedVersions.KYVERNO_IMAGE_REGISTRY)),
     });
-    props.cluster._placeInNamespace(this.kyvernoChart, KYVERNO_NAMESPACE);
+    clusterWiring(this, KIND, props.cluster).placeInNamespace(this.kyvernoChart, KYVERNO_NAMESPACE);
 
     // 2. The mutation and its guard.
     const containerNames = [IPTABLES_CONTAINER, PROXY_CONTAINER];
@@ -348,12 +348,12 @@ export class SigV4SidecarPolicy extends Construct {
       proxyUid: this.proxyUid,
       reservedPorts: [this.proxyPort, this.healthPort],
     });
-    this.policyManifest = props.cluster._addManifest(this, 'Policy', [mutation, ...guard]);
+    this.policyManifest = clusterWiring(this, KIND, props.cluster).addManifest(this, 'Policy', [mutation, ...guard]);
     this.policyManifest.node.addDependency(this.kyvernoChart);
 
     // 3. Kyverno configures its webhook for a new policy asynchronously: wait for it.
     const policyReady = new eks.KubernetesObjectValue(this, 'PolicyReady', {
-      cluster: props.cluster.cluster,
+      cluster: clusterWiring(this, KIND, props.cluster).cluster,
       objectType: 'mutatingpolicies.policies.kyverno.io',
       objectName: this.policyName,
       jsonPath: POLICY_WEBHOOK_READY_JSONPATH,
@@ -366,7 +366,7 @@ export class SigV4SidecarPolicy extends Construct {
     for (const ns of props.namespaces ?? []) this.addNamespace(ns);
     if (upstreamTls && !domain) {
       throw validationError(this, KIND,
-        `upstreamTls is true but neither the cluster '${props.cluster.clusterName}' nor the domain prop has a private domain: ` +
+        `upstreamTls is true but neither the cluster '${clusterWiring(this, KIND, props.cluster).clusterName}' nor the domain prop has a private domain: ` +
         'without one, Lattice services have no HTTPS listener for the proxy to call; give LatticeEksClusterProps.domain, or set upstreamTls: false');
     }
     this.node.addValidation({
@@ -394,8 +394,8 @@ export class SigV4SidecarPolicy extends Construct {
     }
     let manifest = this.configManifests.get(namespace);
     if (!manifest) {
-      if (this.createNamespaces) this.cluster._ensureNamespace(namespace);
-      manifest = this.cluster._addManifest(this, `ProxyConfig-${namespace}`, [this.configMapFor(namespace)]);
+      if (this.createNamespaces) clusterWiring(this, KIND, this.cluster).ensureNamespace(namespace);
+      manifest = clusterWiring(this, KIND, this.cluster).addManifest(this, `ProxyConfig-${namespace}`, [this.configMapFor(namespace)]);
       this.configManifests.set(namespace, manifest);
       this.namespaceSet.add(namespace);
       this.readiness.add(manifest);

@@ -1,0 +1,122 @@
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { Construct } from 'constructs';
+import { ArtifactSources } from '../artifact-sources';
+import { validationError } from '../private/errors';
+import { validatePinnedImage } from '../private/images';
+import { PinnedVersions } from '../versions';
+
+/**
+ * Versions of what a `LatticeEksCluster` or a `LatticeEksIntegration` installs. Every field defaults to the
+ * constant of the same name in `PinnedVersions`.
+ */
+export interface LatticeEksClusterVersions {
+  /**
+   * Version of the AWS Gateway API Controller Helm chart (with the leading `v`).
+   * @default PinnedVersions.GATEWAY_API_CONTROLLER_CHART
+   */
+  readonly gatewayApiControllerChart?: string;
+  /**
+   * Version of the ExternalDNS Helm chart. The records ExternalDNS may change are named the way ExternalDNS 0.21 names its TXT records.
+   * @default PinnedVersions.EXTERNAL_DNS_CHART
+   */
+  readonly externalDnsChart?: string;
+  /**
+   * Gateway API release of the CRDs. Give `gatewayApiStandardInstallSha256` with it.
+   * @default PinnedVersions.GATEWAY_API
+   */
+  readonly gatewayApi?: string;
+  /**
+   * SHA-256 of the release's `standard-install.yaml`.
+   * @default PinnedVersions.GATEWAY_API_STANDARD_INSTALL_SHA256 (only valid for the default release)
+   */
+  readonly gatewayApiStandardInstallSha256?: string;
+  /**
+   * kubectl image that applies the Gateway API CRDs, used as given.
+   * @default PinnedVersions.KUBECTL_IMAGE, pulled as `sources` says
+   */
+  readonly kubectlImage?: string;
+  /**
+   * Image with `sh`, `wget` and `sha256sum` that downloads and verifies the CRD bundle from GitHub, used as given.
+   * @default PinnedVersions.DOWNLOAD_IMAGE, pulled as `sources` says
+   */
+  readonly downloadImage?: string;
+  /**
+   * AWS CLI v2 image (with `sh` and `sha256sum`) that reads the CRD bundle from S3 (`GatewayApiCrdsSource.fromFile`), used as given.
+   * @default PinnedVersions.AWS_CLI_IMAGE, pulled as `sources` says
+   */
+  readonly awsCliImage?: string;
+  /**
+   * Version of the `vpc-cni` EKS add-on.
+   * @default PinnedVersions.ADDON_VPC_CNI (for the default Kubernetes version; EKS's default otherwise)
+   */
+  readonly vpcCniAddon?: string;
+  /**
+   * Version of the `coredns` EKS add-on.
+   * @default PinnedVersions.ADDON_COREDNS (for the default Kubernetes version; EKS's default otherwise)
+   */
+  readonly corednsAddon?: string;
+  /**
+   * Version of the `kube-proxy` EKS add-on.
+   * @default PinnedVersions.ADDON_KUBE_PROXY (for the default Kubernetes version; EKS's default otherwise)
+   */
+  readonly kubeProxyAddon?: string;
+  /**
+   * Version of the `eks-pod-identity-agent` EKS add-on.
+   * @default PinnedVersions.ADDON_POD_IDENTITY_AGENT (for the default Kubernetes version; EKS's default otherwise)
+   */
+  readonly podIdentityAgentAddon?: string;
+}
+
+/** The versions, defaults applied and validated. */
+export interface ResolvedVersions {
+  readonly gatewayApiControllerChart: string;
+  readonly externalDnsChart: string;
+  readonly gatewayApi: string;
+  readonly gatewayApiStandardInstallSha256: string;
+  readonly kubectlImage: string;
+  readonly downloadImage: string;
+  readonly awsCliImage: string;
+  readonly vpcCniAddon?: string;
+  readonly corednsAddon?: string;
+  readonly kubeProxyAddon?: string;
+  readonly podIdentityAgentAddon?: string;
+}
+
+/**
+ * The versions, defaults applied. Add-on versions are pinned for the default
+ * Kubernetes version; for another one (or an attached cluster whose version is
+ * unknown: `version` undefined) EKS's default add-on version applies unless given.
+ */
+export function resolveVersions(
+  scope: Construct, kind: string, version: eks.KubernetesVersion | undefined, sources: ArtifactSources, v: LatticeEksClusterVersions = {},
+): ResolvedVersions {
+  const gatewayApi = v.gatewayApi ?? PinnedVersions.GATEWAY_API;
+  if (gatewayApi !== PinnedVersions.GATEWAY_API && !v.gatewayApiStandardInstallSha256) {
+    throw validationError(scope, kind, `versions.gatewayApi '${gatewayApi}' needs versions.gatewayApiStandardInstallSha256 (the SHA-256 of its standard-install.yaml)`);
+  }
+  if (!/^v1\.5\.\d+$/.test(gatewayApi)) {
+    throw validationError(scope, kind, `versions.gatewayApi '${gatewayApi}' is not a v1.5.x release; AWS Gateway API Controller v2.1 requires Gateway API v1.5`);
+  }
+  const sha = v.gatewayApiStandardInstallSha256 ?? PinnedVersions.GATEWAY_API_STANDARD_INSTALL_SHA256;
+  if (!/^[0-9a-f]{64}$/.test(sha)) {
+    throw validationError(scope, kind, `versions.gatewayApiStandardInstallSha256 '${sha}' is not a lowercase hex SHA-256`);
+  }
+  for (const [prop, image] of [['kubectlImage', v.kubectlImage], ['downloadImage', v.downloadImage], ['awsCliImage', v.awsCliImage]] as const) {
+    if (image !== undefined) validatePinnedImage(scope, kind, `versions.${prop}`, image);
+  }
+  const defaultK8s = version?.version === eks.KubernetesVersion.V1_35.version;
+  return {
+    gatewayApiControllerChart: v.gatewayApiControllerChart ?? PinnedVersions.GATEWAY_API_CONTROLLER_CHART,
+    externalDnsChart: v.externalDnsChart ?? PinnedVersions.EXTERNAL_DNS_CHART,
+    gatewayApi,
+    gatewayApiStandardInstallSha256: sha,
+    kubectlImage: v.kubectlImage ?? sources._image(scope, kind, PinnedVersions.KUBECTL_IMAGE),
+    downloadImage: v.downloadImage ?? sources._image(scope, kind, PinnedVersions.DOWNLOAD_IMAGE),
+    awsCliImage: v.awsCliImage ?? sources._image(scope, kind, PinnedVersions.AWS_CLI_IMAGE),
+    vpcCniAddon: v.vpcCniAddon ?? (defaultK8s ? PinnedVersions.ADDON_VPC_CNI : undefined),
+    corednsAddon: v.corednsAddon ?? (defaultK8s ? PinnedVersions.ADDON_COREDNS : undefined),
+    kubeProxyAddon: v.kubeProxyAddon ?? (defaultK8s ? PinnedVersions.ADDON_KUBE_PROXY : undefined),
+    podIdentityAgentAddon: v.podIdentityAgentAddon ?? (defaultK8s ? PinnedVersions.ADDON_POD_IDENTITY_AGENT : undefined),
+  };
+}
+
