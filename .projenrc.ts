@@ -200,6 +200,8 @@ const synthExample = addExampleSynthTask('synth:example', 'cross-cluster', 'the 
 const synthMultiAccount = addExampleSynthTask('synth:multi-account', 'multi-account', 'the hub-and-spoke example');
 // No internet path: mirrors, CRD file asset, weak references.
 const synthPrivateCluster = addExampleSynthTask('synth:private-cluster', 'private-cluster', 'the private-cluster example');
+// Lattice on clusters the app already has: EKS Auto Mode (plain aws-eks-v2) and an imported cluster.
+const synthExistingClusters = addExampleSynthTask('synth:existing-clusters', 'existing-clusters', 'the existing-clusters example');
 
 // Synth benchmark of the library against a hand-wired aws-eks-v2 baseline.
 project.addTask('bench', {
@@ -283,5 +285,6 @@ project.testTask.spawn(shellcheck);
 project.testTask.spawn(synthExample);
 project.testTask.spawn(synthMultiAccount);
 project.testTask.spawn(synthPrivateCluster);
+project.testTask.spawn(synthExistingClusters);
 
 project.synth();

@@ -293,7 +293,7 @@ describe('subnets', () => {
     const isolated = vpc.isolatedSubnets.map((s) => ({ Ref: stack.getLogicalId(s.node.defaultChild as any) }));
     const eksCluster = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::EKS::Cluster');
     expect(eksCluster.Properties.ResourcesVpcConfig.SubnetIds).toEqual(isolated);
-    const nodegroup = json.Resources[stack.getLogicalId(cluster.nodegroup.node.defaultChild as any)];
+    const nodegroup = json.Resources[stack.getLogicalId(cluster.nodegroup!.node.defaultChild as any)];
     expect(nodegroup.Properties.Subnets).toEqual(isolated);
   });
 

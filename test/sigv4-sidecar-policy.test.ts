@@ -261,7 +261,7 @@ describe('SigV4SidecarPolicy', () => {
     const g = new DependencyGraph(f.json);
     const id = (c: any) => logicalId(f.stack, c);
     const workload = id(f.workload);
-    const chart = id(f.sidecar.kyvernoChart);
+    const chart = id(f.sidecar.kyvernoChart!);
     const policy = id(f.sidecar.policyManifest);
     const ready = Object.entries<any>(f.template.findResources('Custom::AWSCDK-EKS-KubernetesObjectValue'))
       .find(([, r]) => r.Properties.ObjectName === 'lattice-sigv4-proxy')!;

@@ -203,7 +203,7 @@ describe('teardown order: objects the controller cleans up outlive nothing they 
   });
 
   test('Kyverno installs beside the CRDs, ExternalDNS and the controller (no dependency either way)', () => {
-    const kyverno = idOf(b.stack, b.sidecar.kyvernoChart);
+    const kyverno = idOf(b.stack, b.sidecar.kyvernoChart!);
     for (const other of [b.cluster.gatewayControllerChart, b.cluster.externalDnsChart!, b.cluster.gatewayApiCrdsManifest!]) {
       const id = idOf(b.stack, other);
       expect([id, b.g.dependsOn(kyverno, id), b.g.dependsOn(id, kyverno)]).toEqual([id, false, false]);

@@ -1,7 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { DependencyGroup, IConstruct } from 'constructs';
+import { DependencyGroup, IConstruct, IDependable } from 'constructs';
 import { ArtifactSources } from '../artifact-sources';
 import { PrivateCaDomain } from '../domain/private-ca-domain';
 import { K8sObject } from '../k8s/object';
@@ -49,6 +49,8 @@ export interface ClusterWiring {
   readonly clusterName: string;
   /** A key unique per cluster of the app (the path of the construct that installed Lattice). */
   readonly key: string;
+  /** What every Kubernetes object is created after: the nodes, add-ons and preflight checks. */
+  readonly prerequisites: IDependable;
   /**
    * Adds Kubernetes objects, ordered after the cluster's prerequisites and
    * after whatever creates their namespaces; `afterGateway`: objects the

@@ -1,6 +1,6 @@
-import { Annotations, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { CfnAddon, CfnCluster } from 'aws-cdk-lib/aws-eks';
+import { CfnAddon } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -335,11 +335,12 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     super(scope, id);
     validateRequired(this, props);
     this.cluster = props.cluster;
-    this.clusterName = props.clusterName ?? props.cluster.clusterName;
+    this.clusterName = props.clusterName ?? literalClusterName(props.cluster);
     validateClusterName(this, KIND, this.clusterName, props.clusterName === undefined);
-    if (!Token.isUnresolved(props.cluster.clusterName) && props.cluster.clusterName !== this.clusterName) {
+    const actualName = literalClusterName(props.cluster);
+    if (!Token.isUnresolved(actualName) && actualName !== this.clusterName) {
       throw validationError(this, KIND,
-        `clusterName '${this.clusterName}' differs from the cluster's name '${props.cluster.clusterName}'; omit clusterName or give the cluster's own name`);
+        `clusterName '${this.clusterName}' differs from the cluster's name '${actualName}'; omit clusterName or give the cluster's own name`);
     }
     if (props.cluster.kubectlProvider === undefined) {
       throw validationError(this, KIND,
@@ -597,6 +598,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
       cluster: this.cluster,
       clusterName: this.clusterName,
       key: this.node.path,
+      prerequisites: new DependencyGroup(...this.k8sPrerequisites),
       addManifest: (scope, id, objects, afterGateway) => this._addManifest(scope as Construct, id, objects, afterGateway),
       ensureNamespace: (namespace, forApplications) => this._ensureNamespace(namespace, forApplications),
       placeInNamespace: (construct, namespace, reconciled) => this._placeInNamespace(construct, namespace, reconciled),
@@ -786,10 +788,22 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
 }
 
 
+/** The name of the cluster as a literal when the app knows it: the `name` given to an `eks.Cluster` of the app, or an imported cluster's name. */
+function literalClusterName(cluster: eks.ICluster): string {
+  const name = clusterResource(cluster)?.name;
+  return typeof name === 'string' ? name : cluster.clusterName;
+}
+
+/** The `AWS::EKS::Cluster` resource of an `eks.Cluster` of the app (undefined for an imported cluster). */
+function clusterResource(cluster: eks.ICluster): { name?: unknown; computeConfig?: unknown } | undefined {
+  const resource = cluster.node.defaultChild;
+  return CfnResource.isCfnResource(resource) && resource.cfnResourceType === 'AWS::EKS::Cluster' ? resource as any : undefined;
+}
+
 /** Whether an `eks.Cluster` of the app has Auto Mode compute on (false for an imported cluster). */
 function detectAutoMode(cluster: eks.ICluster): boolean {
-  const resource = cluster.node.defaultChild;
-  if (!(resource instanceof CfnCluster)) return false;
+  const resource = clusterResource(cluster);
+  if (!resource) return false;
   const compute = Stack.of(cluster).resolve(resource.computeConfig);
   return compute?.enabled === true;
 }
@@ -803,7 +817,7 @@ function defaultNodeRoles(cluster: eks.ICluster, autoMode: boolean): iam.IRole[]
 
 function defaultPodIdentityAgent(cluster: eks.ICluster, autoMode: boolean): PodIdentityAgent {
   if (autoMode) return PodIdentityAgent.BUILT_IN;
-  const ownCluster = cluster.node.defaultChild instanceof CfnCluster;
+  const ownCluster = clusterResource(cluster) !== undefined;
   return ownCluster && !cluster.node.tryFindChild('EksPodIdentityAgentAddon') ? PodIdentityAgent.INSTALL : PodIdentityAgent.EXISTING;
 }
 

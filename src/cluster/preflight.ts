@@ -3,7 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IDependable } from 'constructs';
 import {
   gatewayApiCrdsRequirement, KYVERNO_MUTATING_POLICY_REQUIREMENT, POD_IDENTITY_AGENT_REQUIREMENT, PreflightRequirement,
-  preflightPolicy, preflightProbe,
+  preflightPolicy, preflightProbe, preflightValidations,
 } from '../k8s/preflight';
 
 /** What the preflight checks are built from. */
@@ -39,14 +39,16 @@ export class PreflightChecks extends Construct {
     this.props = props;
     this.policy = new eks.KubernetesManifest(this, 'Policy', {
       cluster: props.cluster,
-      manifest: Lazy.any({ produce: () => preflightPolicy(props.name, props.clusterName, this.checks.map((c) => c.requirement)) }) as any,
+      manifest: preflightPolicy(props.name, Lazy.any({
+        produce: () => preflightValidations(props.clusterName, this.checks.map((c) => c.requirement)),
+      })) as any[],
     });
     this.policy.node.addDependency(...(props.prerequisites ?? []));
     this.probe = new eks.KubernetesManifest(this, 'Probe', {
       cluster: props.cluster,
       manifest: [preflightProbe(props.name, Lazy.any({
         produce: () => Object.fromEntries(this.checks.map((c) => [c.requirement.key, c.value])),
-      }) as any)] as any[],
+      }))] as any[],
     });
     this.probe.node.addDependency(this.policy);
   }

@@ -49,12 +49,28 @@ export const KYVERNO_MUTATING_POLICY_REQUIREMENT: PreflightRequirement = {
 };
 
 /**
- * The ValidatingAdmissionPolicy that evaluates the probe: each requirement
- * whose key the probe carries must hold, or the probe is rejected with a
- * message naming the cluster, what is missing or too old, the value found,
- * and the fix. Only the probe `name` (in kube-system) is matched.
+ * The validations of the preflight policy: each requirement whose key the
+ * probe carries must hold, or the probe is rejected with a message naming the
+ * cluster, what is missing or too old, the value found, and the fix.
  */
-export function preflightPolicy(name: string, clusterName: string, requirements: PreflightRequirement[]): K8sObject[] {
+export function preflightValidations(clusterName: string, requirements: PreflightRequirement[]): Record<string, string>[] {
+  return requirements.map((r) => {
+    const value = `object.data[${celString(r.key)}]`;
+    return {
+      expression: `!has(object.data) || !(${celString(r.key)} in object.data) || ${r.expression.replace(/\bvalue\b/g, value)}`,
+      messageExpression: `${celString(`cdk-lattice-eks preflight on cluster '${clusterName}': it needs ${r.what}, but found '`)} + ${value} + `
+        + `${celString(`'; ${r.fix}`)}`,
+      reason: 'Invalid',
+    };
+  });
+}
+
+/**
+ * The ValidatingAdmissionPolicy (and its binding) that evaluates the probe
+ * `name` (in kube-system, nothing else) with `validations` (see
+ * `preflightValidations`; may be a token resolved at synth time).
+ */
+export function preflightPolicy(name: string, validations: unknown): K8sObject[] {
   const policy: K8sObject = {
     apiVersion: 'admissionregistration.k8s.io/v1',
     kind: 'ValidatingAdmissionPolicy',
@@ -66,15 +82,7 @@ export function preflightPolicy(name: string, clusterName: string, requirements:
         namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: PREFLIGHT_NAMESPACE } },
       },
       matchConditions: [{ name: 'the-probe', expression: `object.metadata.name == ${celString(name)}` }],
-      validations: requirements.map((r) => {
-        const value = `object.data[${celString(r.key)}]`;
-        return {
-          expression: `!has(object.data) || !(${celString(r.key)} in object.data) || ${r.expression.replace(/\bvalue\b/g, value)}`,
-          messageExpression: `${celString(`cdk-lattice-eks preflight on cluster '${clusterName}': it needs ${r.what}, but found '`)} + ${value} + `
-            + `${celString(`'; ${r.fix}`)}`,
-          reason: 'Invalid',
-        };
-      }),
+      validations,
     },
   };
   const binding: K8sObject = {
@@ -87,7 +95,7 @@ export function preflightPolicy(name: string, clusterName: string, requirements:
 }
 
 /** The probe: a ConfigMap whose data are the values read from the cluster at deploy time. */
-export function preflightProbe(name: string, values: Record<string, string>): K8sObject {
+export function preflightProbe(name: string, values: unknown): K8sObject {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, DependencyGroup, IConstruct, IDependable } from 'constructs';
 import { ArtifactSources, LatticeChart } from '../artifact-sources';
 import { ClusterWiring, clusterWiring, ILatticeCluster } from '../cluster/lattice-cluster';
+import { PreflightChecks } from '../cluster/preflight';
 import { LatticePodIdentity, PodIdentityOptions } from '../cluster/lattice-pod-identity';
 import { PrivateCaDomain } from '../domain/private-ca-domain';
 import { envoyConfigJson, sigv4ProxyEnvoyConfig } from '../k8s/envoy-config';
@@ -13,6 +14,7 @@ import {
   injectionMutatingPolicy, KYVERNO_NAMESPACE, KYVERNO_RELEASE, kyvernoValues, POLICY_WEBHOOK_READY_JSONPATH,
 } from '../k8s/kyverno';
 import { K8sObject } from '../k8s/object';
+import { PREFLIGHT_NAME } from '../k8s/preflight';
 import {
   CA_KEY, CONFIG_DIR, injectedContainers, injectedVolumes, IPTABLES_CONTAINER, iptablesRules, LATTICE_IPV4_RANGE, MAX_MULTIPORT_PORTS,
   PROXY_CONTAINER,
@@ -167,6 +169,16 @@ export interface SigV4SidecarPolicyProps {
    * @default PinnedVersions.KYVERNO_CHART
    */
   readonly kyvernoChartVersion?: string;
+
+  /**
+   * Install Kyverno (release `kyverno` in namespace `kyverno`). Turn off on a
+   * cluster that runs its own Kyverno 1.17 or newer: the policy then uses it,
+   * and a deploy-time preflight stops the deploy, naming the fix, when that
+   * Kyverno does not serve `policies.kyverno.io/v1` MutatingPolicy. Destroy
+   * then leaves that Kyverno (and its CRDs) as they were.
+   * @default true
+   */
+  readonly installKyverno?: boolean;
 }
 
 /** Options of `SigV4SidecarPolicy.addClient()`. */
@@ -244,8 +256,10 @@ export class SigV4SidecarPolicy extends Construct {
   public readonly interceptedPorts: number[];
   /** Namespaces never injected. */
   public readonly excludedNamespaces: string[];
-  /** The Kyverno Helm release. */
-  public readonly kyvernoChart: eks.HelmChart;
+  /** The Kyverno Helm release (none with `installKyverno: false`). */
+  public readonly kyvernoChart?: eks.HelmChart;
+  /** The deploy-time check of the cluster's own Kyverno (only with `installKyverno: false`). */
+  public readonly kyvernoPreflightProbe?: eks.KubernetesManifest;
   /** The MutatingPolicy and its guard. */
   public readonly policyManifest: eks.KubernetesManifest;
   /** Everything a workload must be created after: Kyverno, the policy (once served by its webhook) and the ConfigMaps. */
@@ -308,21 +322,40 @@ export class SigV4SidecarPolicy extends Construct {
     this.configMapFor = (namespace) => proxyConfigMap({ namespace, envoyConfig, iptablesRules: rules, caPemBase64 });
 
     // 1. Kyverno, after the nodes and add-ons (through its namespace), beside the
-    // Gateway API controller and ExternalDNS (infrastructure namespace).
-    clusterWiring(this, KIND, props.cluster).ensureNamespace(KYVERNO_NAMESPACE, false);
-    this.kyvernoChart = new eks.HelmChart(this, 'Kyverno', {
-      cluster: clusterWiring(this, KIND, props.cluster).cluster,
-      chart: 'kyverno',
-      repository: sources._chartRepository(this, KIND, LatticeChart.KYVERNO),
-      version: chartVersion,
-      release: KYVERNO_RELEASE,
-      namespace: KYVERNO_NAMESPACE,
-      createNamespace: false,
-      wait: true,
-      timeout: Duration.minutes(10),
-      values: kyvernoValues(sources._registry(this, KIND, PinnedVersions.KYVERNO_IMAGE_REGISTRY)),
-    });
-    clusterWiring(this, KIND, props.cluster).placeInNamespace(this.kyvernoChart, KYVERNO_NAMESPACE);
+    // Gateway API controller and ExternalDNS (infrastructure namespace); or the
+    // check that the cluster's own Kyverno serves the policy's kind.
+    const wiring = clusterWiring(this, KIND, props.cluster);
+    let kyverno: IDependable;
+    if (props.installKyverno === false) {
+      if (props.kyvernoChartVersion !== undefined) {
+        throw validationError(this, KIND, `kyvernoChartVersion '${props.kyvernoChartVersion}' is given but installKyverno is false; drop one of them`);
+      }
+      const checks = new PreflightChecks(this, 'KyvernoPreflight', {
+        cluster: wiring.cluster,
+        clusterName: wiring.clusterName,
+        name: `${PREFLIGHT_NAME}-kyverno`,
+        prerequisites: [wiring.prerequisites],
+      });
+      checks.requireKyvernoMutatingPolicy();
+      this.kyvernoPreflightProbe = checks.probe;
+      kyverno = checks.probe;
+    } else {
+      wiring.ensureNamespace(KYVERNO_NAMESPACE, false);
+      this.kyvernoChart = new eks.HelmChart(this, 'Kyverno', {
+        cluster: wiring.cluster,
+        chart: 'kyverno',
+        repository: sources._chartRepository(this, KIND, LatticeChart.KYVERNO),
+        version: chartVersion,
+        release: KYVERNO_RELEASE,
+        namespace: KYVERNO_NAMESPACE,
+        createNamespace: false,
+        wait: true,
+        timeout: Duration.minutes(10),
+        values: kyvernoValues(sources._registry(this, KIND, PinnedVersions.KYVERNO_IMAGE_REGISTRY)),
+      });
+      wiring.placeInNamespace(this.kyvernoChart, KYVERNO_NAMESPACE);
+      kyverno = this.kyvernoChart;
+    }
 
     // 2. The mutation and its guard.
     const containerNames = [IPTABLES_CONTAINER, PROXY_CONTAINER];
@@ -349,7 +382,7 @@ export class SigV4SidecarPolicy extends Construct {
       reservedPorts: [this.proxyPort, this.healthPort],
     });
     this.policyManifest = clusterWiring(this, KIND, props.cluster).addManifest(this, 'Policy', [mutation, ...guard]);
-    this.policyManifest.node.addDependency(this.kyvernoChart);
+    this.policyManifest.node.addDependency(kyverno);
 
     // 3. Kyverno configures its webhook for a new policy asynchronously: wait for it.
     const policyReady = new eks.KubernetesObjectValue(this, 'PolicyReady', {
@@ -361,7 +394,7 @@ export class SigV4SidecarPolicy extends Construct {
     });
     policyReady.node.addDependency(this.policyManifest);
 
-    this.readiness = new DependencyGroup(this.kyvernoChart, this.policyManifest, policyReady);
+    this.readiness = new DependencyGroup(kyverno, this.policyManifest, policyReady);
     this.admissionReady = this.readiness;
     for (const ns of props.namespaces ?? []) this.addNamespace(ns);
     if (upstreamTls && !domain) {
