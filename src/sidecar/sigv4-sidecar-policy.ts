@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, DependencyGroup, IConstruct, IDependable } from 'constructs';
 import { ArtifactSources, LatticeChart } from '../artifact-sources';
 import { ClusterWiring, clusterWiring, ILatticeCluster } from '../cluster/lattice-cluster';
-import { PreflightChecks } from '../cluster/preflight';
 import { LatticePodIdentity, PodIdentityOptions } from '../cluster/lattice-pod-identity';
+import { PreflightChecks } from '../cluster/preflight';
 import { PrivateCaDomain } from '../domain/private-ca-domain';
 import { envoyConfigJson, sigv4ProxyEnvoyConfig } from '../k8s/envoy-config';
 import { EXTERNAL_DNS_NAMESPACE, GATEWAY_CONTROLLER_NAMESPACE } from '../k8s/helm-values';
@@ -400,7 +400,7 @@ export class SigV4SidecarPolicy extends Construct {
     if (upstreamTls && !domain) {
       throw validationError(this, KIND,
         `upstreamTls is true but neither the cluster '${clusterWiring(this, KIND, props.cluster).clusterName}' nor the domain prop has a private domain: ` +
-        'without one, Lattice services have no HTTPS listener for the proxy to call; give LatticeEksClusterProps.domain, or set upstreamTls: false');
+        'without one, Lattice services have no HTTPS listener for the proxy to call; give the cluster a domain (LatticeEksClusterProps.domain or LatticeEksIntegrationProps.domain), or set upstreamTls: false');
     }
     this.node.addValidation({
       validate: () => this.namespaceSet.size > 0 ? [] : [

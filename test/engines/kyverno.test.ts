@@ -9,7 +9,6 @@
  * on 2 cores), or taken from PATH when its version matches. Without Go the
  * suite is skipped with one line, or fails when CI is set.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -20,20 +19,10 @@ import { IptablesBackend, SigV4SidecarPolicy } from '../../src/sidecar/sigv4-sid
 import { PinnedVersions } from '../../src/versions';
 import { clusterFixture } from '../util/fixtures';
 import { k8sObjectsInTemplate } from '../util/k8s-schema';
+import { kyvernoCli, runKyverno } from '../util/kyverno-cli';
 
-const SCRIPT = path.join(__dirname, '..', '..', 'scripts', 'engines', 'kyverno.sh');
 const ANNOTATION = SigV4SidecarPolicy.DEFAULT_ANNOTATION_KEY;
 const OPT_IN = { [ANNOTATION]: 'true' };
-
-/** The Kyverno CLI of the pinned version, built or found; undefined (with a reason) when it cannot be had here. */
-function kyvernoCli(): { bin?: string; missing?: string } {
-  if (spawnSync('sh', ['-c', 'command -v go || command -v kyverno']).status !== 0) {
-    return { missing: `Go (>= 1.25) to build the Kyverno CLI ${PinnedVersions.KYVERNO}` };
-  }
-  const run = spawnSync('bash', [SCRIPT], { encoding: 'utf8', timeout: 40 * 60_000, maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0) return { missing: `the Kyverno CLI ${PinnedVersions.KYVERNO} (build failed: ${run.stderr.trim().split('\n').slice(-3).join(' | ')})` };
-  return { bin: run.stdout.trim().split('\n').pop() };
-}
 
 const cli = kyvernoCli();
 if (cli.missing && process.env.CI !== 'true') {
@@ -79,12 +68,7 @@ const SHAPES: Array<[string, any, boolean]> = [
   ['a namespace not listed', pod('elsewhere', 'other', {}), false],
 ];
 
-function runCli(bin: string, args: string[]): { stdout: string; status: number | null } {
-  const run = spawnSync(bin, args, { encoding: 'utf8', timeout: 120_000 });
-  const output = `${run.stdout}\n${run.stderr}`;
-  if (/panic|reflect\.Set/.test(output)) throw new Error(`Kyverno panicked:\n${output}`);
-  return { stdout: output, status: run.status };
-}
+const runCli = runKyverno;
 
 describeWithCli.each([IptablesBackend.NFT, IptablesBackend.LEGACY])('Kyverno %s on the synthesized policies', (backend) => {
   let dir: string;
