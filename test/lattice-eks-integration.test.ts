@@ -294,3 +294,23 @@ describe('LatticeEksCluster on EKS Auto Mode', () => {
     })).toThrow(message);
   });
 });
+
+describe('the sidecar on EKS Auto Mode', () => {
+  /** The sidecar's Kubernetes objects (policy, guard, proxy ConfigMap), the cluster's own names aside. */
+  const sidecarObjects = (a: { stack: Stack }) => k8sObjectsInTemplate(Template.fromStack(a.stack).toJSON()).map((o) => o.object)
+    .filter((o) => ['MutatingPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ConfigMap'].includes(o.kind)
+      && !o.metadata.name.startsWith('cdk-lattice-eks-preflight'));
+
+  test('is the same injection, guard, Envoy config and iptables rules as on a node group (the engine tests cover both)', () => {
+    const auto = autoMode();
+    new SigV4SidecarPolicy(auto.stack, 'SigV4', { cluster: auto.lattice, namespaces: ['apps'] });
+    const app = new App();
+    const { domain, serviceNetwork } = shared(app);
+    const stack = new Stack(app, 'Auto');
+    const nodes = new LatticeEksCluster(stack, 'Lattice', { clusterName: 'platform-auto', kubectlLayer: new KubectlV35Layer(stack, 'Kubectl'), serviceNetwork, domain });
+    new SigV4SidecarPolicy(stack, 'SigV4', { cluster: nodes, namespaces: ['apps'] });
+    const onAuto = sidecarObjects(auto);
+    expect(onAuto.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'MutatingPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+    expect(JSON.stringify(onAuto)).toEqual(JSON.stringify(sidecarObjects({ stack })));
+  });
+});

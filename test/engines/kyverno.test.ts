@@ -70,14 +70,17 @@ const SHAPES: Array<[string, any, boolean]> = [
 
 const runCli = runKyverno;
 
-describeWithCli.each([IptablesBackend.NFT, IptablesBackend.LEGACY])('Kyverno %s on the synthesized policies', (backend) => {
+// Both backends on a node-group cluster, and the default backend on an EKS Auto Mode cluster (Bottlerocket nodes).
+describeWithCli.each<[IptablesBackend, string]>([
+  [IptablesBackend.NFT, 'node group'], [IptablesBackend.LEGACY, 'node group'], [IptablesBackend.NFT, 'Auto Mode'],
+])('Kyverno %s on the synthesized policies (%s)', (backend, capacity) => {
   let dir: string;
   let mutated: Map<string, any>;
   let objects: any[];
 
   beforeAll(() => {
     if (!cli.bin) throw new Error(`Kyverno engine test needs ${cli.missing} (required with CI=true)`);
-    const { stack, cluster } = clusterFixture();
+    const { stack, cluster } = clusterFixture({ autoMode: capacity === 'Auto Mode' });
     new SigV4SidecarPolicy(stack, 'SigV4', { cluster, namespaces: ['apps'], iptablesBackend: backend });
     objects = k8sObjectsInTemplate(Template.fromStack(stack).toJSON()).map((o) => o.object);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyverno-'));

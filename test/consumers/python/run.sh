@@ -10,4 +10,4 @@ rm -rf "${venv}"
 python3 -m venv "${venv}"
 "${venv}/bin/pip" install --quiet --disable-pip-version-check "${wheel}" pytest
 cd "${here}"
-"${venv}/bin/python" -m pytest -q -p no:cacheprovider test_consumer.py test_multi_account.py test_offline_workload.py
+"${venv}/bin/python" -m pytest -q -p no:cacheprovider test_consumer.py test_multi_account.py test_offline_workload.py test_existing_cluster.py
