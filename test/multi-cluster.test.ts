@@ -216,18 +216,26 @@ describe('taking a service over from another cluster', () => {
   const decide = (action: string, resource: string, context: Record<string, string>) => decideFor(values, policies, action, resource, context);
 
   const arn = (r: string) => `arn:aws:vpc-lattice:${REGION}:${ACCOUNT}:${r}`;
+  const ROUTE = 'aws:ResourceTag/application-networking.k8s.aws/Route';
+  const ROUTE_TAGS = { [`${ROUTE}Name`]: 'inventory', [`${ROUTE}Namespace`]: 'shop' };
   test('the route carries the annotation', () => {
     const route = k8sObjectsInTemplate(json).map((o) => o.object).find((o) => o.kind === 'HTTPRoute');
     expect(route.metadata.annotations).toEqual({ 'application-networking.k8s.aws/allow-takeover-from': BLUE });
   });
 
   test.each<[string, string, Record<string, string>, string]>([
-    ['retags the previous owner\'s service', arn('service/svc-1'), { [`aws:ResourceTag/${TAG}`]: BLUE, [`aws:RequestTag/${TAG}`]: OWN }, 'Allowed'],
+    ['retags the previous owner\'s service of this route', arn('service/svc-0123456789abcdef0'), { ...ROUTE_TAGS, [`aws:ResourceTag/${TAG}`]: BLUE, [`aws:RequestTag/${TAG}`]: OWN }, 'Allowed'],
+    ['cannot retag another route\'s service of the previous owner', arn('service/svc-0123456789abcdef1'), {
+      [`${ROUTE}Name`]: 'payments', [`${ROUTE}Namespace`]: 'shop', [`aws:ResourceTag/${TAG}`]: BLUE, [`aws:RequestTag/${TAG}`]: OWN,
+    }, 'ImplicitlyDenied'],
+    ['cannot retag a service of this route name in another namespace', arn('service/svc-0123456789abcdef2'), {
+      [`${ROUTE}Name`]: 'inventory', [`${ROUTE}Namespace`]: 'other', [`aws:ResourceTag/${TAG}`]: BLUE, [`aws:RequestTag/${TAG}`]: OWN,
+    }, 'ImplicitlyDenied'],
     ['retags its listeners', arn('service/svc-1/listener/listener-1'), { [`aws:ResourceTag/${TAG}`]: BLUE, [`aws:RequestTag/${TAG}`]: OWN }, 'Allowed'],
     ['retags its rules', arn('service/svc-1/listener/listener-1/rule/rule-1'), { [`aws:ResourceTag/${TAG}`]: BLUE, [`aws:RequestTag/${TAG}`]: OWN }, 'Allowed'],
     ['retags its network association', arn('servicenetworkserviceassociation/snsa-1'), { [`aws:ResourceTag/${TAG}`]: BLUE, [`aws:RequestTag/${TAG}`]: OWN }, 'Allowed'],
-    ['cannot take over from another owner', arn('service/svc-2'), { [`aws:ResourceTag/${TAG}`]: OTHER, [`aws:RequestTag/${TAG}`]: OWN }, 'ImplicitlyDenied'],
-    ['cannot hand the service to a third owner', arn('service/svc-1'), { [`aws:ResourceTag/${TAG}`]: BLUE, [`aws:RequestTag/${TAG}`]: OTHER }, 'ImplicitlyDenied'],
+    ['cannot take over from another owner', arn('service/svc-0123456789abcdef0'), { ...ROUTE_TAGS, [`aws:ResourceTag/${TAG}`]: OTHER, [`aws:RequestTag/${TAG}`]: OWN }, 'ImplicitlyDenied'],
+    ['cannot hand the service to a third owner', arn('service/svc-0123456789abcdef0'), { ...ROUTE_TAGS, [`aws:ResourceTag/${TAG}`]: BLUE, [`aws:RequestTag/${TAG}`]: OTHER }, 'ImplicitlyDenied'],
     ['cannot adopt untagged services', arn('service/svc-3'), { [`aws:RequestTag/${TAG}`]: OWN }, 'ImplicitlyDenied'],
     ['cannot retag the previous owner\'s target groups', arn('targetgroup/tg-1'), { [`aws:ResourceTag/${TAG}`]: BLUE, [`aws:RequestTag/${TAG}`]: OWN }, 'ImplicitlyDenied'],
   ])('%s', async (_name, resource, context, expected) => {

@@ -70,8 +70,8 @@ export interface ClusterWiring {
   registerTargets(namespace: string, targetPort: number): void;
   /** What pods of `namespace` must be created after to get the controller's readiness gate. */
   readinessGatePrerequisites(namespace: string): DependencyGroup;
-  /** Lets the controller take over the Lattice services of `previousOwner`. */
-  allowTakeoverFrom(previousOwner: string): void;
+  /** Lets the controller take over the Lattice service of the route `namespace/routeName` from `previousOwner`. */
+  allowTakeoverFrom(previousOwner: string, routeName: string, namespace: string): void;
   /** Path of the Pod Identity association of `namespace/serviceAccount`, if the app made one. */
   podIdentityOf(namespace: string, serviceAccount: string): string | undefined;
 }

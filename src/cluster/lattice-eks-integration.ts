@@ -28,7 +28,7 @@ import { PREFLIGHT_NAME } from '../k8s/preflight';
 import { ILatticeServiceNetwork } from '../network/service-network-ref';
 import { validateClusterName } from '../private/cluster-name';
 import {
-  acknowledgeGatewayControllerPolicy, controllerManagedBy, gatewayControllerStatements, takeoverStatement,
+  acknowledgeGatewayControllerPolicy, controllerManagedBy, gatewayControllerStatements, takeoverStatements,
 } from '../private/controller-policy';
 import { validationError } from '../private/errors';
 import { recordCluster } from '../private/export-registry';
@@ -323,7 +323,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
   private readonly controllerNamespaces = new Set<string>();
   /** Per namespace with Lattice targets: its readiness-gate label patch and the controller (whose webhook injects the gate). */
   private readonly readinessGates = new Map<string, DependencyGroup>();
-  /** Previous owners this cluster's controller may take Lattice services over from. */
+  /** Takeovers declared on this cluster's routes (`<previous owner> <namespace>/<route>`). */
   private readonly takeoverFrom = new Set<string>();
 
   /**
@@ -581,15 +581,23 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
   }
 
   /** @internal */
-  public _allowTakeoverFrom(previousOwner: string): void {
-    if (this.takeoverFrom.has(previousOwner)) return;
+  public _allowTakeoverFrom(previousOwner: string, routeName: string, namespace: string): void {
+    const key = `${previousOwner} ${namespace}/${routeName}`;
+    if (this.takeoverFrom.has(key)) return;
     const stack = Stack.of(this);
     const own = controllerManagedBy(stack.account, this.clusterName, this.vpc.vpcId);
     if (!Token.isUnresolved(stack.account) && previousOwner === own) {
       throw validationError(this, KIND, `allowTakeoverFrom '${previousOwner}' is this cluster itself; omit it`);
     }
-    this.takeoverFrom.add(previousOwner);
-    this.gatewayControllerRole.addToPrincipalPolicy(takeoverStatement(stack, `TakeOverFrom${this.takeoverFrom.size}`, previousOwner, own));
+    this.takeoverFrom.add(key);
+    const spec = { previousOwner, managedBy: own, routeName, routeNamespace: namespace };
+    for (const statement of takeoverStatements(stack, `TakeOverFrom${this.takeoverFrom.size}`, spec)) {
+      this.gatewayControllerRole.addToPrincipalPolicy(statement);
+    }
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    acknowledge(this.gatewayControllerRole, `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:vpc-lattice:${region}:${account}:service/*/listener/*]`,
+      'Takeover only: the controller retags the listeners and rules of the service it takes over (their ids are generated), and only those tagged for the previous owner named by allow-takeover-from.');
   }
 
   /** What routes, exports, workloads and Pod Identities on this cluster use. */
@@ -605,7 +613,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
       registerRoute: (namespace, port, hostname) => this._registerRoute(namespace, port, hostname),
       registerTargets: (namespace, port) => this._registerTargets(namespace, port),
       readinessGatePrerequisites: (namespace) => this._readinessGatePrerequisites(namespace),
-      allowTakeoverFrom: (owner) => this._allowTakeoverFrom(owner),
+      allowTakeoverFrom: (owner, routeName, namespace) => this._allowTakeoverFrom(owner, routeName, namespace),
       podIdentityOf: (namespace, serviceAccount) => podIdentityAssociationOf(this.cluster, namespace, serviceAccount),
     };
   }

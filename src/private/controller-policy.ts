@@ -111,9 +111,19 @@ export function gatewayControllerStatements(stack: Stack, spec: GatewayControlle
     }),
     new iam.PolicyStatement({
       sid: 'ChangeOwnLatticeResources',
-      actions: [...TAGGED_WRITES, 'vpc-lattice:TagResource'],
+      actions: TAGGED_WRITES,
       resources: [arn('service'), arn('targetgroup'), arn('servicenetworkserviceassociation'), arn('accesslogsubscription')],
       conditions: { StringEquals: ownTag },
+    }),
+    new iam.PolicyStatement({
+      // Tags on its own resources; the ownership tag, when set, only to this cluster (never handed to another).
+      sid: 'TagOwnLatticeResources',
+      actions: ['vpc-lattice:TagResource'],
+      resources: [arn('service'), arn('targetgroup'), arn('servicenetworkserviceassociation'), arn('accesslogsubscription')],
+      conditions: {
+        StringEquals: ownTag,
+        StringEqualsIfExists: { [`aws:RequestTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.managedBy },
+      },
     }),
     new iam.PolicyStatement({
       sid: 'UntagExceptOwnership',
@@ -180,25 +190,61 @@ export function acknowledgeGatewayControllerPolicy(role: iam.IRole): void {
   }
 }
 
+/** Tag keys the controller puts on the Lattice services it creates, naming the route. */
+export const CONTROLLER_ROUTE_NAME_TAG = 'application-networking.k8s.aws/RouteName';
+/** Tag key naming the route's namespace. */
+export const CONTROLLER_ROUTE_NAMESPACE_TAG = 'application-networking.k8s.aws/RouteNamespace';
+
+/** ARN pattern of Lattice services only (`svc-` and 17 characters), not their listeners and rules. */
+const SERVICE_ID_PATTERN = 'svc-?????????????????';
+
+/** The route a takeover is declared on: only its Lattice service changes hands. */
+export interface TakeoverSpec {
+  /** Value of the previous owner's `ManagedBy` tag. */
+  readonly previousOwner: string;
+  /** Value of this cluster's `ManagedBy` tag. */
+  readonly managedBy: string;
+  /** Name of the route (the service's `RouteName` tag). */
+  readonly routeName: string;
+  /** Namespace of the route (the service's `RouteNamespace` tag). */
+  readonly routeNamespace: string;
+}
+
 /**
- * Lets the controller take over the Lattice resources of a route from
- * `previousOwner` (the route's `allow-takeover-from` annotation): retag the
- * service, its listeners and rules (ARNs under `service/`) and its network
- * association, only when they are tagged `ManagedBy=<previousOwner>` and only
- * to `ManagedBy=<managedBy>` (this cluster). After that, the ordinary
- * own-tag statements apply.
+ * Lets the controller take over the Lattice service of one route from
+ * `previousOwner` (the route's `allow-takeover-from` annotation), as the
+ * controller does it (v2.1.3 `transferServiceOwnership`, and the listener and
+ * rule managers): retag the service, only when it is tagged
+ * `ManagedBy=<previousOwner>` and names this route (`RouteName`,
+ * `RouteNamespace` tags), and only to `ManagedBy=<managedBy>`; and retag the
+ * previous owner's listeners, rules and network associations (which carry no
+ * route tags) the same way. The statements exist only while a route declares
+ * the takeover.
  */
-export function takeoverStatement(stack: Stack, sid: string, previousOwner: string, managedBy: string): iam.PolicyStatement {
-  const arn = (resource: string) => stack.formatArn({ service: 'vpc-lattice', resource, resourceName: '*' });
-  return new iam.PolicyStatement({
-    sid,
-    actions: ['vpc-lattice:TagResource'],
-    resources: [arn('service'), arn('servicenetworkserviceassociation')],
-    conditions: {
-      StringEquals: {
-        [`aws:ResourceTag/${CONTROLLER_MANAGED_BY_TAG}`]: previousOwner,
-        [`aws:RequestTag/${CONTROLLER_MANAGED_BY_TAG}`]: managedBy,
+export function takeoverStatements(stack: Stack, sid: string, spec: TakeoverSpec): iam.PolicyStatement[] {
+  const arn = (resource: string, name: string) => stack.formatArn({ service: 'vpc-lattice', resource, resourceName: name });
+  const owners = {
+    [`aws:ResourceTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.previousOwner,
+    [`aws:RequestTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.managedBy,
+  };
+  return [
+    new iam.PolicyStatement({
+      sid: `${sid}Service`,
+      actions: ['vpc-lattice:TagResource'],
+      resources: [arn('service', SERVICE_ID_PATTERN)],
+      conditions: {
+        StringEquals: {
+          ...owners,
+          [`aws:ResourceTag/${CONTROLLER_ROUTE_NAME_TAG}`]: spec.routeName,
+          [`aws:ResourceTag/${CONTROLLER_ROUTE_NAMESPACE_TAG}`]: spec.routeNamespace,
+        },
       },
-    },
-  });
+    }),
+    new iam.PolicyStatement({
+      sid: `${sid}ListenersRulesAssociations`,
+      actions: ['vpc-lattice:TagResource'],
+      resources: [arn('service', '*/listener/*'), arn('servicenetworkserviceassociation', '*')],
+      conditions: { StringEquals: owners },
+    }),
+  ];
 }

@@ -197,7 +197,7 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     const importObjects = imports ? this.serviceImports(imports, props.port) : undefined;
     if (props.allowTakeoverFrom !== undefined) {
       validateManagedBy(this, KIND, 'allowTakeoverFrom', props.allowTakeoverFrom);
-      clusterWiring(this, KIND, props.cluster).allowTakeoverFrom(props.allowTakeoverFrom);
+      clusterWiring(this, KIND, props.cluster).allowTakeoverFrom(props.allowTakeoverFrom, this.routeName, this.namespace);
     }
     // An imported route's targets are in the exporting clusters (which admit Lattice themselves).
     clusterWiring(this, KIND, props.cluster).registerRoute(this.namespace, importObjects ? undefined : targetPort, this.hostname);
