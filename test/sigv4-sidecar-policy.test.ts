@@ -243,8 +243,8 @@ describe('SigV4SidecarPolicy', () => {
   });
 
   test('a ValidatingAdmissionPolicy rejects opted-in pods that would run unprotected', () => {
-    const vap = find(f.json, 'ValidatingAdmissionPolicy');
-    expect(vap.metadata.name).toBe('lattice-sigv4-proxy-guard');
+    const vap = objects(f.json).find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === 'lattice-sigv4-proxy-guard');
+    expect(vap).toBeDefined();
     expect(vap.spec.failurePolicy).toBe('Fail');
     expect(vap.spec.matchConditions[0].expression).toContain(`"${ANNOTATION}" in object.metadata.annotations`);
     const [injected, hostNetwork, uid, ports] = vap.spec.validations;
@@ -253,7 +253,7 @@ describe('SigV4SidecarPolicy', () => {
     expect(uid.expression).toContain('== 15180');
     expect(uid.message).toMatch(/must not run as its uid 15180/);
     expect(ports.expression).toContain('p.containerPort in [15180, 15181]');
-    expect(find(f.json, 'ValidatingAdmissionPolicyBinding').spec).toEqual({ policyName: 'lattice-sigv4-proxy-guard', validationActions: ['Deny'] });
+    expect(objects(f.json).find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name === 'lattice-sigv4-proxy-guard').spec).toEqual({ policyName: 'lattice-sigv4-proxy-guard', validationActions: ['Deny'] });
     expect(mutation(f.json).spec.failurePolicy).toBe('Ignore');
   });
 

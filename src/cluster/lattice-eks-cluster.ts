@@ -103,6 +103,12 @@ export interface LatticeEksClusterProps {
   readonly autoMode?: boolean;
 
   /**
+   * Install the tenant-isolation admission policies (see `LatticeEksIntegrationProps.tenantIsolation`).
+   * @default true
+   */
+  readonly tenantIsolation?: boolean;
+
+  /**
    * Instance type of the managed node group.
    * @default t3.large (2 vCPU, 8 GiB; about USD 0.083 an hour each in us-east-1)
    */
@@ -382,6 +388,7 @@ export class LatticeEksCluster extends Construct implements ILatticeCluster {
       versions: props.versions,
       deletionGuard: props.deletionGuard,
       routeMaxConcurrentReconciles: props.routeMaxConcurrentReconciles,
+      tenantIsolation: props.tenantIsolation,
     });
     registerClusterWiring(this, clusterWiring(this, KIND, this.lattice));
     this.domain = this.lattice.domain;

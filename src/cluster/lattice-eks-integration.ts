@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnAddon } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -25,6 +25,7 @@ import {
 import { READINESS_GATE_INJECT_LABEL } from '../k8s/multi-cluster';
 import { K8sObject, namespaceObject } from '../k8s/object';
 import { PREFLIGHT_NAME } from '../k8s/preflight';
+import { DeployerIdentity, tenantGuard } from '../k8s/tenant-guard';
 import { ILatticeServiceNetwork } from '../network/service-network-ref';
 import { validateClusterName } from '../private/cluster-name';
 import {
@@ -207,6 +208,19 @@ export interface LatticeEksIntegrationProps {
    * @default 10
    */
   readonly routeMaxConcurrentReconciles?: number;
+
+  /**
+   * Install the tenant-isolation admission policies (ValidatingAdmissionPolicies):
+   * Lattice policies may target only their own namespace and never a Gateway;
+   * routes may send only to backends of their own namespace; the annotations
+   * that rename a route's Lattice service or let it take one over, and the
+   * auth policies the library created, are changed only by the identity the
+   * library deploys with (the kubectl handler's role); DNSEndpoints are
+   * written only by the controller. Turn off only if the cluster enforces the
+   * same another way.
+   * @default true
+   */
+  readonly tenantIsolation?: boolean;
 }
 
 /**
@@ -279,6 +293,8 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
   public readonly gatewayApiCrdsRole?: iam.IRole;
   /** Where images and charts of this cluster are pulled from. */
   public readonly sources: ArtifactSources;
+  /** The tenant-isolation admission policies (unless `tenantIsolation` is false). */
+  public readonly tenantGuardManifest?: eks.KubernetesManifest;
   /** The service-network VPC association (unless `associateVpc` is false). */
   public readonly serviceNetworkAssociation?: vpclattice.CfnServiceNetworkVpcAssociation;
   /** The `eks-pod-identity-agent` add-on (only with `PodIdentityAgent.INSTALL`). */
@@ -472,6 +488,15 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     // The controller finds a RAM-shared network by name only through the VPC's active association.
     if (this.serviceNetworkAssociation) this.gatewayManifest.node.addDependency(this.serviceNetworkAssociation);
     this.routePrerequisites.push(this.gatewayManifest, this.deletionGuard?.resource ?? this.gatewayControllerChart);
+
+    // 6. Tenant isolation: beside the charts; routes and policies come after it and are deleted before it.
+    if (props.tenantIsolation !== false) {
+      this.tenantGuardManifest = this._addManifest(this, 'TenantGuard', tenantGuard({
+        deployer: deployerIdentity(this.cluster),
+        controllerUser: `system:serviceaccount:${GATEWAY_CONTROLLER_NAMESPACE}:${GATEWAY_CONTROLLER_SERVICE_ACCOUNT}`,
+      }));
+      this.routePrerequisites.push(this.tenantGuardManifest);
+    }
 
     registerClusterWiring(this, this.wiring());
   }
@@ -806,6 +831,22 @@ function literalClusterName(cluster: eks.ICluster): string {
 function clusterResource(cluster: eks.ICluster): { name?: unknown; computeConfig?: unknown } | undefined {
   const resource = cluster.node.defaultChild;
   return CfnResource.isCfnResource(resource) && resource.cfnResourceType === 'AWS::EKS::Cluster' ? resource as any : undefined;
+}
+
+/**
+ * The identity the library's Kubernetes objects are applied with: the role of
+ * the cluster's kubectl handler, which EKS authenticates as
+ * `arn:<partition>:sts::<account>:assumed-role/<role name>/<session>`
+ * (the access entry's default user name). Undefined when the provider names no role.
+ */
+function deployerIdentity(cluster: eks.ICluster): DeployerIdentity | undefined {
+  const role = cluster.kubectlProvider?.role;
+  if (!role) return undefined;
+  const arnPart = (i: number) => Fn.select(i, Fn.split(':', role.roleArn));
+  return {
+    roleArn: role.roleArn,
+    sessionPrefix: Fn.join('', ['arn:', arnPart(1), ':sts::', arnPart(4), ':assumed-role/', role.roleName, '/']),
+  };
 }
 
 /** Whether an `eks.Cluster` of the app has Auto Mode compute on (false for an imported cluster). */

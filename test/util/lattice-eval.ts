@@ -260,7 +260,8 @@ export function iamAuthPoliciesInTemplate(template: any, env?: PseudoParameters)
   const out: TemplateIamAuthPolicy[] = [];
   for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
     if (resource.Type !== 'Custom::AWSCDK-EKS-KubernetesResource') continue;
-    if (!JSON.stringify(resource.Properties.Manifest).includes('IAMAuthPolicy')) continue;
+    // Manifests holding IAMAuthPolicy objects (not those that only name the kind, like the tenant guard).
+    if (!/kind\\*"\s*:\s*\\*"IAMAuthPolicy/.test(JSON.stringify(resource.Properties.Manifest))) continue;
     const objects: any[] = JSON.parse(materialize(resource.Properties.Manifest, env));
     for (const object of objects) {
       if (object.kind === 'IAMAuthPolicy') out.push({ logicalId, object, policy: JSON.parse(object.spec.policy) });
