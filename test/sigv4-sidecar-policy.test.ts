@@ -248,7 +248,9 @@ describe('SigV4SidecarPolicy', () => {
     expect(vap.spec.failurePolicy).toBe('Fail');
     expect(vap.spec.matchConditions[0].expression).toContain(`"${ANNOTATION}" in object.metadata.annotations`);
     const [injected, hostNetwork, uid, ports] = vap.spec.validations;
-    expect(injected.expression).toBe('has(object.spec.initContainers) && object.spec.initContainers.exists(c, c.name == "lattice-sigv4-proxy")');
+    // hostNetwork pods are exempt from the injection check: they fail the hostNetwork check, whose message names the cause.
+    expect(injected.expression).toBe('!(!(has(object.spec.hostNetwork) && object.spec.hostNetwork)) || '
+      + '(has(object.spec.initContainers) && object.spec.initContainers.exists(c, c.name == "lattice-sigv4-proxy"))');
     expect(hostNetwork.message).toMatch(/must not use hostNetwork/);
     expect(uid.expression).toContain('== 15180');
     expect(uid.message).toMatch(/must not run as its uid 15180/);
@@ -473,5 +475,21 @@ describe('SigV4SidecarPolicy bad input', () => {
     Template.fromStack(Stack.of(sidecar)).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [Match.objectLike({ Resource: 'arn:aws:vpc-lattice:us-east-1:111111111111:service/svc-0123456789abcdef0' })] },
     });
+  });
+});
+
+describe('workloads start after the identities they sign with', () => {
+  test.each(['client first', 'workload first'])('%s: the workload comes after every client\'s service account and Pod Identity association', (order) => {
+    const { stack, cluster } = clusterFixture({}, true);
+    const sidecar = new SigV4SidecarPolicy(stack, 'SigV4', { cluster });
+    const addClient = () => sidecar.addClient('Client', { namespace: 'apps', serviceAccountName: 'client', createServiceAccount: true });
+    let client = order === 'client first' ? addClient() : undefined;
+    const workload = new eks.KubernetesManifest(stack, 'Demo', { cluster: cluster.cluster, manifest: [demoDeployment('apps')] });
+    sidecar.addWorkload(workload);
+    client = client ?? addClient();
+    const graph = new DependencyGraph(Template.fromStack(stack).toJSON());
+    const id = (c: any) => stack.getLogicalId((c.node.defaultChild ?? c) as any);
+    expect(graph.dependsOn(id(workload), id(client.association))).toBe(true);
+    expect(graph.dependsOn(id(workload), id(client.serviceAccountManifest!))).toBe(true);
   });
 });

@@ -47,7 +47,9 @@ export function injectionGuard(spec: InjectionGuardSpec): K8sObject[] {
       matchConditions: [{ name: 'opted-in', expression: optInExpression(key) }],
       validations: [
         {
-          expression: `has(object.spec.initContainers) && object.spec.initContainers.exists(c, c.name == ${celString(spec.proxyContainer)})`,
+          // hostNetwork pods are never injected: they fail the next check, whose message names the real cause.
+          expression: `!(${NOT_HOST_NETWORK_EXPRESSION}) || `
+            + `(has(object.spec.initContainers) && object.spec.initContainers.exists(c, c.name == ${celString(spec.proxyContainer)}))`,
           messageExpression: `${celString(`the pod opts in to the SigV4 proxy (${key}) but was not injected: add namespace '`)} + request.namespace + `
             + `${celString('\' to the SigV4SidecarPolicy, and check that Kyverno runs')}`,
           reason: 'Forbidden',

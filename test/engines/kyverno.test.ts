@@ -139,5 +139,9 @@ describeWithCli.each<[IptablesBackend, string]>([
     const optedIn = SHAPES.map(([, p]) => p).filter((p) => p.metadata.annotations?.[ANNOTATION] === 'true' && p.metadata.name !== 'again');
     expect(rejected(before)).toEqual(optedIn.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort());
     expect(before).toMatch(/the pod opts in to the SigV4 proxy .* but was not injected/);
+    // A hostNetwork pod is refused for that reason, not told to add its (listed) namespace.
+    const hostBlock = before.split(/policy \S+ -> resource /).find((block) => block.startsWith('apps/Pod/host '));
+    expect(hostBlock).toMatch(/must not use hostNetwork/);
+    expect(hostBlock).not.toMatch(/was not injected/);
   });
 });
