@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Annotations, CfnResource, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { CfnAddon } from 'aws-cdk-lib/aws-eks';
@@ -719,7 +720,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
       const association = podIdentityAssociation(this, 'GatewayApiCrdsPodIdentity', this.cluster, namespace, GATEWAY_API_CRDS_SERVICE_ACCOUNT, role);
       fromS3 = { asset, role, association, sha256: verified.sha256 };
     }
-    const manifest = this._addManifest(this, 'GatewayApiCrds', gatewayApiCrdsJob({
+    const jobSpec = {
       version: versions.gatewayApi,
       sha256: fromS3?.sha256 ?? versions.gatewayApiStandardInstallSha256,
       downloadImage: fromS3 ? versions.awsCliImage : versions.downloadImage,
@@ -727,13 +728,17 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
       namespace,
       s3Url: fromS3?.asset.s3ObjectUrl,
       region: fromS3 ? stack.region : undefined,
-    }));
+    };
+    // The digest of the spec as deployed (tokens as their CloudFormation expressions): stable across synths.
+    const digest = createHash('sha256').update(JSON.stringify(stack.resolve(jobSpec))).digest('hex');
+    const jobName = gatewayApiCrdsJobName(versions.gatewayApi, digest);
+    const manifest = this._addManifest(this, 'GatewayApiCrds', gatewayApiCrdsJob({ ...jobSpec, name: jobName }));
     // The Job reads the object with the role's credentials: both exist before it runs.
     if (fromS3) manifest.node.addDependency(fromS3.association, fromS3.role);
     const ready = new eks.KubernetesObjectValue(this, 'GatewayApiCrdsReady', {
       cluster: this.cluster,
       objectType: 'job',
-      objectName: gatewayApiCrdsJobName(versions.gatewayApi, fromS3 !== undefined),
+      objectName: jobName,
       objectNamespace: namespace,
       jsonPath: '.status.succeeded',
       timeout: Duration.minutes(10),

@@ -289,6 +289,14 @@ export class PrivateCaDomain extends Construct {
    */
   public readonly cfnCertificateAuthorityActivation?: acmpca.CfnCertificateAuthorityActivation;
 
+  /**
+   * The permission that lets ACM renew the domain's certificate from the
+   * created CA (`acm.amazonaws.com`: IssueCertificate, GetCertificate,
+   * ListPermissions); undefined when `certificateAuthority` was given (its
+   * owner grants it, see the README).
+   */
+  public readonly acmRenewalPermission?: acmpca.CfnPermission;
+
   /** The placeholder VPC the zone was created with; set only when `zoneVpc` was not given. */
   public readonly placeholderVpc?: ec2.CfnVPC;
 
@@ -351,6 +359,14 @@ export class PrivateCaDomain extends Construct {
       this.cfnCertificateAuthorityActivation = ca.activation;
       this.certificateAuthority = acmpca.CertificateAuthority.fromCertificateAuthorityArn(this, 'CertificateAuthority', ca.authority.attrArn);
       this.caCertificatePem = ca.rootCertificate.attrCertificate;
+      // ACM renews a private certificate from a CA of the same account only with this permission;
+      // without it the certificate expires after its 395 days and every HTTPS listener fails TLS.
+      this.acmRenewalPermission = new acmpca.CfnPermission(this, 'AcmRenewalPermission', {
+        certificateAuthorityArn: ca.authority.attrArn,
+        principal: 'acm.amazonaws.com',
+        actions: ['IssueCertificate', 'GetCertificate', 'ListPermissions'],
+      });
+      this.acmRenewalPermission.node.addDependency(ca.activation);
     }
 
     // Certificate for the domain and its wildcard.

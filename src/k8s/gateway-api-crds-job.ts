@@ -2,6 +2,11 @@ import { clusterRoleForServiceAccount, K8sObject, objectMeta, restrictedSecurity
 
 /** Input of `gatewayApiCrdsJob`. */
 export interface GatewayApiCrdsJobSpec {
+  /**
+   * Name of the Job (and prefix of its ClusterRole): see `gatewayApiCrdsJobName`.
+   * A Job's pod template is immutable, so any change of the spec needs a new name.
+   */
+  readonly name: string;
   /** Gateway API release, e.g. `v1.5.1`. */
   readonly version: string;
   /** Expected SHA-256 of the release's `standard-install.yaml`. */
@@ -35,9 +40,14 @@ export function gatewayApiStandardInstallUrl(version: string): string {
 /** Service account of the installer Job. */
 export const GATEWAY_API_CRDS_SERVICE_ACCOUNT = 'gateway-api-crds-installer';
 
-/** Name of the installer Job for a release and source (Jobs are immutable: one per release and source). */
-export function gatewayApiCrdsJobName(version: string, fromS3 = false): string {
-  return `gateway-api-crds-${version.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}${fromS3 ? '-s3' : ''}`;
+/**
+ * Name of the installer Job: the release and a digest of everything else the
+ * Job runs (`specDigest`: images, checksum, source, namespace, as deployed).
+ * A Job's pod template is immutable, so a change of any of them gives a new
+ * Job (the kubectl handler prunes the old one) instead of a failed update.
+ */
+export function gatewayApiCrdsJobName(version: string, specDigest: string): string {
+  return `gateway-api-crds-${version.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${specDigest.slice(0, 10)}`;
 }
 
 /** The init container that fetches the bundle and verifies its SHA-256. */
@@ -74,11 +84,13 @@ function downloadContainer(spec: GatewayApiCrdsJobSpec): Record<string, unknown>
  * ValidatingAdmissionPolicy), and a Job whose init containers download the
  * pinned release bundle (from GitHub, or from an S3 object), verify its SHA-256 and apply it with server-side
  * apply; its last step deletes the installer's ClusterRoleBinding, so the
- * service account keeps no permission after the install. Nothing is
- * downloaded at synth time.
+ * service account keeps no permission after the install. The ClusterRole and
+ * binding are named after the Job, so re-applying the objects (any change
+ * gives a new Job name) runs a new Job that revokes the new binding again.
+ * Nothing is downloaded at synth time.
  */
 export function gatewayApiCrdsJob(spec: GatewayApiCrdsJobSpec): K8sObject[] {
-  const name = gatewayApiCrdsJobName(spec.version, spec.s3Url !== undefined);
+  const name = spec.name;
   const serviceAccount = GATEWAY_API_CRDS_SERVICE_ACCOUNT;
   const installerRole = `${name}-installer`;
   const volumeMounts = [{ name: 'bundle', mountPath: BUNDLE_DIR }];
