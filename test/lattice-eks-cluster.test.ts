@@ -219,7 +219,7 @@ describe('LatticeEksCluster', () => {
 
   test('installs the Gateway API CRDs with a checksum-verified Job, gated by its success', () => {
     const job = objects(f.json).find((o) => o.kind === 'Job');
-    expect(job.metadata.name).toBe('gateway-api-crds-v1-5-1');
+    expect(job.metadata.name).toMatch(/^gateway-api-crds-v1-5-1-[0-9a-f]{10}$/);
     const init = job.spec.template.spec.initContainers[0];
     expect(init.image).toBe(PinnedVersions.DOWNLOAD_IMAGE);
     expect(init.env).toEqual(expect.arrayContaining([
