@@ -233,15 +233,15 @@ describe('LatticeEksCluster', () => {
     // After the install the service account keeps no permission: the last step deletes its binding,
     // and the only RBAC rule on bindings is deleting exactly that one.
     const [revoke] = job.spec.template.spec.containers;
-    expect(revoke.args).toEqual(['delete', 'clusterrolebinding', 'gateway-api-crds-v1-5-1-installer', '--wait=false']);
-    const role = objects(f.json).find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'gateway-api-crds-v1-5-1-installer');
+    expect(revoke.args).toEqual(['delete', 'clusterrolebinding', `${job.metadata.name}-installer`, '--wait=false']);
+    const role = objects(f.json).find((o) => o.kind === 'ClusterRole' && o.metadata.name === `${job.metadata.name}-installer`);
     expect(role.rules).toContainEqual({
-      apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterrolebindings'], resourceNames: ['gateway-api-crds-v1-5-1-installer'], verbs: ['delete'],
+      apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterrolebindings'], resourceNames: [`${job.metadata.name}-installer`], verbs: ['delete'],
     });
-    const binding = objects(f.json).find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === 'gateway-api-crds-v1-5-1-installer');
+    const binding = objects(f.json).find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === `${job.metadata.name}-installer`);
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'gateway-api-crds-installer', namespace: 'kube-system' }]);
     f.template.hasResourceProperties('Custom::AWSCDK-EKS-KubernetesObjectValue', {
-      ObjectType: 'job', ObjectName: 'gateway-api-crds-v1-5-1', ObjectNamespace: 'kube-system', JsonPath: '.status.succeeded',
+      ObjectType: 'job', ObjectName: job.metadata.name, ObjectNamespace: 'kube-system', JsonPath: '.status.succeeded',
     });
     expect(JSON.stringify(f.json)).not.toMatch(/CustomResourceDefinition/);
   });
