@@ -8,10 +8,29 @@ export interface InjectionGuardSpec {
   readonly excludedNamespaces: string[];
   /** Name of the proxy container (proves injection). */
   readonly proxyContainer: string;
+  /** Image the mutation gives the proxy container: a container of that name with another image was not injected. */
+  readonly proxyImage: string;
+  /** Name and image of the init container that installs the NAT rules. */
+  readonly iptablesContainer: string;
+  readonly iptablesImage: string;
   /** Names of all injected containers (exempt from the application checks). */
   readonly injectedContainers: string[];
   readonly proxyUid: number;
   readonly reservedPorts: number[];
+}
+
+/** CEL over a container `c`: its uid (its own runAsUser, else the pod's, else -1 for the image's default user). */
+const runAsUser = '(has(c.securityContext) && has(c.securityContext.runAsUser) ? c.securityContext.runAsUser : '
+  + '(has(object.spec.securityContext) && has(object.spec.securityContext.runAsUser) ? object.spec.securityContext.runAsUser : -1))';
+
+/** CEL over a container `c`: privileged, or adds a capability that can rewrite the pod's NAT rules. */
+const NETWORK_POWER = '((has(c.securityContext) && has(c.securityContext.privileged) && c.securityContext.privileged) || '
+  + '(has(c.securityContext) && has(c.securityContext.capabilities) && has(c.securityContext.capabilities.add) && '
+  + 'c.securityContext.capabilities.add.exists(k, k in [\'NET_ADMIN\', \'NET_RAW\', \'SYS_ADMIN\', \'ALL\', \'CAP_NET_ADMIN\', \'CAP_NET_RAW\', \'CAP_SYS_ADMIN\'])))';
+
+/** CEL: the init container `name`, if the pod has one, has `image` (the injected one). */
+function injectedAs(name: string, image: string): string {
+  return `(!has(object.spec.initContainers) || object.spec.initContainers.all(c, c.name != ${celString(name)} || c.image == ${celString(image)}))`;
 }
 
 /** CEL: some application container (any container but the injected ones) satisfies `predicate` (over `c`). */
@@ -31,8 +50,6 @@ function anyAppContainer(injected: string[], predicate: string): string {
  */
 export function injectionGuard(spec: InjectionGuardSpec): K8sObject[] {
   const key = spec.annotationKey;
-  const runAsUser = '(has(c.securityContext) && has(c.securityContext.runAsUser) ? c.securityContext.runAsUser : '
-    + '(has(object.spec.securityContext) && has(object.spec.securityContext.runAsUser) ? object.spec.securityContext.runAsUser : -1))';
   const ports = `[${spec.reservedPorts.join(', ')}]`;
   const policy: K8sObject = {
     apiVersion: 'admissionregistration.k8s.io/v1',
@@ -69,7 +86,37 @@ export function injectionGuard(spec: InjectionGuardSpec): K8sObject[] {
           message: `containers of pods with the SigV4 proxy must not use its ports ${spec.reservedPorts.join(', ')}`,
           reason: 'Forbidden',
         },
+        {
+          // A pod that declares containers named like the injected ones (so the mutation skips it) is not protected.
+          expression: `${NOT_HOST_NETWORK_EXPRESSION} ? (${injectedAs(spec.proxyContainer, spec.proxyImage)} && ${injectedAs(spec.iptablesContainer, spec.iptablesImage)}) : true`,
+          message: `the containers ${spec.proxyContainer} and ${spec.iptablesContainer} must be the injected ones (their images ${spec.proxyImage} and `
+            + `${spec.iptablesImage}): a pod may not bring its own under those names`,
+          reason: 'Forbidden',
+        },
+        {
+          expression: `!${anyAppContainer(spec.injectedContainers, NETWORK_POWER)}`,
+          message: 'containers of pods with the SigV4 proxy must not be privileged or add NET_ADMIN, NET_RAW or SYS_ADMIN: they could rewrite the NAT rules that send their calls through the proxy',
+          reason: 'Forbidden',
+        },
       ],
+    },
+  };
+  const ephemeral: K8sObject = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: objectMeta(`${spec.name}-ephemeral`),
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods/ephemeralcontainers'] }],
+        namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: spec.excludedNamespaces }] },
+      },
+      matchConditions: [{ name: 'opted-in', expression: optInExpression(key) }],
+      validations: [{
+        expression: `!has(object.spec.ephemeralContainers) || !object.spec.ephemeralContainers.exists(c, ${NETWORK_POWER} || ${runAsUser} == ${spec.proxyUid})`,
+        message: `ephemeral containers of pods with the SigV4 proxy must not run as its uid ${spec.proxyUid}, be privileged or add NET_ADMIN, NET_RAW or SYS_ADMIN`,
+        reason: 'Forbidden',
+      }],
     },
   };
   const binding: K8sObject = {
@@ -78,5 +125,11 @@ export function injectionGuard(spec: InjectionGuardSpec): K8sObject[] {
     metadata: objectMeta(spec.name),
     spec: { policyName: spec.name, validationActions: ['Deny'] },
   };
-  return [policy, binding];
+  const ephemeralBinding: K8sObject = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: objectMeta(`${spec.name}-ephemeral`),
+    spec: { policyName: `${spec.name}-ephemeral`, validationActions: ['Deny'] },
+  };
+  return [policy, binding, ephemeral, ephemeralBinding];
 }

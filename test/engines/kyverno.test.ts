@@ -61,6 +61,12 @@ const SHAPES: Array<[string, any, boolean]> = [
     labels: { 'batch.kubernetes.io/job-name': 'report' }, ownerReferences: owner('Job', 'report'),
   }), true],
   ['already injected', pod('again', 'apps', { initContainers: [{ name: 'lattice-sigv4-proxy', image: 'envoy', restartPolicy: 'Always' }] }), false],
+  ['an app container with NET_ADMIN', pod('netadmin', 'apps', {
+    containers: [{ name: 'app', image: 'public.ecr.aws/docker/library/busybox:1.37', securityContext: { capabilities: { add: ['NET_ADMIN'] } } }],
+  }), true],
+  ['a privileged app container', pod('privileged', 'apps', {
+    containers: [{ name: 'app', image: 'public.ecr.aws/docker/library/busybox:1.37', securityContext: { privileged: true } }],
+  }), true],
   ['not opted in', pod('plain', 'apps', {}, { annotations: {} }), false],
   ['annotation "false"', pod('opted-out', 'apps', {}, { annotations: { [ANNOTATION]: 'false' } }), false],
   ['a system namespace', pod('sys', 'kube-system', {}), false],
@@ -88,7 +94,7 @@ describeWithCli.each<[IptablesBackend, string]>([
     fs.writeFileSync(path.join(dir, 'guard.yaml'), objects.filter((o) => o.kind.startsWith('ValidatingAdmissionPolicy') && o.metadata.name.startsWith('lattice-sigv4-proxy')).map((o) => stringify(o)).join('---\n'));
     fs.writeFileSync(path.join(dir, 'pods.yaml'), SHAPES.map(([, p]) => stringify(p)).join('---\n'));
     const run = runCli(cli.bin, ['apply', path.join(dir, 'mutating.yaml'), '--resource', path.join(dir, 'pods.yaml'), '-o', path.join(dir, 'mutated.yaml')]);
-    expect(run.stdout).toMatch(/Applying 1 policy rule\(s\) to 13 resource\(s\)/);
+    expect(run.stdout).toMatch(new RegExp(`Applying 1 policy rule\\(s\\) to ${SHAPES.length} resource\\(s\\)`));
     mutated = new Map(parseAllDocuments(fs.readFileSync(path.join(dir, 'mutated.yaml'), 'utf8'))
       .map((d) => d.toJS()).filter(Boolean).map((p: any) => [`${p.metadata.namespace}/${p.metadata.name}`, p]));
   });
@@ -134,9 +140,14 @@ describeWithCli.each<[IptablesBackend, string]>([
     // After mutation: only the opted-in pods the policy leaves alone on purpose (hostNetwork,
     // namespaces it does not cover) are refused; a system namespace is outside the guard's binding
     // in a cluster, but the CLI ignores bindings, so it shows here too.
-    expect(rejected(after)).toEqual(['apps/host', 'kube-system/sys', 'other/elsewhere']);
+    // A pod that brought its own container named like the proxy ('again', not the pinned image) and app
+    // containers that could rewrite the NAT rules are refused too.
+    expect(rejected(after)).toEqual(['apps/again', 'apps/host', 'apps/netadmin', 'apps/privileged', 'kube-system/sys', 'other/elsewhere']);
+    const block = (output: string, podName: string) => output.split(/policy \S+ -> resource /).find((b) => b.startsWith(`apps/Pod/${podName} `));
+    expect(block(after, 'again')).toMatch(/must be the injected ones/);
+    expect(block(after, 'netadmin')).toMatch(/must not be privileged or add NET_ADMIN/);
     // Before mutation: every opted-in pod that lacks the proxy.
-    const optedIn = SHAPES.map(([, p]) => p).filter((p) => p.metadata.annotations?.[ANNOTATION] === 'true' && p.metadata.name !== 'again');
+    const optedIn = SHAPES.map(([, p]) => p).filter((p) => p.metadata.annotations?.[ANNOTATION] === 'true' && true);
     expect(rejected(before)).toEqual(optedIn.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort());
     expect(before).toMatch(/the pod opts in to the SigV4 proxy .* but was not injected/);
     // A hostNetwork pod is refused for that reason, not told to add its (listed) namespace.
