@@ -310,7 +310,8 @@ describe('the sidecar on EKS Auto Mode', () => {
     const nodes = new LatticeEksCluster(stack, 'Lattice', { clusterName: 'platform-auto', kubectlLayer: new KubectlV35Layer(stack, 'Kubectl'), serviceNetwork, domain });
     new SigV4SidecarPolicy(stack, 'SigV4', { cluster: nodes, namespaces: ['apps'] });
     const onAuto = sidecarObjects(auto);
-    expect(onAuto.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'MutatingPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+    expect(onAuto.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'MutatingPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicy',
+      'ValidatingAdmissionPolicyBinding', 'ValidatingAdmissionPolicyBinding']);
     expect(JSON.stringify(onAuto)).toEqual(JSON.stringify(sidecarObjects({ stack })));
   });
 });
