@@ -42,7 +42,7 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export CGO_ENABLED=0 GOFLAGS=-mod=mod GOTOOLCHAIN=local
+export CGO_ENABLED=0 GOFLAGS=-mod=mod
 
 if ! etcd_ok; then
   echo "control-plane.sh: building etcd $ETCD from the Go module proxy" >&2
