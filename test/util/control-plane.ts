@@ -390,3 +390,59 @@ export class ControlPlane {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Several control planes that run jobs side by side (a job has one control plane to itself
+ * until it is done). Replays spend most of their time waiting (a namespace takes 5 s to
+ * terminate, by design of the namespace controller), so a few control planes shorten a run
+ * much more than they cost in CPU.
+ */
+export class ControlPlanePool {
+  /** Starts `size` control planes in parallel. */
+  public static async start(binDir: string, size: number, options: ControlPlaneOptions = {}): Promise<ControlPlanePool> {
+    const started = await Promise.allSettled(Array.from({ length: size }, () => ControlPlane.start(binDir, options)));
+    const planes = started.filter((s): s is PromiseFulfilledResult<ControlPlane> => s.status === 'fulfilled').map((s) => s.value);
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      await Promise.all(planes.map((p) => p.stop()));
+      throw failed.reason;
+    }
+    return new ControlPlanePool(planes);
+  }
+
+  private readonly idle: ControlPlane[];
+  private readonly waiting: Array<(cp: ControlPlane) => void> = [];
+
+  private constructor(public readonly planes: ControlPlane[]) {
+    this.idle = [...planes];
+  }
+
+  /** Runs `job` on the next free control plane. */
+  public async run<T>(job: (cp: ControlPlane) => Promise<T>): Promise<T> {
+    const cp = this.idle.pop() ?? await new Promise<ControlPlane>((resolve) => this.waiting.push(resolve));
+    try {
+      return await job(cp);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(cp);
+      else this.idle.push(cp);
+    }
+  }
+
+  /** Peak memory of every process of every control plane (MiB), summed per process kind and in total. */
+  public peakMemory(): Partial<PeakMemory> & { total: number } {
+    const sum: Partial<PeakMemory> & { total: number } = { total: 0 };
+    for (const cp of this.planes) {
+      for (const [name, mib] of Object.entries(cp.peakMemory()) as Array<[keyof PeakMemory, number]>) {
+        sum[name] = (sum[name] ?? 0) + mib;
+        sum.total += mib;
+      }
+    }
+    return sum;
+  }
+
+  /** Stops every control plane. */
+  public async stop(): Promise<void> {
+    await Promise.all(this.planes.map((p) => p.stop()));
+  }
+}

@@ -13,21 +13,25 @@
  * - `Custom::AWSCDK-EKS-KubernetesPatch`: `kubectl patch` with the apply patch, the restore
  *   patch on Delete.
  * - `Custom::AWSCDK-EKS-HelmChart`: charts are not installed; the CRDs the chart brings are
- *   (from the reference CRD folder), and its namespace with `CreateNamespace`. Helm keeps both
- *   on uninstall.
+ *   (from the reference CRD folder; like Helm, only those that do not exist yet), and its
+ *   namespace with `CreateNamespace`. Helm keeps both on uninstall.
  * - `Custom::AWSCDK-EKS-KubernetesObjectValue`: the object must exist. When it is a Job, the
  *   Job's kubectl steps run as its service account (impersonated, so its RBAC is what is
  *   tested): `apply --server-side` of a CRD bundle (the reference CRDs of that release) and
  *   `delete <type> <name>`.
  * - `AWS::EKS::PodIdentityAssociation`: recorded, so a workload applied before the identity of
  *   its pods can be reported.
+ *
+ * CRDs stay after a replay (Helm and the installer leave them), so a later replay on the same
+ * control plane runs on a cluster that has them, as an attached cluster may. A custom object
+ * created before the step that brings its CRD still fails, as on a new cluster.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ApiResource, apiError, ControlPlane, objectPath } from './control-plane';
 import { DependencyGraph } from './graph';
-import { defaultCrdsDir, k8sObjectsInTemplate, KUBERNETES_RESOURCE_TYPE, TemplateK8sObject } from './k8s-schema';
+import { defaultCrdsDir, k8sObjectsInTemplate, KUBERNETES_RESOURCE_TYPE, TemplateK8sObject, TOKEN_PLACEHOLDER } from './k8s-schema';
 
 export const HELM_CHART_TYPE = 'Custom::AWSCDK-EKS-HelmChart';
 export const OBJECT_VALUE_TYPE = 'Custom::AWSCDK-EKS-KubernetesObjectValue';
@@ -130,6 +134,25 @@ export function parallelWaves(plan: ReplayPlan, reverse = false): string[][] {
   return waves;
 }
 
+/**
+ * Whether creating the steps in `waves` (each wave in parallel) is allowed: every step once,
+ * each after everything it depends on. Returns the violations.
+ */
+export function orderViolations(plan: ReplayPlan, waves: string[][]): string[] {
+  const problems: string[] = [];
+  const done = new Set<string>();
+  for (const wave of waves) {
+    for (const id of wave) {
+      if (!plan.steps.has(id)) problems.push(`${id} is not a step`);
+      if (done.has(id)) problems.push(`${id} twice`);
+      for (const dep of plan.after.get(id) ?? []) if (!done.has(dep)) problems.push(`${id} before ${dep}, which it depends on`);
+    }
+    wave.forEach((id) => done.add(id));
+  }
+  for (const id of plan.steps.keys()) if (!done.has(id)) problems.push(`${id} missing`);
+  return problems;
+}
+
 /** What a replay saw. */
 export interface ReplayResult {
   /** Creation and deletion, as waves (one step per wave when sequential). */
@@ -141,6 +164,8 @@ export interface ReplayResult {
   readonly identityViolations: string[];
   /** What was done, in order (for failure messages). */
   readonly log: string[];
+  /** Objects of the template still on the server after the deletion (should be none). */
+  readonly leftovers: string[];
 }
 
 /** `<apiVersion>/<kind> <namespace>/<name>` */
@@ -150,15 +175,34 @@ export function describeObject(object: any): string {
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * A ConfigMap's `binaryData` value that is a CloudFormation token comes from `Fn::Base64`;
+ * its placeholder is not base64, so the base64 of the placeholder is sent instead.
+ */
+function withBase64Tokens(object: any): any {
+  if (object.kind === 'ConfigMap' && object.binaryData) {
+    for (const [key, value] of Object.entries<string>(object.binaryData)) {
+      if (value.includes(TOKEN_PLACEHOLDER)) object.binaryData[key] = Buffer.from(value).toString('base64');
+    }
+  }
+  return object;
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Reference CRDs (all documents of every YAML file) of one folder of the reference data. */
+const crdCache = new Map<string, any[]>();
+
+/** Reference CRDs (all documents of every YAML file) of one folder of the reference data (parsed once). */
 export function referenceCrds(folder: string): any[] {
   const dir = path.join(defaultCrdsDir(), folder);
+  const cached = crdCache.get(dir);
+  if (cached) return cached;
   if (!fs.existsSync(dir)) throw new Error(`reference CRDs not found: ${dir}`);
-  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()
+  const crds = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()
     .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS({ maxAliasCount: -1 })))
     .filter((d) => d?.kind === 'CustomResourceDefinition');
+  crdCache.set(dir, crds);
+  return crds;
 }
 
 /** Which reference CRD folder a Helm chart brings (by chart name), or undefined when it brings none we know of. */
@@ -180,15 +224,57 @@ export class Replay {
   private readonly identityViolations: string[] = [];
   private readonly log: string[] = [];
   private readonly associations = new Set<string>();
+  /** Objects a replayed Job deleted (`<resource>/<namespace>/<name>`): their own deletion finds them gone. */
+  private readonly removedByJobs = new Set<string>();
   private readonly started = Date.now();
 
-  constructor(private readonly cp: ControlPlane, private readonly plan: ReplayPlan, private readonly options: ReplayOptions) {}
+  /** `<group>/<Kind>` of every CRD a step of the plan brings, with the steps that bring it. */
+  private readonly crdSources = new Map<string, string[]>();
+  /** `<group>/<Kind>` of the CRDs brought by the steps created so far. */
+  private readonly broughtKinds = new Set<string>();
 
-  /** Creates every step in `create` (waves run in parallel), then deletes in `destroy`. */
-  public async run(create: string[][], destroy: string[][]): Promise<ReplayResult> {
+  constructor(private readonly cp: ControlPlane, private readonly plan: ReplayPlan, private readonly options: ReplayOptions) {
+    for (const step of plan.steps.values()) {
+      for (const crd of this.crdsOf(step)) {
+        const key = `${crd.spec.group}/${crd.spec.names.kind}`;
+        this.crdSources.set(key, [...(this.crdSources.get(key) ?? []), step.id]);
+      }
+    }
+  }
+
+  /** The CRDs a step brings: a chart's, or the bundle its Job applies (the Job of a waiter). */
+  private crdsOf(step: ReplayStep): any[] {
+    if (step.type === HELM_CHART_TYPE) {
+      const folder = this.options.chartCrds(step.properties.Chart, step.properties.Version);
+      return folder ? referenceCrds(folder) : [];
+    }
+    if (step.type === OBJECT_VALUE_TYPE && String(step.properties.ObjectType).toLowerCase().startsWith('job')) {
+      const folder = this.options.jobBundleCrds(step.properties.ObjectName);
+      return folder ? referenceCrds(folder) : [];
+    }
+    return [];
+  }
+
+  /**
+   * Creates every step in `create` (waves run in parallel), calls `whileDeployed`, then deletes
+   * in `destroy` and lists the template's objects still on the server.
+   */
+  public async run(create: string[][], destroy: string[][], whileDeployed?: () => Promise<void>): Promise<ReplayResult> {
     for (const wave of create) await Promise.all(wave.map((id) => this.createStep(this.plan.steps.get(id)!)));
+    if (whileDeployed) await whileDeployed();
     for (const wave of destroy) await Promise.all(wave.map((id) => this.deleteStep(this.plan.steps.get(id)!)));
-    return { create, destroy, failures: [...this.failures], identityViolations: [...this.identityViolations], log: [...this.log] };
+    const leftovers: string[] = [];
+    if (destroy.length > 0) {
+      for (const step of this.plan.steps.values()) {
+        for (const o of step.objects) {
+          const resource = await this.cp.resourceFor(o.object.apiVersion, o.object.kind);
+          if (!resource) continue; // no such kind (any more): no such object either
+          const res = await this.cp.request('GET', objectPath(resource, o.object.metadata.namespace, o.object.metadata.name));
+          if (res.status !== 404) leftovers.push(`${step.id}: ${describeObject(o.object)} (${res.status})`);
+        }
+      }
+    }
+    return { create, destroy, failures: [...this.failures], identityViolations: [...this.identityViolations], log: [...this.log], leftovers };
   }
 
   private note(text: string): void {
@@ -234,6 +320,11 @@ export class Replay {
           }
           const res = await this.cp.request('DELETE', objectPath(resource, o.object.metadata.namespace, o.object.metadata.name),
             { body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' } });
+          if (res.status === 404 && this.removedByJobs.has(`${resource.name}/${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`)) {
+            // kubectl reports NotFound, which the handler ignores on Delete: a Job of the stack removed it on purpose.
+            this.note(`  already gone (a Job deleted it): ${describeObject(o.object)}`);
+            continue;
+          }
           if (res.status >= 300) {
             this.fail(step, `delete ${describeObject(o.object)} [${o.index}]: ${apiError(res)}`);
             continue;
@@ -262,9 +353,16 @@ export class Replay {
       this.fail(step, `${what}: no matches for kind "${object.kind}" in version "${object.apiVersion}" (ensure CRDs are installed first)`);
       return;
     }
+    // The CRD may be left from an earlier replay on this control plane; on a new cluster it comes with a step of the stack.
+    const kind = `${resource.group}/${object.kind}`;
+    if (this.crdSources.has(kind) && !this.broughtKinds.has(kind)) {
+      this.fail(step, `${what}: no matches for kind "${object.kind}" in version "${object.apiVersion}" on a new cluster: `
+        + `its CRD comes with ${this.crdSources.get(kind)!.join(', ')}, not created yet`);
+      return;
+    }
     if (WORKLOAD_KINDS.has(object.kind)) await this.checkIdentity(step, object);
     // --save-config: the object as given, in the last-applied annotation.
-    const body = structuredClone(object);
+    const body = withBase64Tokens(structuredClone(object));
     body.metadata.annotations = { ...(body.metadata.annotations ?? {}), [LAST_APPLIED]: `${JSON.stringify(object)}\n` };
     const res = await this.cp.request('POST', `${objectPath(resource, object.metadata.namespace)}?fieldManager=kubectl-create&fieldValidation=Strict`, { body });
     if (res.status >= 300) this.fail(step, `${what}: ${apiError(res)}`);
@@ -306,7 +404,19 @@ export class Replay {
       if (res.status >= 300 && res.status !== 409) this.fail(step, `helm --create-namespace ${namespace}: ${apiError(res)}`);
     }
     const folder = this.options.chartCrds(chart, version);
-    if (folder) await this.applyCrds(step, referenceCrds(folder), 'helm');
+    if (!folder) return;
+    // Helm installs the CRDs of a chart's crds/ folder only when they do not exist, and never upgrades them.
+    const crds: any[] = [];
+    for (const crd of referenceCrds(folder)) {
+      const existing = await this.cp.request('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`);
+      if (existing.status === 404) crds.push(crd);
+    }
+    await this.applyCrds(step, crds, 'helm');
+    this.bring(referenceCrds(folder));
+  }
+
+  private bring(crds: any[]): void {
+    for (const crd of crds) this.broughtKinds.add(`${crd.spec.group}/${crd.spec.names.kind}`);
   }
 
   /** Server-side apply of CRDs (as `as`, when given), then waits until they are established. */
@@ -361,14 +471,19 @@ export class Replay {
         }
         const manager = args.find((a) => a.startsWith('--field-manager='))?.split('=')[1] ?? 'kubectl';
         await this.applyCrds(step, referenceCrds(folder), manager, as);
+        this.bring(referenceCrds(folder));
         this.note(`  Job ${job.metadata.name}: ${container.name} applied ${folder} as ${as.user}`);
       } else if (args[0] === 'delete' && args.length >= 3 && !args[1].startsWith('-')) {
         const resource = await this.cp.resourceNamed(args[1]);
         const res = resource
           ? await this.cp.request('DELETE', objectPath(resource, namespace, args[2]), { as: as.user, asGroups: as.groups })
           : { status: 404, body: `no resource type ${args[1]}` };
-        if (res.status >= 300) this.fail(step, `Job ${namespace}/${job.metadata.name} container ${container.name}: kubectl ${args.join(' ')} as ${as.user}: ${apiError(res)}`);
-        else this.note(`  Job ${job.metadata.name}: ${container.name} deleted ${args[1]} ${args[2]} as ${as.user}`);
+        if (res.status >= 300) {
+          this.fail(step, `Job ${namespace}/${job.metadata.name} container ${container.name}: kubectl ${args.join(' ')} as ${as.user}: ${apiError(res)}`);
+        } else {
+          this.removedByJobs.add(`${resource!.name}/${resource!.namespaced ? namespace : ''}/${args[2]}`);
+          this.note(`  Job ${job.metadata.name}: ${container.name} deleted ${args[1]} ${args[2]} as ${as.user}`);
+        }
       }
     }
   }
@@ -390,19 +505,5 @@ export class Replay {
       }
       await sleep(150);
     }
-  }
-}
-
-/** Deletes every CustomResourceDefinition and waits until they are gone: the next replay starts on a cluster without them. */
-export async function deleteAllCrds(cp: ControlPlane): Promise<void> {
-  const list = await cp.request('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions');
-  const names: string[] = (list.body.items ?? []).map((c: any) => c.metadata.name);
-  await Promise.all(names.map((n) => cp.request('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${n}`)));
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const left = await cp.request('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions');
-    if ((left.body.items ?? []).length === 0) return;
-    if (Date.now() > deadline) throw new Error(`CRDs not deleted after 90 s: ${left.body.items.map((c: any) => c.metadata.name).join(', ')}`);
-    await sleep(200);
   }
 }
