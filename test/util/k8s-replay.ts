@@ -222,6 +222,8 @@ export interface ReplayOptions {
 export class Replay {
   private readonly failures: string[] = [];
   private readonly identityViolations: string[] = [];
+  /** The namespace and ServiceAccount of each identity violation, in the same order. */
+  private readonly violatedIdentities: Array<{ namespace: string; serviceAccount: string }> = [];
   private readonly log: string[] = [];
   private readonly associations = new Set<string>();
   /** Objects a replayed Job deleted (`<resource>/<namespace>/<name>`): their own deletion finds them gone. */
@@ -261,6 +263,7 @@ export class Replay {
    */
   public async run(create: string[][], destroy: string[][], whileDeployed?: () => Promise<void>): Promise<ReplayResult> {
     for (const wave of create) await Promise.all(wave.map((id) => this.createStep(this.plan.steps.get(id)!)));
+    await this.addControllerEvidence();
     if (whileDeployed) await whileDeployed();
     for (const wave of destroy) await Promise.all(wave.map((id) => this.deleteStep(this.plan.steps.get(id)!)));
     const leftovers: string[] = [];
@@ -381,7 +384,25 @@ export class Replay {
     const association = [...this.plan.steps.values()].find((s) => s.type === POD_IDENTITY_TYPE
       && s.properties.Namespace === namespace && s.properties.ServiceAccount === serviceAccount);
     if (association && !this.associations.has(key)) missing.push(`Pod Identity association ${association.id} for ${key} is not created`);
-    if (missing.length > 0) this.identityViolations.push(`${step.id}: ${describeObject(object)} applied while ${missing.join(' and ')}`);
+    if (missing.length > 0) {
+      this.identityViolations.push(`${step.id}: ${describeObject(object)} applied while ${missing.join(' and ')}`);
+      this.violatedIdentities.push({ namespace, serviceAccount });
+    }
+  }
+
+  /**
+   * What the controllers made of a workload applied before its ServiceAccount: the ReplicaSet
+   * controller's FailedCreate events that name the missing ServiceAccount, added to the violation.
+   */
+  private async addControllerEvidence(): Promise<void> {
+    for (const [i, { namespace, serviceAccount }] of this.violatedIdentities.entries()) {
+      const events = await this.cp.request('GET', `/api/v1/namespaces/${namespace}/events?fieldSelector=reason%3DFailedCreate`);
+      const failed = (events.body?.items ?? []).filter((e: any) => String(e.message).includes(`serviceaccount "${serviceAccount}" not found`));
+      if (failed.length > 0) {
+        const e = failed[0];
+        this.identityViolations[i] += ` (the controllers saw it: ${e.involvedObject.kind} ${e.involvedObject.name} FailedCreate x${e.count ?? 1}: ${e.message})`;
+      }
+    }
   }
 
   private async patch(step: ReplayStep, patchJson: string): Promise<void> {
