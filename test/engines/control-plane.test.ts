@@ -21,6 +21,7 @@ import { addMultiAccountExample } from '../../examples/multi-account/app';
 import { addPrivateClusterExample } from '../../examples/private-cluster/app';
 import { gatewayApiCrdsJobName } from '../../src/k8s/gateway-api-crds-job';
 import { injectedContainers, injectedVolumes } from '../../src/k8s/sidecar';
+import { SigV4SidecarPolicy } from '../../src/sidecar/sigv4-sidecar-policy';
 import { PinnedVersions } from '../../src/versions';
 import { ApiResponse, apiError, ControlPlane, controlPlaneBinaries, ControlPlanePool } from '../util/control-plane';
 import {
@@ -55,18 +56,25 @@ const REPLAY_OPTIONS: ReplayOptions = {
     ? referenceFolder('gateway-api-', PinnedVersions.GATEWAY_API) : undefined,
 };
 
-/** The five cluster stacks of the examples. */
-function clusterStacks(): { crossCluster: ClusterStack[]; all: Array<[string, any]> } {
+/** The examples' five cluster stacks, by name. */
+const STACK_NAMES = ['eks-cluster1', 'eks-cluster2', 'lattice-workload-eks-b', 'lattice-workload-eks-c', 'eks-private-cluster'];
+
+/**
+ * The five cluster stacks of the examples, synthesized. Called in `beforeAll` only: an App
+ * writes to the test's temporary folder, which a skipped suite would never remove.
+ */
+function clusterStacks(): { crossCluster: ClusterStack[]; templates: Map<string, any> } {
   const cross = addCrossClusterExample(new App());
   const multi = addMultiAccountExample(new App());
   const priv = addPrivateClusterExample(new App({ context: { '@aws-cdk/core:defaultCrossStackReferences': 'weak' } }));
   const stacks = [...cross.clusters, ...multi.workloads, priv.cluster];
-  return { crossCluster: cross.clusters, all: stacks.map((s) => [s.stackName, Template.fromStack(s).toJSON()]) };
+  return { crossCluster: cross.clusters, templates: new Map(stacks.map((s) => [s.stackName, Template.fromStack(s).toJSON()])) };
 }
 
-const { crossCluster, all: STACKS } = clusterStacks();
-const TEMPLATES = new Map(STACKS);
-const PLANS = new Map<string, ReplayPlan>(STACKS.map(([name, t]) => [name, replayPlan(t)]));
+let TEMPLATES = new Map<string, any>();
+const PLANS = new Map<string, ReplayPlan>();
+/** The SigV4 sidecar policy of eks-cluster1. */
+let sidecar: SigV4SidecarPolicy;
 
 /**
  * The orders replayed for every stack, both legal: CloudFormation's parallel waves, and one
@@ -121,8 +129,6 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
   }
 
   // --- eks-cluster1 deployed: the guard policy and Gateway API's CEL rules, enforced by the API server.
-  const sidecar = crossCluster[0].sidecar;
-  const optIn = { [sidecar.annotationKey]: 'true' };
   const image = 'public.ecr.aws/docker/library/busybox:1.37';
   const injected = () => injectedContainers({
     proxyImage: PinnedVersions.ENVOY_IMAGE,
@@ -132,17 +138,22 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
     proxyUid: sidecar.proxyUid,
     iptablesMode: 'nft',
   });
-  const pod = (name: string, namespace: string, spec: Record<string, unknown>, annotations: Record<string, string> = optIn) => ({
-    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, annotations }, spec: { containers: [{ name: 'app', image }], ...spec },
+  const pod = (name: string, namespace: string, spec: Record<string, unknown>, annotations?: Record<string, string>) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, annotations: annotations ?? { [sidecar.annotationKey]: 'true' } },
+    spec: { containers: [{ name: 'app', image }], ...spec },
   });
-  const PODS: Record<string, any> = {
+  const testPods = (): Record<string, any> => ({
     'not injected': pod('not-injected', 'apps', {}),
     'injected': pod('injected', 'apps', { initContainers: injected(), volumes: injectedVolumes('nft') }),
     'not opted in': pod('plain', 'apps', {}, {}),
     'in a system namespace': pod('system', 'kube-system', {}),
-    'running as the proxy uid': pod('as-proxy', 'apps', { initContainers: injected(), volumes: injectedVolumes('nft'), securityContext: { runAsUser: sidecar.proxyUid } }),
+    'running as the proxy uid': pod('as-proxy', 'apps', {
+      initContainers: injected(), volumes: injectedVolumes('nft'), securityContext: { runAsUser: sidecar.proxyUid },
+    }),
     'hostNetwork': pod('host', 'apps', { hostNetwork: true }),
-  };
+  });
   /** The demo route with a path match Gateway API's CEL rules refuse (a PathPrefix must start with '/'). */
   const badRoute = () => {
     const route = structuredClone(k8sObjectsInTemplate(TEMPLATES.get('eks-cluster1')).find((o) => o.object.kind === 'HTTPRoute')!.object);
@@ -152,6 +163,7 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
 
   async function deployedChecks(cp: ControlPlane): Promise<DeployedChecks> {
     const create = (p: any) => cp.request('POST', `/api/v1/namespaces/${p.metadata.namespace}/pods`, { body: p });
+    const PODS = testPods();
     // The API server loads a new policy within a second or two: wait until it refuses the first pod.
     let first = await create(PODS['not injected']);
     for (let i = 0; i < 100 && first.status === 201; i++) {
@@ -168,13 +180,24 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
 
   beforeAll(async () => {
     if (!binaries.dir || missing) throw new Error(`control-plane engine test needs ${missing} (required with CI=true)`);
-    pool = await ControlPlanePool.start(binaries.dir, CONTROL_PLANES);
+    // The control planes boot while the stacks synthesize.
+    const starting = ControlPlanePool.start(binaries.dir, CONTROL_PLANES);
+    try {
+      const built = clusterStacks();
+      TEMPLATES = built.templates;
+      for (const [name, template] of TEMPLATES) PLANS.set(name, replayPlan(template));
+      sidecar = built.crossCluster[0].sidecar;
+    } catch (e) {
+      await starting.then((p) => p.stop(), () => undefined);
+      throw e;
+    }
+    pool = await starting;
     // Every replay starts now; each test waits for its own.
     let resolve!: (c: DeployedChecks) => void;
     let reject!: (e: Error) => void;
     const checks = new Promise<DeployedChecks>((res, rej) => { resolve = res; reject = rej; });
     jobs.set('eks-cluster1 deployed', checks.then((value) => ({ value }), (error) => ({ error })));
-    for (const [stack] of STACKS) {
+    for (const stack of STACK_NAMES) {
       for (const order of ORDERS) {
         if (stack === 'eks-cluster1' && order === 'parallel waves') {
           schedule(`${stack} ${order}`, (cp) => replay(cp, stack, order, () => deployedChecks(cp).then(resolve, reject))
@@ -203,8 +226,8 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
   });
 
   test('the replay covers the examples\' five cluster stacks in two different legal orders each', () => {
-    expect(STACKS.map(([name]) => name)).toEqual(['eks-cluster1', 'eks-cluster2', 'lattice-workload-eks-b', 'lattice-workload-eks-c', 'eks-private-cluster']);
-    const perStack = STACKS.map(([, t]) => k8sObjectsInTemplate(t));
+    expect([...TEMPLATES.keys()]).toEqual(STACK_NAMES);
+    const perStack = [...TEMPLATES.values()].map((t) => k8sObjectsInTemplate(t));
     expect(perStack.reduce((n, objects) => n + new Set(objects.map((o) => o.logicalId)).size, 0)).toBeGreaterThanOrEqual(50);
     expect(perStack.flat().length).toBeGreaterThanOrEqual(100);
     for (const [stack, plan] of PLANS) {
@@ -216,7 +239,7 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
     }
   });
 
-  describe.each(STACKS.map(([name]) => name))('%s', (stack) => {
+  describe.each(STACK_NAMES)('%s', (stack) => {
     test.each(ORDERS)('created in %s order: every object is accepted; deleted in reverse: every object goes, namespaces finish terminating', async (order) => {
       const result = await outcome<ReplayResult>(`${stack} ${order}`);
       if (result.failures.length > 0 || result.leftovers.length > 0) {
@@ -273,7 +296,7 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
   // Turn into `test` when every workload depends on the identity its pods use.
   test.failing('DEFECT: in no replayed order is a workload applied before its ServiceAccount and Pod Identity association', async () => {
     const violations: string[] = [];
-    for (const [stack] of STACKS) {
+    for (const stack of STACK_NAMES) {
       for (const order of ORDERS) {
         const { identityViolations } = await outcome<ReplayResult>(`${stack} ${order}`);
         violations.push(...identityViolations.map((v) => `${stack}, ${order}: ${v}`));
