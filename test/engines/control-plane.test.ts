@@ -180,8 +180,10 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
 
   beforeAll(async () => {
     if (!binaries.dir || missing) throw new Error(`control-plane engine test needs ${missing} (required with CI=true)`);
-    // The control planes boot while the stacks synthesize.
+    // The control planes boot while the stacks synthesize (which blocks the event loop: first let
+    // the pool find its free ports and spawn etcd and the API servers).
     const starting = ControlPlanePool.start(binaries.dir, CONTROL_PLANES);
+    await new Promise((r) => setTimeout(r, 500));
     try {
       const built = clusterStacks();
       TEMPLATES = built.templates;
