@@ -82,5 +82,8 @@ if ! k8s_ok kube-apiserver || ! k8s_ok kube-controller-manager; then
   mv "$work/bin/kube-apiserver" "$work/bin/kube-controller-manager" "$cache/"
 fi
 
-k8s_ok kube-apiserver && k8s_ok kube-controller-manager && etcd_ok || { echo "control-plane.sh: the built binaries do not report $KUBERNETES / etcd $ETCD" >&2; exit 1; }
+if ! { k8s_ok kube-apiserver && k8s_ok kube-controller-manager && etcd_ok; }; then
+  echo "control-plane.sh: the built binaries do not report $KUBERNETES / etcd $ETCD" >&2
+  exit 1
+fi
 echo "$cache"
