@@ -74,12 +74,12 @@ export function replayPlan(template: any): ReplayPlan {
 }
 
 /** Whether a step creates a workload (an object with a pod template). */
-export function isWorkloadStep(step: ReplayStep): boolean {
+function isWorkloadStep(step: ReplayStep): boolean {
   return step.objects.some((o) => WORKLOAD_KINDS.has(o.object.kind));
 }
 
 /** Whether a step creates the identity of pods: a ServiceAccount or a Pod Identity association. */
-export function isIdentityStep(step: ReplayStep): boolean {
+function isIdentityStep(step: ReplayStep): boolean {
   return step.type === POD_IDENTITY_TYPE || (step.objects.length > 0 && step.objects.every((o) => o.object.kind === 'ServiceAccount'));
 }
 
@@ -102,10 +102,6 @@ export function legalOrder(plan: ReplayPlan, compare: (a: ReplayStep, b: ReplayS
 
 /** Named tie-breaks for {@link legalOrder}. */
 export const TIE_BREAKS: Record<string, (a: ReplayStep, b: ReplayStep) => number> = {
-  /** Logical ids in ascending order. */
-  'ascending ids': (a, b) => a.id.localeCompare(b.id),
-  /** Logical ids in descending order. */
-  'descending ids': (a, b) => b.id.localeCompare(a.id),
   /** Workloads as early and ServiceAccounts / Pod Identity associations as late as the graph allows. */
   'workloads first, identities last': (a, b) => {
     const rank = (s: ReplayStep) => (isWorkloadStep(s) ? 0 : isIdentityStep(s) ? 2 : 1);
