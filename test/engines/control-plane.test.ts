@@ -1,0 +1,309 @@
+/**
+ * Every Kubernetes manifest of the examples' cluster stacks, applied to a real Kubernetes API
+ * server the way the aws-eks-v2 kubectl handler does, in orders CloudFormation may legally
+ * choose, then deleted in reverse (test/util/k8s-replay.ts). Helm charts are not installed;
+ * the CRDs they and the Gateway API installer Job bring are, from the reference CRD folder.
+ * Also: the guard ValidatingAdmissionPolicy enforced by the API server, and two defects this
+ * found (marked `test.failing` until the library is fixed).
+ *
+ * The control plane (etcd, kube-apiserver, kube-controller-manager at the library's default
+ * Kubernetes minor) is built once per machine from the Go module proxy into a cache outside
+ * the repository (scripts/engines/control-plane.sh, 5-15 minutes cold on 2 cores) and runs on
+ * loopback (test/util/control-plane.ts). Without Go, openssl or the reference CRDs the suite is
+ * skipped with one line, or fails when CI is set.
+ */
+import * as fs from 'fs';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { addCrossClusterExample } from '../../examples/cross-cluster/app';
+import { ClusterStack } from '../../examples/cross-cluster/cluster-stack';
+import { addMultiAccountExample } from '../../examples/multi-account/app';
+import { addPrivateClusterExample } from '../../examples/private-cluster/app';
+import { gatewayApiCrdsJobName } from '../../src/k8s/gateway-api-crds-job';
+import { injectedContainers, injectedVolumes } from '../../src/k8s/sidecar';
+import { SigV4SidecarPolicy } from '../../src/sidecar/sigv4-sidecar-policy';
+import { PinnedVersions } from '../../src/versions';
+import { ApiResponse, apiError, ControlPlane, controlPlaneBinaries, ControlPlanePool } from '../util/control-plane';
+import {
+  legalOrder, orderViolations, parallelWaves, Replay, ReplayOptions, ReplayPlan, replayPlan, ReplayResult, TIE_BREAKS,
+} from '../util/k8s-replay';
+import { defaultCrdsDir, k8sObjectsInTemplate, referenceCrdsPresent, validateK8sObject } from '../util/k8s-schema';
+
+const binaries = controlPlaneBinaries();
+const missing = binaries.missing ?? (referenceCrdsPresent() ? undefined : `the reference CRDs (${defaultCrdsDir()})`);
+if (missing && process.env.CI !== 'true') {
+  // eslint-disable-next-line no-console
+  console.warn(`Control-plane engine test skipped: missing ${missing}`);
+}
+const describeWithControlPlane = !missing || process.env.CI === 'true' ? describe : describe.skip;
+
+/** The reference CRD folder of `<prefix><version>`, else of the same minor (the reference data may lag a patch release). */
+function referenceFolder(prefix: string, version: string): string | undefined {
+  const folders = fs.existsSync(defaultCrdsDir()) ? fs.readdirSync(defaultCrdsDir()) : [];
+  if (folders.includes(`${prefix}${version}`)) return `${prefix}${version}`;
+  const minor = version.split('.').slice(0, 2).join('.');
+  return folders.find((f) => f.startsWith(`${prefix}${minor}.`)) ?? (folders.includes(prefix.replace(/-$/, '')) ? prefix.replace(/-$/, '') : undefined);
+}
+
+const REPLAY_OPTIONS: ReplayOptions = {
+  chartCrds: (chart) => {
+    if (chart === 'aws-gateway-controller-chart') return referenceFolder('aws-gateway-controller-', PinnedVersions.GATEWAY_API_CONTROLLER_CHART);
+    if (chart === 'kyverno') return referenceFolder('kyverno-', PinnedVersions.KYVERNO);
+    if (chart === 'external-dns') return referenceFolder('external-dns-', `v${PinnedVersions.EXTERNAL_DNS_CHART}`);
+    return undefined;
+  },
+  jobBundleCrds: (job) => [gatewayApiCrdsJobName(PinnedVersions.GATEWAY_API), gatewayApiCrdsJobName(PinnedVersions.GATEWAY_API, true)].includes(job)
+    ? referenceFolder('gateway-api-', PinnedVersions.GATEWAY_API) : undefined,
+};
+
+/** The examples' five cluster stacks, by name. */
+const STACK_NAMES = ['eks-cluster1', 'eks-cluster2', 'lattice-workload-eks-b', 'lattice-workload-eks-c', 'eks-private-cluster'];
+
+/**
+ * The five cluster stacks of the examples, synthesized. Called in `beforeAll` only: an App
+ * writes to the test's temporary folder, which a skipped suite would never remove.
+ */
+function clusterStacks(): { crossCluster: ClusterStack[]; templates: Map<string, any> } {
+  const cross = addCrossClusterExample(new App());
+  const multi = addMultiAccountExample(new App());
+  const priv = addPrivateClusterExample(new App({ context: { '@aws-cdk/core:defaultCrossStackReferences': 'weak' } }));
+  const stacks = [...cross.clusters, ...multi.workloads, priv.cluster];
+  return { crossCluster: cross.clusters, templates: new Map(stacks.map((s) => [s.stackName, Template.fromStack(s).toJSON()])) };
+}
+
+let TEMPLATES = new Map<string, any>();
+const PLANS = new Map<string, ReplayPlan>();
+/** The SigV4 sidecar policy of eks-cluster1. */
+let sidecar: SigV4SidecarPolicy;
+
+/**
+ * The orders replayed for every stack, both legal: CloudFormation's parallel waves, and one
+ * sequential order whose tie-break puts workloads as early and ServiceAccounts / Pod Identity
+ * associations as late as the graph allows. Deletion runs each in reverse.
+ */
+const ORDERS = ['parallel waves', 'workloads first, identities last'] as const;
+type Order = typeof ORDERS[number];
+
+function ordersOf(plan: ReplayPlan, order: Order): { create: string[][]; destroy: string[][] } {
+  if (order === 'parallel waves') return { create: parallelWaves(plan), destroy: parallelWaves(plan, true) };
+  const create = legalOrder(plan, TIE_BREAKS[order]);
+  return { create: create.map((id) => [id]), destroy: [...create].reverse().map((id) => [id]) };
+}
+
+/** Control planes side by side: a replay waits on namespace termination (5 s each) most of the time. */
+const CONTROL_PLANES = 3;
+
+function summary(result: ReplayResult): string {
+  return `failures:\n  ${result.failures.join('\n  ')}\nleft over:\n  ${result.leftovers.join('\n  ')}\n\nlog:\n  ${result.log.join('\n  ')}`;
+}
+
+/** What the API server answered while eks-cluster1 was deployed. */
+interface DeployedChecks {
+  readonly pods: Record<string, ApiResponse>;
+  readonly route: ApiResponse;
+}
+
+/** A job's outcome (a job never rejects, so no promise is left unhandled while the tests wait). */
+type Outcome<T> = { value: T; error?: undefined } | { value?: undefined; error: Error };
+
+describeWithControlPlane('a real Kubernetes control plane', () => {
+  let pool: ControlPlanePool;
+  const jobs = new Map<string, Promise<Outcome<any>>>();
+
+  function schedule<T>(key: string, job: (cp: ControlPlane) => Promise<T>): void {
+    jobs.set(key, pool.run(job).then((value) => ({ value }), (error) => ({ error })));
+  }
+
+  async function outcome<T>(key: string): Promise<T> {
+    const done = await jobs.get(key);
+    if (!done) throw new Error(`no job ${key}`);
+    if (done.error) throw done.error;
+    return done.value;
+  }
+
+  /** Replays a stack in one order. */
+  async function replay(cp: ControlPlane, stack: string, order: Order, whileDeployed?: () => Promise<void>): Promise<ReplayResult> {
+    const plan = PLANS.get(stack)!;
+    const { create, destroy } = ordersOf(plan, order);
+    return new Replay(cp, plan, REPLAY_OPTIONS).run(create, destroy, whileDeployed);
+  }
+
+  // --- eks-cluster1 deployed: the guard policy and Gateway API's CEL rules, enforced by the API server.
+  const image = 'public.ecr.aws/docker/library/busybox:1.37';
+  const injected = () => injectedContainers({
+    proxyImage: PinnedVersions.ENVOY_IMAGE,
+    iptablesImage: PinnedVersions.IPTABLES_IMAGE,
+    proxyPort: sidecar.proxyPort,
+    healthPort: sidecar.healthPort,
+    proxyUid: sidecar.proxyUid,
+    iptablesMode: 'nft',
+  });
+  const pod = (name: string, namespace: string, spec: Record<string, unknown>, annotations?: Record<string, string>) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, annotations: annotations ?? { [sidecar.annotationKey]: 'true' } },
+    spec: { containers: [{ name: 'app', image }], ...spec },
+  });
+  const testPods = (): Record<string, any> => ({
+    'not injected': pod('not-injected', 'apps', {}),
+    'injected': pod('injected', 'apps', { initContainers: injected(), volumes: injectedVolumes('nft') }),
+    'not opted in': pod('plain', 'apps', {}, {}),
+    'in a system namespace': pod('system', 'kube-system', {}),
+    'running as the proxy uid': pod('as-proxy', 'apps', {
+      initContainers: injected(), volumes: injectedVolumes('nft'), securityContext: { runAsUser: sidecar.proxyUid },
+    }),
+    'hostNetwork': pod('host', 'apps', { hostNetwork: true }),
+  });
+  /** The demo route with a path match Gateway API's CEL rules refuse (a PathPrefix must start with '/'). */
+  const badRoute = () => {
+    const route = structuredClone(k8sObjectsInTemplate(TEMPLATES.get('eks-cluster1')).find((o) => o.object.kind === 'HTTPRoute')!.object);
+    route.spec.rules[0].matches = [{ path: { type: 'PathPrefix', value: 'api' } }];
+    return route;
+  };
+
+  async function deployedChecks(cp: ControlPlane): Promise<DeployedChecks> {
+    const create = (p: any) => cp.request('POST', `/api/v1/namespaces/${p.metadata.namespace}/pods`, { body: p });
+    const PODS = testPods();
+    // The API server loads a new policy within a second or two: wait until it refuses the first pod.
+    let first = await create(PODS['not injected']);
+    for (let i = 0; i < 100 && first.status === 201; i++) {
+      await cp.request('DELETE', '/api/v1/namespaces/apps/pods/not-injected');
+      await new Promise((r) => setTimeout(r, 200));
+      first = await create(PODS['not injected']);
+    }
+    const pods: Record<string, ApiResponse> = { 'not injected': first };
+    for (const [name, p] of Object.entries(PODS)) if (!(name in pods)) pods[name] = await create(p);
+    await cp.request('DELETE', '/api/v1/namespaces/kube-system/pods/system');
+    const route = await cp.request('POST', '/apis/gateway.networking.k8s.io/v1/namespaces/apps/httproutes?fieldValidation=Strict', { body: badRoute() });
+    return { pods, route };
+  }
+
+  beforeAll(async () => {
+    if (!binaries.dir || missing) throw new Error(`control-plane engine test needs ${missing} (required with CI=true)`);
+    // The control planes boot while the stacks synthesize (which blocks the event loop: first let
+    // the pool find its free ports and spawn etcd and the API servers).
+    const starting = ControlPlanePool.start(binaries.dir, CONTROL_PLANES);
+    await new Promise((r) => setTimeout(r, 500));
+    try {
+      const built = clusterStacks();
+      TEMPLATES = built.templates;
+      for (const [name, template] of TEMPLATES) PLANS.set(name, replayPlan(template));
+      sidecar = built.crossCluster[0].sidecar;
+    } catch (e) {
+      await starting.then((p) => p.stop(), () => undefined);
+      throw e;
+    }
+    pool = await starting;
+    // Every replay starts now; each test waits for its own.
+    let resolve!: (c: DeployedChecks) => void;
+    let reject!: (e: Error) => void;
+    const checks = new Promise<DeployedChecks>((res, rej) => { resolve = res; reject = rej; });
+    jobs.set('eks-cluster1 deployed', checks.then((value) => ({ value }), (error) => ({ error })));
+    for (const stack of STACK_NAMES) {
+      for (const order of ORDERS) {
+        if (stack === 'eks-cluster1' && order === 'parallel waves') {
+          schedule(`${stack} ${order}`, (cp) => replay(cp, stack, order, () => deployedChecks(cp).then(resolve, reject))
+            .finally(() => reject(new Error(`${stack} was not deployed: see the ${order} replay`))));
+        } else {
+          schedule(`${stack} ${order}`, (cp) => replay(cp, stack, order));
+        }
+      }
+    }
+    // Not a legal order: the demo app of eks-cluster1 before its namespace (and before anything else).
+    const plan = PLANS.get('eks-cluster1')!;
+    const demo = [...plan.steps.values()].find((st) => st.objects.some((o) => o.object.kind === 'Deployment' && o.object.metadata.name.startsWith('demo-')))!;
+    schedule('illegal', (cp) => new Replay(cp, plan, REPLAY_OPTIONS).run([[demo.id]], [[demo.id]]));
+  }, 300_000);
+
+  afterAll(async () => {
+    if (pool) await Promise.all(jobs.values());
+    await pool?.stop();
+  }, 300_000);
+
+  test('runs Kubernetes at the library\'s default minor, with an admin kubeconfig', async () => {
+    const version = await pool.planes[0].request('GET', '/version');
+    expect(version.status).toBe(200);
+    expect(`${version.body.major}.${version.body.minor}`).toBe('1.35');
+    expect(JSON.parse(fs.readFileSync(pool.planes[0].kubeconfigPath, 'utf8')).clusters[0].cluster.server).toBe(pool.planes[0].server);
+  });
+
+  test('the replay covers the examples\' five cluster stacks in two different legal orders each', () => {
+    expect([...TEMPLATES.keys()]).toEqual(STACK_NAMES);
+    const perStack = [...TEMPLATES.values()].map((t) => k8sObjectsInTemplate(t));
+    expect(perStack.reduce((n, objects) => n + new Set(objects.map((o) => o.logicalId)).size, 0)).toBeGreaterThanOrEqual(50);
+    expect(perStack.flat().length).toBeGreaterThanOrEqual(100);
+    for (const [stack, plan] of PLANS) {
+      const [waves, sequential] = ORDERS.map((o) => ordersOf(plan, o));
+      // Deleting in `destroy` is legal when creating in its reverse is.
+      const problems = [waves, sequential].flatMap((o) => [...orderViolations(plan, o.create), ...orderViolations(plan, [...o.destroy].reverse())]);
+      expect({ stack, problems }).toEqual({ stack, problems: [] });
+      expect(waves.create.flat()).not.toEqual(sequential.create.flat());
+    }
+  });
+
+  describe.each(STACK_NAMES)('%s', (stack) => {
+    test.each(ORDERS)('created in %s order: every object is accepted; deleted in reverse: every object goes, namespaces finish terminating', async (order) => {
+      const result = await outcome<ReplayResult>(`${stack} ${order}`);
+      if (result.failures.length > 0 || result.leftovers.length > 0) {
+        throw new Error(`${stack}, ${order}: ${result.failures.length} failure(s), ${result.leftovers.length} object(s) left\n${summary(result)}`);
+      }
+      expect(result.log.filter((l) => / {2}created /.test(l)).length).toBe(k8sObjectsInTemplate(TEMPLATES.get(stack)).length);
+    }, 300_000);
+  });
+
+  test('negative: a namespaced object applied before its namespace fails, naming the logical id, the object and the API server\'s message', async () => {
+    const result = await outcome<ReplayResult>('illegal');
+    const configMap = k8sObjectsInTemplate(TEMPLATES.get('eks-cluster1')).find((o) => o.object.kind === 'ConfigMap' && o.object.metadata.name.startsWith('demo-'))!;
+    expect(result.failures).toContainEqual(`${configMap.logicalId} (Custom::AWSCDK-EKS-KubernetesResource): `
+      + `create v1/ConfigMap apps/${configMap.object.metadata.name} [${configMap.index}]: 404 NotFound: namespaces "apps" not found`);
+  }, 300_000);
+
+  test('negative: an HTTPRoute breaking a Gateway API CEL rule passes the schema check, not the API server', async () => {
+    expect(validateK8sObject(badRoute())).toEqual([]);
+    const { route } = await outcome<DeployedChecks>('eks-cluster1 deployed');
+    expect(apiError(route)).toMatch(/^422 Invalid: .*must be an absolute path and start with '\/'/);
+  }, 300_000);
+
+  describe('the SigV4 guard ValidatingAdmissionPolicy, enforced by the API server (eks-cluster1 deployed)', () => {
+    const answer = async (name: string) => {
+      const res = (await outcome<DeployedChecks>('eks-cluster1 deployed')).pods[name];
+      return res.status === 201 ? 'admitted' : apiError(res);
+    };
+
+    test('rejects an opted-in pod that was not injected', async () => {
+      expect(await answer('not injected')).toMatch(/^403 Forbidden: .*ValidatingAdmissionPolicy 'lattice-sigv4-proxy-guard'.*was not injected: add namespace 'apps'/);
+    }, 300_000);
+
+    test('admits injected pods, pods that do not opt in, and pods in system namespaces', async () => {
+      expect([await answer('injected'), await answer('not opted in'), await answer('in a system namespace')]).toEqual(['admitted', 'admitted', 'admitted']);
+    }, 300_000);
+
+    test('rejects an injected pod whose application runs as the proxy\'s uid', async () => {
+      expect(await answer('running as the proxy uid')).toMatch(new RegExp(`^403 Forbidden: .*must not run as its uid ${sidecar.proxyUid}`));
+    }, 300_000);
+
+    // Defect 3 of the control-plane issue: a hostNetwork pod in a listed namespace is told to add
+    // the namespace to the policy (the first validation), not that hostNetwork is refused.
+    // Turn into `test` when the guard orders its checks so the message names the real cause.
+    test.failing('DEFECT: an opted-in hostNetwork pod in a listed namespace is rejected for hostNetwork, not told to add the namespace', async () => {
+      const message = await answer('hostNetwork');
+      expect(message).toMatch(/^403 Forbidden: .*must not use hostNetwork/);
+      expect(message).not.toMatch(/add namespace/);
+    }, 300_000);
+  });
+
+  // Defect 1 of the control-plane issue: the demo Deployment waits for Kyverno and the policy,
+  // not for the ServiceAccount and Pod Identity association SigV4SidecarPolicy.addClient()
+  // creates; its ReplicaSet fails until they exist, and on EKS its pods get no credentials.
+  // Turn into `test` when every workload depends on the identity its pods use.
+  test.failing('DEFECT: in no replayed order is a workload applied before its ServiceAccount and Pod Identity association', async () => {
+    const violations: string[] = [];
+    for (const stack of STACK_NAMES) {
+      for (const order of ORDERS) {
+        const { identityViolations } = await outcome<ReplayResult>(`${stack} ${order}`);
+        violations.push(...identityViolations.map((v) => `${stack}, ${order}: ${v}`));
+      }
+    }
+    expect(violations).toEqual([]);
+  }, 300_000);
+});
