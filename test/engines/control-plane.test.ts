@@ -102,6 +102,8 @@ function summary(result: ReplayResult): string {
 interface DeployedChecks {
   readonly pods: Record<string, ApiResponse>;
   readonly route: ApiResponse;
+  /** Requests of a namespace user, the controller and a cluster admin against the tenant-isolation policies. */
+  readonly tenant: Record<string, ApiResponse>;
 }
 
 /** A job's outcome (a job never rejects, so no promise is left unhandled while the tests wait). */
@@ -176,7 +178,80 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
     for (const [name, p] of Object.entries(PODS)) if (!(name in pods)) pods[name] = await create(p);
     await cp.request('DELETE', '/api/v1/namespaces/kube-system/pods/system');
     const route = await cp.request('POST', '/apis/gateway.networking.k8s.io/v1/namespaces/apps/httproutes?fieldValidation=Strict', { body: badRoute() });
-    return { pods, route };
+    return { pods, route, tenant: await tenantChecks(cp) };
+  }
+
+  /**
+   * A user who may edit Lattice objects in namespace team-a only (RBAC), the controller's service
+   * account, and a cluster admin (system:masters), against the tenant-isolation policies of eks-cluster1.
+   */
+  async function tenantChecks(cp: ControlPlane): Promise<Record<string, ApiResponse>> {
+    const USER = 'alice';
+    const CONTROLLER = 'system:serviceaccount:aws-application-networking-system:gateway-api-controller';
+    const post = (path: string, body: unknown, as?: string) => cp.request('POST', path, { body, as, asGroups: as ? ['system:authenticated'] : undefined });
+    await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } });
+    await post('/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'lattice-editor' },
+      rules: [
+        { apiGroups: ['application-networking.k8s.aws'], resources: ['iamauthpolicies'], verbs: ['create', 'update', 'patch', 'delete', 'get'] },
+        { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: ['create', 'update', 'patch', 'delete', 'get'] },
+        { apiGroups: ['externaldns.k8s.io'], resources: ['dnsendpoints'], verbs: ['create', 'update', 'patch', 'delete', 'get'] },
+      ],
+    });
+    const bind = (namespace: string, kind: 'User' | 'ServiceAccount', name: string) => post(`/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: `lattice-editor-${name.split(':').pop()}`, namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'lattice-editor' },
+      subjects: [kind === 'User' ? { apiGroup: 'rbac.authorization.k8s.io', kind, name } : { kind, name: 'gateway-api-controller', namespace: 'aws-application-networking-system' }],
+    });
+    await bind('team-a', 'User', USER);
+    // The user may also edit Lattice objects in apps: the admission policies, not RBAC, must stop what follows there.
+    await bind('apps', 'User', USER);
+    await bind('team-a', 'ServiceAccount', CONTROLLER);
+    const authPolicy = (name: string, targetNamespace?: string) => ({
+      apiVersion: 'application-networking.k8s.aws/v1alpha1',
+      kind: 'IAMAuthPolicy',
+      metadata: { name, namespace: 'team-a' },
+      spec: { targetRef: { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'orders', ...(targetNamespace ? { namespace: targetNamespace } : {}) }, policy: '{}' },
+    });
+    const httpRoute = (name: string, backendNamespace?: string, annotations?: Record<string, string>) => ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name, namespace: 'team-a', annotations },
+      spec: { parentRefs: [{ name: 'lattice-gateway', namespace: 'lattice-gateway' }], rules: [{ backendRefs: [{ name: 'orders', port: 80, ...(backendNamespace ? { namespace: backendNamespace } : {}) }] }] },
+    });
+    const dnsEndpoint = (name: string) => ({
+      apiVersion: 'externaldns.k8s.io/v1alpha1',
+      kind: 'DNSEndpoint',
+      metadata: { name, namespace: 'team-a' },
+      spec: { endpoints: [{ dnsName: `${name}.example.com`, recordType: 'CNAME', targets: ['x.vpc-lattice-svcs.us-east-1.on.aws'] }] },
+    });
+    const policies = '/apis/application-networking.k8s.aws/v1alpha1/namespaces/team-a/iamauthpolicies';
+    const routes = '/apis/gateway.networking.k8s.io/v1/namespaces/team-a/httproutes';
+    const dns = '/apis/externaldns.k8s.io/v1alpha1/namespaces/team-a/dnsendpoints';
+    // The API server loads new policies within seconds: wait until the first one refuses.
+    let first = await post(policies, authPolicy('steal', 'apps'), USER);
+    for (let i = 0; i < 100 && first.status === 201; i++) {
+      await cp.request('DELETE', `${policies}/steal`);
+      await new Promise((r) => setTimeout(r, 200));
+      first = await post(policies, authPolicy('steal', 'apps'), USER);
+    }
+    const library = '/apis/application-networking.k8s.aws/v1alpha1/namespaces/apps/iamauthpolicies/demo-cluster1-iam-auth-policy';
+    return {
+      'user: auth policy on a route of another namespace': first,
+      'user: auth policy on a route of its own namespace': await post(policies, authPolicy('own'), USER),
+      'user: route to a backend of another namespace': await post(routes, httpRoute('cross', 'apps'), USER),
+      'user: route to its own backend': await post(routes, httpRoute('plain'), USER),
+      'user: route renaming its Lattice service': await post(routes, httpRoute('renamed', undefined, { 'application-networking.k8s.aws/service-name-override': 'demo-cluster1-apps' }), USER),
+      'user: route taking a service over': await post(routes, httpRoute('takeover', undefined, { 'application-networking.k8s.aws/allow-takeover-from': '111111111111/eks-cluster2/vpc-1' }), USER),
+      'user: DNSEndpoint': await post(dns, dnsEndpoint('user'), USER),
+      'controller: DNSEndpoint': await post(dns, dnsEndpoint('controller'), CONTROLLER),
+      'user: delete the library\'s auth policy': await cp.request('DELETE', library, { as: USER, asGroups: ['system:authenticated'] }),
+      'cluster admin: route renaming its Lattice service': await post(routes, httpRoute('admin-renamed', undefined, { 'application-networking.k8s.aws/service-name-override': 'admin-apps' })),
+    };
   }
 
   beforeAll(async () => {
@@ -290,6 +365,29 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       const message = await answer('hostNetwork');
       expect(message).toMatch(/^403 Forbidden: .*must not use hostNetwork/);
       expect(message).not.toMatch(/add namespace/);
+    }, 300_000);
+  });
+
+  describe('the tenant-isolation policies, enforced by the API server (eks-cluster1 deployed)', () => {
+    const answer = async (name: string) => {
+      const res = (await outcome<DeployedChecks>('eks-cluster1 deployed')).tenant[name];
+      return res.status === 201 || res.status === 200 ? 'admitted' : apiError(res);
+    };
+    test.each<[string, RegExp | 'admitted']>([
+      ['user: auth policy on a route of another namespace', /^403 Forbidden: .*cdk-lattice-eks-tenant-policy-scope.*targets namespace apps but may only target objects of its own namespace 'team-a'/],
+      ['user: auth policy on a route of its own namespace', 'admitted'],
+      ['user: route to a backend of another namespace', /^403 Forbidden: .*cdk-lattice-eks-tenant-route-scope.*sends to a backend of another namespace/],
+      ['user: route to its own backend', 'admitted'],
+      ['user: route renaming its Lattice service', /^403 Forbidden: .*only the identity cdk-lattice-eks deploys with may set or change the annotation application-networking.k8s.aws\/service-name-override/],
+      ['user: route taking a service over', /^403 Forbidden: .*annotation application-networking.k8s.aws\/allow-takeover-from/],
+      ['user: DNSEndpoint', /^403 Forbidden: .*DNSEndpoints are written only by the AWS Gateway API Controller/],
+      ['controller: DNSEndpoint', 'admitted'],
+      ['user: delete the library\'s auth policy', /^403 Forbidden: .*created by cdk-lattice-eks; only its deploy identity may change or delete it/],
+      ['cluster admin: route renaming its Lattice service', 'admitted'],
+    ])('%s', async (name, expected) => {
+      const got = await answer(name);
+      if (expected === 'admitted') expect(got).toBe('admitted');
+      else expect(got).toMatch(expected);
     }, 300_000);
   });
 
