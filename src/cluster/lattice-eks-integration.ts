@@ -711,7 +711,8 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     if (source?.file !== undefined) {
       const verified = source._verify(this, KIND, versions.gatewayApiStandardInstallSha256);
       const asset = new s3assets.Asset(this, 'GatewayApiCrdsBundle', { path: verified.file });
-      const role = podIdentityRole(this, 'GatewayApiCrdsRole', `Gateway API CRD installer of EKS cluster ${this.clusterName}: reads the CRD bundle asset`);
+      const role = podIdentityRole(this, 'GatewayApiCrdsRole', `Gateway API CRD installer of EKS cluster ${this.clusterName}: reads the CRD bundle asset`,
+        { clusterName: this.clusterName, namespace, serviceAccount: GATEWAY_API_CRDS_SERVICE_ACCOUNT });
       role.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['s3:GetObject'],
         resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)],
@@ -749,7 +750,8 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
 
   private installExternalDns(domain: PrivateCaDomain, versions: ResolvedVersions): { role: iam.Role; chart: eks.HelmChart } {
     const stack = Stack.of(this);
-    const role = podIdentityRole(this, 'ExternalDnsRole', `ExternalDNS of EKS cluster ${this.clusterName}: records in ${domain.domainName} only`);
+    const role = podIdentityRole(this, 'ExternalDnsRole', `ExternalDNS of EKS cluster ${this.clusterName}: records in ${domain.domainName} only`,
+      { clusterName: this.clusterName, namespace: EXTERNAL_DNS_NAMESPACE, serviceAccount: EXTERNAL_DNS_SERVICE_ACCOUNT });
     const hubRoleArn = domain.hubRoleArn;
     if (hubRoleArn) {
       // The zone is in the hub account: every Route 53 call goes through the hub's role for this account.
@@ -788,7 +790,8 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
 
   private installGatewayController(versions: ResolvedVersions, routeMaxConcurrentReconciles: number): { role: iam.Role; chart: eks.HelmChart } {
     const stack = Stack.of(this);
-    const role = podIdentityRole(this, 'GatewayControllerRole', `AWS Gateway API Controller of EKS cluster ${this.clusterName}`);
+    const role = podIdentityRole(this, 'GatewayControllerRole', `AWS Gateway API Controller of EKS cluster ${this.clusterName}`,
+      { clusterName: this.clusterName, namespace: GATEWAY_CONTROLLER_NAMESPACE, serviceAccount: GATEWAY_CONTROLLER_SERVICE_ACCOUNT });
     const managedBy = controllerManagedBy(stack.account, this.clusterName, this.vpc.vpcId);
     const spec = { managedBy, serviceNetworkArn: this.serviceNetwork.serviceNetworkArn, vpcId: this.vpc.vpcId };
     for (const statement of gatewayControllerStatements(stack, spec)) role.addToPrincipalPolicy(statement);

@@ -132,8 +132,9 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
         `targetRoleArn "${targetRoleArn}" must be an IAM role ARN such as arn:aws:iam::222222222222:role/lattice-caller`);
     }
     this.clusterName = clusterWiring(this, KIND, props.cluster).clusterName;
-    this.role = props.role ?? podIdentityRole(this, 'Role',
-      `Pods of ${props.namespace}/${props.serviceAccountName} in EKS cluster ${clusterWiring(this, KIND, props.cluster).clusterName}`, props.roleName);
+    const clusterName = clusterWiring(this, KIND, props.cluster).clusterName;
+    this.role = props.role ?? podIdentityRole(this, 'Role', `Pods of ${props.namespace}/${props.serviceAccountName} in EKS cluster ${clusterName}`,
+      { clusterName, namespace: props.namespace, serviceAccount: props.serviceAccountName }, props.roleName);
     this.grantPrincipal = this.role.grantPrincipal;
     this.targetRoleArn = targetRoleArn;
     if (targetRoleArn !== undefined) {

@@ -1,4 +1,5 @@
 // L1s from aws-eks: aws-eks-v2 re-exports them only since aws-cdk-lib 2.27x.
+import { Stack } from 'aws-cdk-lib';
 import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,13 +12,36 @@ const associations = new WeakMap<eks.ICluster, Map<string, string>>();
 /** Service principal of EKS Pod Identity. */
 export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
 
+/** The one service account of one cluster a Pod Identity role is for. */
+export interface PodIdentityBinding {
+  /** Name of the EKS cluster (session tag `eks-cluster-name`). */
+  readonly clusterName: string;
+  /** Namespace of the service account (session tag `kubernetes-namespace`). */
+  readonly namespace: string;
+  /** Name of the service account (session tag `kubernetes-service-account`). */
+  readonly serviceAccount: string;
+}
+
 /**
- * A role that EKS Pod Identity can assume for a pod, with session tags
- * (`sts:TagSession`): auth policies key on them.
+ * A role that EKS Pod Identity can assume for the pods of one service account
+ * of one cluster, with session tags (`sts:TagSession`; auth policies key on
+ * them). The trust is pinned with the condition keys the EKS user guide
+ * documents for Pod Identity trust policies: the session tags
+ * `kubernetes-namespace`, `kubernetes-service-account` and `eks-cluster-name`
+ * that Pod Identity sets, and `aws:SourceAccount`; so an association made for
+ * another service account or cluster (by anyone with
+ * `eks:CreatePodIdentityAssociation` and `iam:PassRole`) gets no credentials.
  */
-export function podIdentityRole(scope: Construct, id: string, description: string, roleName?: string): iam.Role {
+export function podIdentityRole(scope: Construct, id: string, description: string, binding: PodIdentityBinding, roleName?: string): iam.Role {
   return new iam.Role(scope, id, {
-    assumedBy: new iam.ServicePrincipal(POD_IDENTITY_PRINCIPAL).withSessionTags(),
+    assumedBy: new iam.ServicePrincipal(POD_IDENTITY_PRINCIPAL).withSessionTags().withConditions({
+      StringEquals: {
+        'aws:SourceAccount': Stack.of(scope).account,
+        'aws:RequestTag/eks-cluster-name': binding.clusterName,
+        'aws:RequestTag/kubernetes-namespace': binding.namespace,
+        'aws:RequestTag/kubernetes-service-account': binding.serviceAccount,
+      },
+    }),
     description,
     roleName,
   });

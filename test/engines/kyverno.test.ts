@@ -147,11 +147,11 @@ describeWithCli.each<[IptablesBackend, string]>([
     expect(block(after, 'again')).toMatch(/must be the injected ones/);
     expect(block(after, 'netadmin')).toMatch(/must not be privileged or add NET_ADMIN/);
     // Before mutation: every opted-in pod that lacks the proxy.
-    const optedIn = SHAPES.map(([, p]) => p).filter((p) => p.metadata.annotations?.[ANNOTATION] === 'true' && true);
+    const optedIn = SHAPES.map(([, p]) => p).filter((p) => p.metadata.annotations?.[ANNOTATION] === 'true');
     expect(rejected(before)).toEqual(optedIn.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort());
     expect(before).toMatch(/the pod opts in to the SigV4 proxy .* but was not injected/);
     // A hostNetwork pod is refused for that reason, not told to add its (listed) namespace.
-    const hostBlock = before.split(/policy \S+ -> resource /).find((block) => block.startsWith('apps/Pod/host '));
+    const hostBlock = block(before, 'host');
     expect(hostBlock).toMatch(/must not use hostNetwork/);
     expect(hostBlock).not.toMatch(/was not injected/);
   });
