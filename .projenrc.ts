@@ -1,4 +1,4 @@
-import { awscdk, DependencyType, javascript } from 'projen';
+import { awscdk, DependencyType, javascript, JsonPatch, ReleasableCommits } from 'projen';
 
 /**
  * jsii line: jsii 6.0 + jsii-rosetta 6.0 + TypeScript 6.0.
@@ -14,8 +14,14 @@ const MIN_CDK_VERSION = '2.263.0';
 /** aws-cdk-lib the library is developed and tested with. */
 const DEV_CDK_VERSION = '2.276.0';
 
-/** Release-ready version of the packages built from a clone (npm, PyPI, Maven). */
-const VERSION = '0.1.0';
+/**
+ * The first release's version. Later releases bump from the newest `v0.*` tag by
+ * conventional commits (0.x line: `feat` bumps the minor, `fix` the patch).
+ */
+const FIRST_RELEASE_VERSION = '0.1.0';
+
+/** publib, the tool the release workflow publishes with (npm, PyPI, Maven Central): pinned. */
+const PUBLIB_VERSION = '0.2.1061';
 
 /**
  * Oldest supported Node.js (22 LTS; 24 LTS is tested too). Node 20 is end of
@@ -81,21 +87,41 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-resource-groups-tagging-api@3.1142.0',
   ],
 
-  // Nothing here talks to GitHub: no workflows, no mergify, no release workflow.
-  github: false,
-  release: false,
+  // Releases from CI the way projen-based construct libraries do: every push to
+  // main that carries a releasable commit (`feat`/`fix`/`perf`/`revert`, or a
+  // breaking change) gets a version from the conventional commits since the last
+  // `v0.*` tag, a changelog entry, a GitHub release, and npm, PyPI and Maven
+  // Central packages. Pull requests run the build workflow; their titles must be
+  // conventional commits (squash merges make them the commit messages).
+  github: true,
+  githubOptions: { mergify: false, pullRequestLint: true },
+  buildWorkflow: true,
+  release: true,
+  majorVersion: 0,
+  releasableCommits: ReleasableCommits.ofType(['feat', 'fix', 'perf', 'revert']),
+  // No tag yet: the first release is FIRST_RELEASE_VERSION instead of projen's 0.0.0.
+  nextVersionCommand: `if [ -z "$LATEST_TAG" ]; then echo ${FIRST_RELEASE_VERSION}; fi`,
   depsUpgrade: false,
-  buildWorkflow: false,
   pullRequestTemplate: false,
+  // The newest Node.js 22 LTS in the workflows (the default would be exactly minNodeVersion, 22.0.0).
+  workflowNodeVersion: '22.x',
+  jsiiReleaseVersion: PUBLIB_VERSION,
+  // npm: the NPM_TOKEN secret, with a provenance statement (needs the id-token permission projen grants).
+  npmProvenance: true,
 
+  // PyPI: the TWINE_USERNAME / TWINE_PASSWORD secrets (`__token__` and an API token).
   publishToPypi: {
     distName: 'cdk-lattice-eks',
     module: 'cdk_lattice_eks',
   },
+  // Maven Central through the Central Portal (server id central-ossrh: MAVEN_USERNAME /
+  // MAVEN_PASSWORD are a Portal user token; the jars are signed with MAVEN_GPG_PRIVATE_KEY
+  // and MAVEN_GPG_PRIVATE_KEY_PASSPHRASE).
   publishToMaven: {
     javaPackage: 'io.github.cdklatticeeks',
     mavenGroupId: 'io.github.cdklatticeeks',
     mavenArtifactId: 'cdk-lattice-eks',
+    mavenServerId: 'central-ossrh',
   },
 
   docgen: true,
@@ -143,9 +169,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.deps.removeDependency('aws-cdk-lib', DependencyType.BUILD);
 project.deps.addDependency(`aws-cdk-lib@${DEV_CDK_VERSION}`, DependencyType.BUILD);
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
-
-// Release-ready version (no release workflow bumps it here).
-project.package.addVersion(VERSION);
 
 // npm >= 11.16 lists dependencies whose install scripts nobody reviewed. The one
 // here, @parcel/watcher (jest's watch mode, via jest-haste-map), only builds a
@@ -283,5 +306,42 @@ project.testTask.spawn(shellcheck);
 project.testTask.spawn(synthExample);
 project.testTask.spawn(synthMultiAccount);
 project.testTask.spawn(synthPrivateCluster);
+
+// The workflows projen generates pass actionlint (`npx projen lint:workflows`, in the
+// test task), shellcheck included, once four of projen's step scripts quote
+// $GITHUB_OUTPUT and the tag and spell `A && B || C` as if/else. Each rewrite first
+// tests that the step is still the script it replaces, so a projen upgrade that changes
+// one fails `npx projen` instead of being overwritten silently.
+function rewriteStepScript(workflowName: string, job: string, step: number, expected: string, replacement: string) {
+  const workflow = project.github?.tryFindWorkflow(workflowName);
+  if (!workflow?.file) throw new Error(`no ${workflowName} workflow to rewrite`);
+  const path = `/jobs/${job}/steps/${step}/run`;
+  workflow.file.patch(JsonPatch.test(path, expected), JsonPatch.replace(path, replacement));
+}
+rewriteStepScript('build', 'build', 4,
+  'git add .\ngit diff --staged --patch --exit-code > repo.patch || echo "self_mutation_happened=true" >> $GITHUB_OUTPUT',
+  'git add .\ngit diff --staged --patch --exit-code > repo.patch || echo "self_mutation_happened=true" >> "$GITHUB_OUTPUT"');
+rewriteStepScript('release', 'release', 5,
+  'TAG=$(cat dist/releasetag.txt)\n([ ! -z "$TAG" ] && git ls-remote -q --exit-code --tags origin $TAG && (echo "exists=true" >> $GITHUB_OUTPUT)) || (echo "exists=false" >> $GITHUB_OUTPUT)\ncat $GITHUB_OUTPUT',
+  [
+    'TAG=$(cat dist/releasetag.txt)',
+    'if [ -n "$TAG" ] && git ls-remote -q --exit-code --tags origin "$TAG"; then',
+    '  echo "exists=true" >> "$GITHUB_OUTPUT"',
+    'else',
+    '  echo "exists=false" >> "$GITHUB_OUTPUT"',
+    'fi',
+    'cat "$GITHUB_OUTPUT"',
+  ].join('\n'));
+rewriteStepScript('release', 'release', 6,
+  'echo "latest_commit=$(git ls-remote origin -h "$GITHUB_REF" | cut -f1)" >> $GITHUB_OUTPUT\ncat $GITHUB_OUTPUT',
+  'echo "latest_commit=$(git ls-remote origin -h "$GITHUB_REF" | cut -f1)" >> "$GITHUB_OUTPUT"\ncat "$GITHUB_OUTPUT"');
+rewriteStepScript('release', 'release_github', 3,
+  'tag=$(cat "$RELEASE_TAG_FILE") &&\ngh release view "$tag" -R "$GITHUB_REPOSITORY" 2>/dev/null ||\ngh release create "$tag" -R "$GITHUB_REPOSITORY" -F "$CHANGELOG_FILE" -t "$tag" --target "$GITHUB_SHA"',
+  [
+    'tag=$(cat "$RELEASE_TAG_FILE")',
+    'if ! gh release view "$tag" -R "$GITHUB_REPOSITORY" 2>/dev/null; then',
+    '  gh release create "$tag" -R "$GITHUB_REPOSITORY" -F "$CHANGELOG_FILE" -t "$tag" --target "$GITHUB_SHA"',
+    'fi',
+  ].join('\n'));
 
 project.synth();
