@@ -303,6 +303,13 @@ engines.exec('bash scripts/engines/envoy-check.sh');
 project.testTask.prependSpawn(engines);
 project.testTask.spawn(project.tasks.tryFind('eslint')!);
 project.testTask.spawn(shellcheck);
+// The generated GitHub workflows pass actionlint (built once per machine from the Go
+// module proxy into the tools cache; skipped with one line without Go, required with CI=true).
+const workflowLint = project.addTask('lint:workflows', {
+  description: 'Lint the GitHub Actions workflows (.github/workflows) with actionlint and shellcheck',
+  exec: 'bash scripts/actionlint.sh',
+});
+project.testTask.spawn(workflowLint);
 project.testTask.spawn(synthExample);
 project.testTask.spawn(synthMultiAccount);
 project.testTask.spawn(synthPrivateCluster);
