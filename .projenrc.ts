@@ -100,7 +100,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   majorVersion: 0,
   releasableCommits: ReleasableCommits.ofType(['feat', 'fix', 'perf', 'revert']),
   // No tag yet: the first release is FIRST_RELEASE_VERSION instead of projen's 0.0.0.
-  nextVersionCommand: `if [ -z "$LATEST_TAG" ]; then echo ${FIRST_RELEASE_VERSION}; fi`,
+  nextVersionCommand: `test -n "$LATEST_TAG" || echo ${FIRST_RELEASE_VERSION}`,
   depsUpgrade: false,
   pullRequestTemplate: false,
   // The newest Node.js 22 LTS in the workflows (the default would be exactly minNodeVersion, 22.0.0).
