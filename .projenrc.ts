@@ -100,7 +100,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   majorVersion: 0,
   releasableCommits: ReleasableCommits.ofType(['feat', 'fix', 'perf', 'revert']),
   // No tag yet: the first release is FIRST_RELEASE_VERSION instead of projen's 0.0.0.
-  nextVersionCommand: `test -n "$LATEST_TAG" || echo ${FIRST_RELEASE_VERSION}`,
+  // (projen's task shell has neither `if` nor `test -n`, so node decides.)
+  nextVersionCommand: `node -e "process.env.LATEST_TAG || console.log('${FIRST_RELEASE_VERSION}')"`,
   depsUpgrade: false,
   pullRequestTemplate: false,
   // The newest Node.js 22 LTS in the workflows (the default would be exactly minNodeVersion, 22.0.0).
