@@ -16,7 +16,8 @@ const DEV_CDK_VERSION = '2.276.0';
 
 /**
  * The first release's version. Later releases bump from the newest `v0.*` tag by
- * conventional commits (0.x line: `feat` bumps the minor, `fix` the patch).
+ * the conventional commits since (on the 0.x line a breaking change, `feat!:` or a
+ * `BREAKING CHANGE:` footer, bumps the minor; `feat` and `fix` bump the patch).
  */
 const FIRST_RELEASE_VERSION = '0.1.0';
 
