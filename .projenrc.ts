@@ -276,10 +276,21 @@ consumers.exec('bash examples/run-polyglot.sh');
 
 // `npx projen build` is the one test command: projen's default `package`
 // builds only the js package when CI is set; here it always builds all three
-// (js, python, java) and then proves them with the consumer smoke tests.
+// (js, python, java) and then proves them with the consumer smoke tests and the
+// publish rehearsal.
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package-all')!);
 project.packageTask.spawn(consumers);
+
+// Publish rehearsal: throwaway npm (verdaccio), PyPI (pypiserver) and file-based Maven
+// registries on loopback; the dist/ packages are published with npm, twine and mvn, then
+// fresh TypeScript, Python and Java apps install cdk-lattice-eks by name and version and
+// synthesize. Servers and their data are removed afterwards.
+const publishRehearsal = project.addTask('test:publish-rehearsal', {
+  description: 'Publish dist/ to throwaway local npm, PyPI and Maven registries; install by name into fresh TypeScript, Python and Java apps and synthesize',
+  exec: 'bash scripts/publish-rehearsal.sh',
+});
+project.packageTask.spawn(publishRehearsal);
 
 // Snapshots are never rewritten by the build (update with `npx projen test -u`);
 // the example synth (with AwsSolutions checks) is part of the tests.
