@@ -288,7 +288,7 @@ url = own["download_info"]["url"]
 sha = hashlib.sha256(open(wheel, "rb").read()).hexdigest()
 if not url.startswith(index) or own["download_info"].get("archive_info", {}).get("hashes", {}).get("sha256") != sha:
     sys.exit(f"publish-rehearsal: cdk-lattice-eks came from {url}, not {wheel} on {index}")
-print("  requires: " + "; ".join(own["metadata"].get("requires_dist", [])))
+print(f"  Requires-Python {own['metadata'].get('requires_python')}; requires: " + "; ".join(own["metadata"].get("requires_dist", [])))
 for dep in ("aws-cdk-lib", "constructs", "jsii"):
     print(f"  {dep} {installs[dep]['metadata']['version']}")
 EOF
