@@ -20,7 +20,7 @@
 # Each install is checked to come from the rehearsal's registry (the npm lockfile's
 # integrity, pip's install report, Maven's _remote.repositories and the jar's hash
 # match the files under dist/). The servers and all their data are removed on exit,
-# and so is the rehearsal's copy of the package in ~/.m2.
+# and so is the rehearsal's copy of the version in ~/.m2.
 #
 # Registry servers and twine are installed once per machine into the tools cache
 # (CDK_LATTICE_EKS_TOOLS, default ~/.cache/cdk-lattice-eks). Needs Node.js, Python 3
@@ -84,7 +84,8 @@ finish_step "tools"
 # --- Throwaway registries on loopback ---------------------------------------------------
 work="$(mktemp -d "${TMPDIR:-/tmp}/publish-rehearsal.XXXXXX")"
 server_pids=()
-m2_copy="${HOME}/.m2/repository/${group_path}/${name}"
+# The rehearsal's copy of this version in the local Maven repository (removed before and after).
+m2_copy="${HOME}/.m2/repository/${group_path}/${name}/${version}"
 cleanup() {
   local status=$?
   for pid in "${server_pids[@]}"; do
@@ -93,7 +94,7 @@ cleanup() {
   for pid in "${server_pids[@]}"; do
     wait "${pid}" 2>/dev/null || true
   done
-  rm -rf "${work}" "${m2_copy}"
+  rm -rf "${work}" "${m2_copy}" "${m2_copy%/*}/maven-metadata-publish-rehearsal.xml"
   exit "${status}"
 }
 trap cleanup EXIT
@@ -297,17 +298,17 @@ EOF
 check_synth "${py_app}/cdk.out"
 finish_step "python"
 
-# Java: Maven resolves the coordinates from the rehearsal's repository (first dropping any
-# copy of this version in ~/.m2), the rest from Maven Central.
+# Java: Maven resolves the coordinates from the rehearsal's repository (any copy of this
+# version in ~/.m2 was dropped first), the rest from Maven Central.
 java_app="${work}/apps/java"
 cp -r "${here}/java" "${java_app}"
 rm -rf "${m2_copy}"
 say "Java app: io.github.cdklatticeeks:${name}:${version} from file://${work}/maven"
 (cd "${java_app}" && CDK_OUTDIR=cdk.out mvn --batch-mode --no-transfer-progress --quiet -Dstyle.color=never \
   -Dlattice.version="${version}" -Drehearsal.repo="file://${work}/maven" compile exec:java)
-grep -q '^cdk-lattice-eks-.*\.jar>publish-rehearsal=$' "${m2_copy}/${version}/_remote.repositories" ||
+grep -q '^cdk-lattice-eks-.*\.jar>publish-rehearsal=$' "${m2_copy}/_remote.repositories" ||
   fail "Maven did not resolve ${name} ${version} from the rehearsal repository"
-cmp -s "${m2_copy}/${version}/${name}-${version}.jar" "${java_dir}/${name}-${version}.jar" ||
+cmp -s "${m2_copy}/${name}-${version}.jar" "${java_dir}/${name}-${version}.jar" ||
   fail "the jar Maven resolved differs from ${java_dir}/${name}-${version}.jar"
 check_synth "${java_app}/cdk.out"
 finish_step "java"
