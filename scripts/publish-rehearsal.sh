@@ -95,6 +95,13 @@ cleanup() {
     wait "${pid}" 2>/dev/null || true
   done
   rm -rf "${work}" "${m2_copy}" "${m2_copy%/*}/maven-metadata-publish-rehearsal.xml"
+  # Maven Resolver notes when it last asked the rehearsal's repository: drop those lines.
+  local status_file="${m2_copy%/*}/resolver-status.properties"
+  if [[ -f "${status_file}" ]]; then
+    sed -i '/publish-rehearsal/d' "${status_file}"
+    grep -q '^[^#]' "${status_file}" || rm -f "${status_file}"
+  fi
+  rmdir "${m2_copy%/*}" "${m2_copy%/*/*}" 2>/dev/null || true
   exit "${status}"
 }
 trap cleanup EXIT
