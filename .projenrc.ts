@@ -1,4 +1,4 @@
-import { awscdk, DependencyType, javascript, JsonPatch, ReleasableCommits } from 'projen';
+import { awscdk, DependencyType, javascript, JsonPatch, ReleasableCommits, TestFailureBehavior } from 'projen';
 
 /**
  * jsii line: jsii 6.0 + jsii-rosetta 6.0 + TypeScript 6.0.
@@ -339,7 +339,7 @@ function rewriteStepScript(workflowName: string, job: string, step: number, expe
   const workflow = project.github?.tryFindWorkflow(workflowName);
   if (!workflow?.file) throw new Error(`no ${workflowName} workflow to rewrite`);
   const path = `/jobs/${job}/steps/${step}/run`;
-  workflow.file.patch(JsonPatch.test(path, expected), JsonPatch.replace(path, replacement));
+  workflow.file.patch(JsonPatch.test(path, expected, TestFailureBehavior.FAIL_SYNTHESIS), JsonPatch.replace(path, replacement));
 }
 rewriteStepScript('build', 'build', 4,
   'git add .\ngit diff --staged --patch --exit-code > repo.patch || echo "self_mutation_happened=true" >> $GITHUB_OUTPUT',
