@@ -1,4 +1,4 @@
-import { awscdk, DependencyType, javascript } from 'projen';
+import { awscdk, DependencyType, javascript, JsonPatch, ReleasableCommits, TestFailureBehavior } from 'projen';
 
 /**
  * jsii line: jsii 6.0 + jsii-rosetta 6.0 + TypeScript 6.0.
@@ -14,8 +14,15 @@ const MIN_CDK_VERSION = '2.263.0';
 /** aws-cdk-lib the library is developed and tested with. */
 const DEV_CDK_VERSION = '2.276.0';
 
-/** Release-ready version of the packages built from a clone (npm, PyPI, Maven). */
-const VERSION = '0.1.0';
+/**
+ * The first release's version. Later releases bump from the newest `v0.*` tag by
+ * the conventional commits since (on the 0.x line a breaking change, `feat!:` or a
+ * `BREAKING CHANGE:` footer, bumps the minor; `feat` and `fix` bump the patch).
+ */
+const FIRST_RELEASE_VERSION = '0.1.0';
+
+/** publib, the tool the release workflow publishes with (npm, PyPI, Maven Central): pinned. */
+const PUBLIB_VERSION = '0.2.1061';
 
 /**
  * Oldest supported Node.js (22 LTS; 24 LTS is tested too). Node 20 is end of
@@ -81,21 +88,42 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-resource-groups-tagging-api@3.1142.0',
   ],
 
-  // Nothing here talks to GitHub: no workflows, no mergify, no release workflow.
-  github: false,
-  release: false,
+  // Releases from CI the way projen-based construct libraries do: every push to
+  // main that carries a releasable commit (`feat`/`fix`/`perf`/`revert`, or a
+  // breaking change) gets a version from the conventional commits since the last
+  // `v0.*` tag, a changelog entry, a GitHub release, and npm, PyPI and Maven
+  // Central packages. Pull requests run the build workflow; their titles must be
+  // conventional commits (squash merges make them the commit messages).
+  github: true,
+  githubOptions: { mergify: false, pullRequestLint: true },
+  buildWorkflow: true,
+  release: true,
+  majorVersion: 0,
+  releasableCommits: ReleasableCommits.ofType(['feat', 'fix', 'perf', 'revert']),
+  // No tag yet: the first release is FIRST_RELEASE_VERSION instead of projen's 0.0.0.
+  // (projen's task shell has neither `if` nor `test -n`, so node decides.)
+  nextVersionCommand: `node -e "process.env.LATEST_TAG || console.log('${FIRST_RELEASE_VERSION}')"`,
   depsUpgrade: false,
-  buildWorkflow: false,
   pullRequestTemplate: false,
+  // The newest Node.js 22 LTS in the workflows (the default would be exactly minNodeVersion, 22.0.0).
+  workflowNodeVersion: '22.x',
+  jsiiReleaseVersion: PUBLIB_VERSION,
+  // npm: the NPM_TOKEN secret, with a provenance statement (needs the id-token permission projen grants).
+  npmProvenance: true,
 
+  // PyPI: the TWINE_USERNAME / TWINE_PASSWORD secrets (`__token__` and an API token).
   publishToPypi: {
     distName: 'cdk-lattice-eks',
     module: 'cdk_lattice_eks',
   },
+  // Maven Central through the Central Portal (server id central-ossrh: MAVEN_USERNAME /
+  // MAVEN_PASSWORD are a Portal user token; the jars are signed with MAVEN_GPG_PRIVATE_KEY
+  // and MAVEN_GPG_PRIVATE_KEY_PASSPHRASE).
   publishToMaven: {
     javaPackage: 'io.github.cdklatticeeks',
     mavenGroupId: 'io.github.cdklatticeeks',
     mavenArtifactId: 'cdk-lattice-eks',
+    mavenServerId: 'central-ossrh',
   },
 
   docgen: true,
@@ -118,6 +146,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   tsconfigDevFile: 'tsconfig.dev.json',
   tsconfigDev: {
     include: ['examples/**/*.ts', 'benchmarks/**/*.ts', '.projenrc.ts'],
+    // The publish rehearsal's app imports the published package by name: the rehearsal
+    // type-checks it in its own folder, against the package npm installed.
+    exclude: ['scripts/publish-rehearsal'],
     compilerOptions: {},
   },
   gitignore: [
@@ -143,9 +174,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
 project.deps.removeDependency('aws-cdk-lib', DependencyType.BUILD);
 project.deps.addDependency(`aws-cdk-lib@${DEV_CDK_VERSION}`, DependencyType.BUILD);
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
-
-// Release-ready version (no release workflow bumps it here).
-project.package.addVersion(VERSION);
 
 // npm >= 11.16 lists dependencies whose install scripts nobody reviewed. The one
 // here, @parcel/watcher (jest's watch mode, via jest-haste-map), only builds a
@@ -253,10 +281,21 @@ consumers.exec('bash examples/run-polyglot.sh');
 
 // `npx projen build` is the one test command: projen's default `package`
 // builds only the js package when CI is set; here it always builds all three
-// (js, python, java) and then proves them with the consumer smoke tests.
+// (js, python, java) and then proves them with the consumer smoke tests and the
+// publish rehearsal.
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package-all')!);
 project.packageTask.spawn(consumers);
+
+// Publish rehearsal: throwaway npm (verdaccio), PyPI (pypiserver) and file-based Maven
+// registries on loopback; the dist/ packages are published with npm, twine and mvn, then
+// fresh TypeScript, Python and Java apps install cdk-lattice-eks by name and version and
+// synthesize. Servers and their data are removed afterwards.
+const publishRehearsal = project.addTask('test:publish-rehearsal', {
+  description: 'Publish dist/ to throwaway local npm, PyPI and Maven registries; install by name into fresh TypeScript, Python and Java apps and synthesize',
+  exec: 'bash scripts/publish-rehearsal.sh',
+});
+project.packageTask.spawn(publishRehearsal);
 
 // Snapshots are never rewritten by the build (update with `npx projen test -u`);
 // the example synth (with AwsSolutions checks) is part of the tests.
@@ -284,9 +323,53 @@ engines.exec('bash scripts/engines/control-plane.sh');
 project.testTask.prependSpawn(engines);
 project.testTask.spawn(project.tasks.tryFind('eslint')!);
 project.testTask.spawn(shellcheck);
+// The generated GitHub workflows pass actionlint (built once per machine from the Go
+// module proxy into the tools cache; skipped with one line without Go, required with CI=true).
+const workflowLint = project.addTask('lint:workflows', {
+  description: 'Lint the GitHub Actions workflows (.github/workflows) with actionlint and shellcheck',
+  exec: 'bash scripts/actionlint.sh',
+});
+project.testTask.spawn(workflowLint);
 project.testTask.spawn(synthExample);
 project.testTask.spawn(synthMultiAccount);
 project.testTask.spawn(synthPrivateCluster);
 project.testTask.spawn(synthExistingClusters);
+
+// The workflows projen generates pass actionlint (`npx projen lint:workflows`, in the
+// test task), shellcheck included, once four of projen's step scripts quote
+// $GITHUB_OUTPUT and the tag and spell `A && B || C` as if/else. Each rewrite first
+// tests that the step is still the script it replaces, so a projen upgrade that changes
+// one fails `npx projen` instead of being overwritten silently.
+function rewriteStepScript(workflowName: string, job: string, step: number, expected: string, replacement: string) {
+  const workflow = project.github?.tryFindWorkflow(workflowName);
+  if (!workflow?.file) throw new Error(`no ${workflowName} workflow to rewrite`);
+  const path = `/jobs/${job}/steps/${step}/run`;
+  workflow.file.patch(JsonPatch.test(path, expected, TestFailureBehavior.FAIL_SYNTHESIS), JsonPatch.replace(path, replacement));
+}
+rewriteStepScript('build', 'build', 4,
+  'git add .\ngit diff --staged --patch --exit-code > repo.patch || echo "self_mutation_happened=true" >> $GITHUB_OUTPUT',
+  'git add .\ngit diff --staged --patch --exit-code > repo.patch || echo "self_mutation_happened=true" >> "$GITHUB_OUTPUT"');
+rewriteStepScript('release', 'release', 5,
+  'TAG=$(cat dist/releasetag.txt)\n([ ! -z "$TAG" ] && git ls-remote -q --exit-code --tags origin $TAG && (echo "exists=true" >> $GITHUB_OUTPUT)) || (echo "exists=false" >> $GITHUB_OUTPUT)\ncat $GITHUB_OUTPUT',
+  [
+    'TAG=$(cat dist/releasetag.txt)',
+    'if [ -n "$TAG" ] && git ls-remote -q --exit-code --tags origin "$TAG"; then',
+    '  echo "exists=true" >> "$GITHUB_OUTPUT"',
+    'else',
+    '  echo "exists=false" >> "$GITHUB_OUTPUT"',
+    'fi',
+    'cat "$GITHUB_OUTPUT"',
+  ].join('\n'));
+rewriteStepScript('release', 'release', 6,
+  'echo "latest_commit=$(git ls-remote origin -h "$GITHUB_REF" | cut -f1)" >> $GITHUB_OUTPUT\ncat $GITHUB_OUTPUT',
+  'echo "latest_commit=$(git ls-remote origin -h "$GITHUB_REF" | cut -f1)" >> "$GITHUB_OUTPUT"\ncat "$GITHUB_OUTPUT"');
+rewriteStepScript('release', 'release_github', 3,
+  'tag=$(cat "$RELEASE_TAG_FILE") &&\ngh release view "$tag" -R "$GITHUB_REPOSITORY" 2>/dev/null ||\ngh release create "$tag" -R "$GITHUB_REPOSITORY" -F "$CHANGELOG_FILE" -t "$tag" --target "$GITHUB_SHA"',
+  [
+    'tag=$(cat "$RELEASE_TAG_FILE")',
+    'if ! gh release view "$tag" -R "$GITHUB_REPOSITORY" 2>/dev/null; then',
+    '  gh release create "$tag" -R "$GITHUB_REPOSITORY" -F "$CHANGELOG_FILE" -t "$tag" --target "$GITHUB_SHA"',
+    'fi',
+  ].join('\n'));
 
 project.synth();

@@ -21,7 +21,8 @@ const values: DeployedValues = {
   networkArn: 'arn:aws:vpc-lattice:us-east-1:111111111111:servicenetwork/sn-1',
   hostedZoneId: 'Z1',
 };
-const trustOf = (role: { node: any }) => deployed(json.Resources[f.stack.getLogicalId(role.node.defaultChild)].Properties.AssumeRolePolicyDocument, values);
+const trustOf = (role: { node: any }) => deployed(
+  json.Resources[f.stack.getLogicalId(role.node.defaultChild)].Properties.AssumeRolePolicyDocument, values);
 
 async function decide(trust: any, action: string, tags: Record<string, string>, sourceAccount = ACCOUNT): Promise<string> {
   const result = await runSimulation({
