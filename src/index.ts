@@ -9,6 +9,7 @@ export * from './cluster/lattice-route-ref';
 export * from './cluster/lattice-eks-integration';
 export * from './cluster/lattice-eks-cluster';
 export type { LatticeEksClusterVersions } from './cluster/lattice-versions';
+export * from './cluster/lattice-install-options';
 export * from './service/lattice-service-route';
 export type { LatticeHealthCheck } from './cluster/lattice-health-check';
 export * from './cluster/lattice-service-export';

@@ -9,13 +9,13 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import { Construct, IConstruct } from 'constructs';
 import { ArtifactSources } from '../artifact-sources';
-import { DeletionGuardOptions, LatticeDeletionGuard } from './deletion-guard';
-import { GatewayApiCrdsSource } from './gateway-api-crds-source';
+import { LatticeDeletionGuard } from './deletion-guard';
 import { ILatticeCluster, registerClusterWiring, clusterWiring } from './lattice-cluster';
 import { LatticeEksIntegration, PodIdentityAgent } from './lattice-eks-integration';
+import { LatticeInstallOptions } from './lattice-install-options';
 import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
 import { ExportServiceOptions, LatticeServiceExport } from './lattice-service-export';
-import { LatticeEksClusterVersions, ResolvedVersions, resolveVersions } from './lattice-versions';
+import { ResolvedVersions, resolveVersions } from './lattice-versions';
 import { PrivateCaDomain } from '../domain/private-ca-domain';
 import { ILatticeServiceNetwork } from '../network/service-network-ref';
 import { validateClusterName } from '../private/cluster-name';
@@ -31,7 +31,7 @@ const KIND = 'LatticeEksCluster';
 const MIN_KUBERNETES_MINOR = 31;
 
 /** Properties of a `LatticeEksCluster`. */
-export interface LatticeEksClusterProps {
+export interface LatticeEksClusterProps extends LatticeInstallOptions {
   /**
    * Name of the EKS cluster. A literal: auth policies in other stacks refer to
    * callers by it (session tag `eks-cluster-name`), and it is ExternalDNS's
@@ -48,15 +48,6 @@ export interface LatticeEksClusterProps {
 
   /** The service network the cluster's Gateway binds to (by name) and its VPC joins. */
   readonly serviceNetwork: ILatticeServiceNetwork;
-
-  /**
-   * Private domain, CA and certificate for custom domain names. With it the
-   * Gateway gets an HTTPS listener, ExternalDNS is installed, and the cluster
-   * VPC is associated with the domain's private zone.
-   *
-   * @default - no custom domain: services get Lattice-generated names, HTTP listener only
-   */
-  readonly domain?: PrivateCaDomain;
 
   /**
    * VPC of the cluster.
@@ -85,14 +76,6 @@ export interface LatticeEksClusterProps {
   readonly version?: eks.KubernetesVersion;
 
   /**
-   * Labels of the namespaces whose routes may attach to the Gateway. Without
-   * them, the Gateway admits routes only from the namespaces of the routes
-   * this library creates on the cluster (`exposeService`).
-   * @default - only the namespaces of the library's routes
-   */
-  readonly routeNamespaceLabels?: Record<string, string>;
-
-  /**
    * Run the cluster's compute on EKS Auto Mode (Bottlerocket nodes managed by
    * EKS, with the Pod Identity agent, VPC CNI, CoreDNS and kube-proxy built
    * in) instead of a managed node group. With it, `nodeInstanceType`,
@@ -101,12 +84,6 @@ export interface LatticeEksClusterProps {
    * @default false (a managed node group of `nodeInstanceType`)
    */
   readonly autoMode?: boolean;
-
-  /**
-   * Install the tenant-isolation admission policies (see `LatticeEksIntegrationProps.tenantIsolation`).
-   * @default true
-   */
-  readonly tenantIsolation?: boolean;
 
   /**
    * Instance type of the managed node group.
@@ -150,69 +127,6 @@ export interface LatticeEksClusterProps {
    * @default eks.EndpointAccess.PUBLIC_AND_PRIVATE
    */
   readonly endpointAccess?: eks.EndpointAccess;
-
-  /**
-   * Install the Gateway API standard CRDs (a Job fetches the pinned release
-   * bundle at deploy time, verifies its SHA-256 and applies it). Turn off for
-   * clusters that already have Gateway API v1.5 CRDs.
-   *
-   * @default true
-   */
-  readonly installGatewayApiCrds?: boolean;
-
-  /**
-   * Where the CRD installer gets the release bundle: GitHub at deploy time, or
-   * a local file verified at synth time and delivered as an S3 file asset (for
-   * clusters without internet access).
-   *
-   * @default GatewayApiCrdsSource.github()
-   */
-  readonly gatewayApiCrds?: GatewayApiCrdsSource;
-
-  /**
-   * Where images and Helm charts are pulled from: the controller and
-   * ExternalDNS charts and their images, the CRD installer's images, and
-   * (unless it is given its own) `SigV4SidecarPolicy`'s Kyverno chart and images.
-   *
-   * @default ArtifactSources.publicRegistries()
-   */
-  readonly sources?: ArtifactSources;
-
-  /**
-   * Namespace of the Gateway (created if it is not `default`).
-   * @default 'lattice-gateway'
-   */
-  readonly gatewayNamespace?: string;
-
-  /**
-   * Security groups of the service-network VPC association.
-   * @default - none (see `ServiceNetworkVpcAssociationOptions`)
-   */
-  readonly associationSecurityGroups?: ec2.ISecurityGroup[];
-
-  /**
-   * Versions of the charts, images and add-ons installed.
-   * @default - the `PinnedVersions` constants
-   */
-  readonly versions?: LatticeEksClusterVersions;
-
-  /**
-   * The deletion guard: when the stack is deleted, it holds the controller and
-   * ExternalDNS back until they have removed the Lattice services, target
-   * groups, listeners and DNS records they created for this cluster (at most
-   * `timeout`), then fails listing what is left, or deletes it when opted in.
-   *
-   * @default - enabled, 10 minutes, no deletion of leftovers
-   */
-  readonly deletionGuard?: DeletionGuardOptions;
-
-  /**
-   * Routes the AWS Gateway API Controller reconciles in parallel (per route
-   * type): with more, terminating pods are deregistered sooner during
-   * rollouts (the controller FAQ recommends 10). 1-100.
-   * @default 10
-   */
-  readonly routeMaxConcurrentReconciles?: number;
 }
 
 /**
@@ -566,7 +480,6 @@ function validateKubernetesVersion(scope: Construct, version: eks.KubernetesVers
 
 /** Largest size of one EKS managed node group (a service quota that cannot be raised). */
 const MAX_NODES_PER_NODEGROUP = 450;
-
 
 /**
  * The props without which nothing can be built, checked first so that callers

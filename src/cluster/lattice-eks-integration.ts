@@ -9,12 +9,13 @@ import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, DependencyGroup, IConstruct, IDependable } from 'constructs';
 import { ArtifactSources, LatticeChart } from '../artifact-sources';
-import { DeletionGuardOptions, LatticeDeletionGuard } from './deletion-guard';
+import { LatticeDeletionGuard } from './deletion-guard';
 import { GatewayApiCrdsSource } from './gateway-api-crds-source';
 import { ClusterWiring, ILatticeCluster, registerClusterWiring } from './lattice-cluster';
+import { LatticeInstallOptions } from './lattice-install-options';
 import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
 import { ExportServiceOptions, LatticeServiceExport } from './lattice-service-export';
-import { LatticeEksClusterVersions, ResolvedVersions, resolveVersions } from './lattice-versions';
+import { ResolvedVersions, resolveVersions } from './lattice-versions';
 import { PreflightChecks } from './preflight';
 import { PrivateCaDomain } from '../domain/private-ca-domain';
 import { allowedRoutesFrom, gatewayListenerNames, latticeGateway, latticeGatewayClass } from '../k8s/gateway-api';
@@ -65,7 +66,7 @@ export enum PodIdentityAgent {
 }
 
 /** Properties of a `LatticeEksIntegration`. */
-export interface LatticeEksIntegrationProps {
+export interface LatticeEksIntegrationProps extends LatticeInstallOptions {
   /**
    * The cluster: one the app creates with `aws-eks-v2` (Auto Mode, node
    * groups or both), or one imported with `Cluster.fromClusterAttributes`
@@ -83,15 +84,6 @@ export interface LatticeEksIntegrationProps {
    * @default - `cluster.clusterName` when it is a literal (an imported cluster, or `clusterName` given to `eks.Cluster`)
    */
   readonly clusterName?: string;
-
-  /**
-   * Private domain, CA and certificate for custom domain names. With it the
-   * Gateway gets an HTTPS listener, ExternalDNS is installed, and the cluster
-   * VPC is associated with the domain's private zone.
-   *
-   * @default - no custom domain: services get Lattice-generated names, HTTP listener only
-   */
-  readonly domain?: PrivateCaDomain;
 
   /**
    * Whether the cluster's compute is EKS Auto Mode: the Pod Identity agent is
@@ -153,75 +145,6 @@ export interface LatticeEksIntegrationProps {
    * @default true
    */
   readonly associateVpc?: boolean;
-
-  /**
-   * Labels of the namespaces whose routes may attach to the Gateway.
-   * @default - only the namespaces of the library's routes
-   */
-  readonly routeNamespaceLabels?: Record<string, string>;
-
-  /**
-   * Install the Gateway API standard CRDs. Turn off for clusters that have
-   * Gateway API v1.5 or newer CRDs already: a deploy-time preflight then
-   * checks the installed bundle version. The library never deletes CRDs.
-   * @default true
-   */
-  readonly installGatewayApiCrds?: boolean;
-
-  /**
-   * Where the CRD installer gets the release bundle.
-   * @default GatewayApiCrdsSource.github()
-   */
-  readonly gatewayApiCrds?: GatewayApiCrdsSource;
-
-  /**
-   * Where images and Helm charts are pulled from.
-   * @default ArtifactSources.publicRegistries()
-   */
-  readonly sources?: ArtifactSources;
-
-  /**
-   * Namespace of the Gateway (created unless it exists: a system namespace or one of `existingNamespaces`).
-   * @default 'lattice-gateway'
-   */
-  readonly gatewayNamespace?: string;
-
-  /**
-   * Security groups of the service-network VPC association.
-   * @default - none (see `ServiceNetworkVpcAssociationOptions`)
-   */
-  readonly associationSecurityGroups?: ec2.ISecurityGroup[];
-
-  /**
-   * Versions of the charts and images installed (and of the Pod Identity agent add-on with `PodIdentityAgent.INSTALL`).
-   * @default - the `PinnedVersions` constants
-   */
-  readonly versions?: LatticeEksClusterVersions;
-
-  /**
-   * The deletion guard (see `LatticeDeletionGuard`).
-   * @default - enabled, 10 minutes, no deletion of leftovers
-   */
-  readonly deletionGuard?: DeletionGuardOptions;
-
-  /**
-   * Routes the AWS Gateway API Controller reconciles in parallel (per route type). 1-100.
-   * @default 10
-   */
-  readonly routeMaxConcurrentReconciles?: number;
-
-  /**
-   * Install the tenant-isolation admission policies (ValidatingAdmissionPolicies):
-   * Lattice policies may target only their own namespace and never a Gateway;
-   * routes may send only to backends of their own namespace; the annotations
-   * that rename a route's Lattice service or let it take one over, and the
-   * auth policies the library created, are changed only by the identity the
-   * library deploys with (the kubectl handler's role); DNSEndpoints are
-   * written only by the controller. Turn off only if the cluster enforces the
-   * same another way.
-   * @default true
-   */
-  readonly tenantIsolation?: boolean;
 }
 
 /**
@@ -827,7 +750,6 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     return this.sources._image(this, KIND, `${repository}:tag`).slice(0, -':tag'.length);
   }
 }
-
 
 /** The name of the cluster as a literal when the app knows it: the `name` given to an `eks.Cluster` of the app, or an imported cluster's name. */
 function literalClusterName(cluster: eks.ICluster): string {
