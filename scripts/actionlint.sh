@@ -18,7 +18,8 @@ readonly version="v1.7.12"
 cache="${CDK_LATTICE_EKS_TOOLS:-$HOME/.cache/cdk-lattice-eks}/actionlint-${version}"
 bin="${cache}/actionlint"
 
-if ! { [ -x "$bin" ] && "$bin" -version 2>/dev/null | head -n 1 | grep -qx "$version"; }; then
+# The version output is read whole first: an early-closing pipe would fail the check under pipefail.
+if ! { [ -x "$bin" ] && [ "$("$bin" -version 2>/dev/null | head -n 1)" = "$version" ]; }; then
   if ! command -v go >/dev/null 2>&1; then
     if [[ "${CI:-}" =~ ^(true|1)$ ]]; then
       echo "actionlint.sh: Go is needed to build actionlint ${version} (required with CI=true)" >&2

@@ -22,8 +22,9 @@ if [ -n "$default_minor" ] && [ "$default_minor" != "$minor" ]; then
 fi
 
 cache="${CDK_LATTICE_EKS_TOOLS:-$HOME/.cache/cdk-lattice-eks}/control-plane-$KUBERNETES"
-k8s_ok() { [ -x "$cache/$1" ] && "$cache/$1" --version 2>/dev/null | grep -qx "Kubernetes $KUBERNETES"; }
-etcd_ok() { [ -x "$cache/etcd" ] && "$cache/etcd" --version 2>/dev/null | grep -qx "etcd Version: ${ETCD#v}"; }
+# Outputs are read whole before grep: grep -q closing the pipe early would fail the check under pipefail.
+k8s_ok() { [ -x "$cache/$1" ] && grep -qx "Kubernetes $KUBERNETES" <<<"$("$cache/$1" --version 2>/dev/null)"; }
+etcd_ok() { [ -x "$cache/etcd" ] && grep -qx "etcd Version: ${ETCD#v}" <<<"$("$cache/etcd" --version 2>/dev/null)"; }
 
 if k8s_ok kube-apiserver && k8s_ok kube-controller-manager && etcd_ok; then
   echo "$cache"

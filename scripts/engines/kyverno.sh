@@ -9,14 +9,16 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 version=$(sed -n "s/.*KYVERNO = '\(v[0-9.]*\)'.*/\1/p" src/versions.ts)
 [ -n "$version" ] || { echo "kyverno.sh: PinnedVersions.KYVERNO not found in src/versions.ts" >&2; exit 1; }
 
-if command -v kyverno >/dev/null 2>&1 && kyverno version 2>/dev/null | grep -Eqx "Version: v?${version#v}"; then
+# The version output is read whole before grep (grep -q would close the pipe early:
+# SIGPIPE and, with pipefail, a spurious mismatch that rebuilds the CLI).
+if command -v kyverno >/dev/null 2>&1 && grep -Eqx "Version: v?${version#v}" <<<"$(kyverno version 2>/dev/null)"; then
   command -v kyverno
   exit 0
 fi
 
 cache="${CDK_LATTICE_EKS_TOOLS:-$HOME/.cache/cdk-lattice-eks}/kyverno-$version"
 bin="$cache/kubectl-kyverno"
-if [ -x "$bin" ] && "$bin" version 2>/dev/null | grep -qx "Version: $version"; then
+if [ -x "$bin" ] && grep -qx "Version: $version" <<<"$("$bin" version 2>/dev/null)"; then
   echo "$bin"
   exit 0
 fi
