@@ -23,7 +23,8 @@ import { gatewayApiCrdsJobName } from '../../src/k8s/gateway-api-crds-job';
 import { injectedContainers, injectedVolumes } from '../../src/k8s/sidecar';
 import { SigV4SidecarPolicy } from '../../src/sidecar/sigv4-sidecar-policy';
 import { PinnedVersions } from '../../src/versions';
-import { ApiResponse, apiError, ControlPlane, controlPlaneBinaries, ControlPlanePool } from '../util/control-plane';
+import { ApiResponse, apiError, ControlPlane, controlPlaneBinaries, ControlPlanePool, objectPath } from '../util/control-plane';
+import { clusterFixture } from '../util/fixtures';
 import {
   legalOrder, orderViolations, parallelWaves, Replay, ReplayOptions, ReplayPlan, replayPlan, ReplayResult, TIE_BREAKS,
 } from '../util/k8s-replay';
@@ -254,6 +255,72 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
     };
   }
 
+  /**
+   * Defect 2 of the control-plane issue, replayed: install the CRD installer's objects and run its
+   * revoke step, then update the stack with only the installer's kubectl image changed, the way the
+   * handler applies an update (objects of the same name are replaced, new ones created), and run the
+   * new Job's revoke step. Also replays the same update with the Job names of before the fix.
+   */
+  async function installerUpdate(cp: ControlPlane): Promise<Record<string, unknown>> {
+    const installerObjects = (kubectlImage?: string) => {
+      const f = clusterFixture(kubectlImage ? { versions: { kubectlImage } } : {}, false);
+      const id = f.stack.getLogicalId(f.cluster.gatewayApiCrdsManifest!.node.defaultChild as any);
+      return k8sObjectsInTemplate(Template.fromStack(f.stack).toJSON()).filter((o) => o.logicalId === id).map((o) => o.object);
+    };
+    const SA = 'system:serviceaccount:kube-system:gateway-api-crds-installer';
+    const apply = async (objects: any[]) => {
+      const out: Record<string, number> = {};
+      for (const o of objects) {
+        const resource = (await cp.resourceFor(o.apiVersion, o.kind))!;
+        const created = await cp.request('POST', objectPath(resource, o.metadata.namespace), { body: o });
+        const res = created.status === 409
+          ? await cp.request('PUT', objectPath(resource, o.metadata.namespace, o.metadata.name), {
+            body: { ...o, metadata: { ...o.metadata, resourceVersion: (await cp.request('GET', objectPath(resource, o.metadata.namespace, o.metadata.name))).body.metadata.resourceVersion } },
+          })
+          : created;
+        out[`${o.kind}/${o.metadata.name}`] = res.status;
+      }
+      return out;
+    };
+    const revoke = async (objects: any[]) => {
+      const job = objects.find((o) => o.kind === 'Job');
+      const binding = job.spec.template.spec.containers[0].args[2];
+      return (await cp.request('DELETE', `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${binding}`, { as: SA, asGroups: ['system:serviceaccounts'] })).status;
+    };
+    const mayPatchCrds = async () => (await cp.request('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: { user: SA, groups: ['system:serviceaccounts'], resourceAttributes: { verb: 'patch', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' } },
+      },
+    })).body.status.allowed === true;
+    const before = installerObjects();
+    const after = installerObjects('registry.k8s.io/kubectl:v1.35.9');
+    // The names of before the fix: every object keeps the first install's name.
+    const renamed = (objects: any[], like: any[]) => {
+      const from = objects.find((o) => o.kind === 'Job').metadata.name;
+      const to = like.find((o) => o.kind === 'Job').metadata.name;
+      return JSON.parse(JSON.stringify(objects).split(from).join(to));
+    };
+    const result: Record<string, unknown> = {};
+    result.install = await apply(before);
+    result.installRevoke = await revoke(before);
+    result.afterInstall = await mayPatchCrds();
+    result.oldNamesUpdate = await apply(renamed(after, before));
+    result.afterOldNamesUpdate = await mayPatchCrds();
+    await revoke(before); // clean up the binding the old-names update brought back
+    result.update = await apply(after);
+    result.jobNames = [before, after].map((objects) => objects.find((o) => o.kind === 'Job').metadata.name);
+    result.updateRevoke = await revoke(after);
+    result.afterUpdate = await mayPatchCrds();
+    // Leave the plane as it was for the replays that run on it next.
+    for (const o of [...before, ...after]) {
+      const resource = (await cp.resourceFor(o.apiVersion, o.kind))!;
+      await cp.request('DELETE', `${objectPath(resource, o.metadata.namespace, o.metadata.name)}?propagationPolicy=Background`);
+    }
+    return result;
+  }
+
   beforeAll(async () => {
     if (!binaries.dir || missing) throw new Error(`control-plane engine test needs ${missing} (required with CI=true)`);
     // The control planes boot while the stacks synthesize (which blocks the event loop: first let
@@ -285,6 +352,7 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
         }
       }
     }
+    schedule('installer update', (cp) => installerUpdate(cp));
     // Not a legal order: the demo app of eks-cluster1 before its namespace (and before anything else).
     const plan = PLANS.get('eks-cluster1')!;
     const demo = [...plan.steps.values()].find((st) => st.objects.some((o) => o.object.kind === 'Deployment' && o.object.metadata.name.startsWith('demo-')))!;
@@ -390,6 +458,22 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       else expect(got).toMatch(expected);
     }, 300_000);
   });
+
+  test('the CRD installer keeps no rights after an update that changes its image (defect 2)', async () => {
+    const r = await outcome<Record<string, any>>('installer update');
+    const jobStatus = (statuses: Record<string, number>) => Object.entries(statuses).find(([k]) => k.startsWith('Job/'))![1];
+    expect(r.afterInstall).toBe(false);
+    // Before the fix: the same names; the binding comes back with the update, the immutable Job refuses it
+    // (the deploy fails), and nothing revokes the binding again.
+    expect(jobStatus(r.oldNamesUpdate)).toBe(422);
+    expect(r.afterOldNamesUpdate).toBe(true);
+    // Now: a new Job (and role and binding) name; the update is accepted and the new Job revokes its binding.
+    expect(r.jobNames[0]).not.toBe(r.jobNames[1]);
+    expect(Object.values(r.update)).toEqual(expect.arrayContaining([201]));
+    expect(jobStatus(r.update)).toBe(201);
+    expect(r.updateRevoke).toBe(200);
+    expect(r.afterUpdate).toBe(false);
+  }, 600_000);
 
   // Defect 1 of the control-plane issue: the demo Deployment waits for Kyverno and the policy,
   // not for the ServiceAccount and Pod Identity association SigV4SidecarPolicy.addClient()
