@@ -298,3 +298,27 @@ describe('multi-account bad input', () => {
     expect(() => cluster.addPodIdentity('Chain', { namespace: 'apps', serviceAccountName: 'caller', ...props })).toThrow(message);
   });
 });
+
+describe('names AWS requires to be unique per account and region', () => {
+  const cluster = (app: App, stackId: string, clusterName: string, env?: { account: string; region: string }) => {
+    const { KubectlV35Layer } = jest.requireActual('@aws-cdk/lambda-layer-kubectl-v35');
+    const { LatticeEksCluster } = jest.requireActual('../src/cluster/lattice-eks-cluster');
+    const netId = `Net${env?.region ?? ''}`.replace(/-/g, '');
+    const network = app.node.tryFindChild(netId) as Stack ?? new Stack(app, netId, { env });
+    const serviceNetwork = (network.node.tryFindChild('Network') as LatticeServiceNetwork)
+      ?? new LatticeServiceNetwork(network, 'Network', { serviceNetworkName: 'lattice-gateway' });
+    const stack = new Stack(app, stackId, { env });
+    return new LatticeEksCluster(stack, 'Lattice', { clusterName, kubectlLayer: new KubectlV35Layer(stack, 'Kubectl'), serviceNetwork });
+  };
+  test.each<[string, { account: string; region: string } | undefined, { account: string; region: string } | undefined, RegExp | undefined]>([
+    ['two environment-agnostic clusters with one name', undefined, undefined,
+      /LatticeEksIntegration \(B\/Lattice\/Default\): clusterName 'shared' is already used by 'A\/Lattice\/Default' in the same account and region.*give each cluster its own name/],
+    ['one name in one account and region', { account: '111111111111', region: 'us-east-1' }, { account: '111111111111', region: 'us-east-1' }, /clusterName 'shared' is already used/],
+    ['one name in two regions', { account: '111111111111', region: 'us-east-1' }, { account: '111111111111', region: 'eu-west-1' }, undefined],
+  ])('%s', (_name, envA, envB, message) => {
+    const app = new App();
+    cluster(app, 'A', 'shared', envA);
+    if (message) expect(() => cluster(app, 'B', 'shared', envB)).toThrow(message);
+    else expect(() => cluster(app, 'B', 'shared', envB)).not.toThrow();
+  });
+});

@@ -1,16 +1,39 @@
+import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { validationError } from './errors';
 
 /** Exports of an app, per exporting cluster name: `<namespace>/<export name>` -> export port. */
 const registries = new WeakMap<IConstruct, Map<string, Map<string, number>>>();
 
-/** Names of the clusters of an app (whose exports are all known at synth time). */
-const clusterNames = new WeakMap<IConstruct, Set<string>>();
+/** The clusters of an app (whose exports are all known at synth time), by name: where each is, per environment. */
+const clusterNames = new WeakMap<IConstruct, Map<string, Map<string, string>>>();
 
-/** Records a cluster of the app of `scope`. */
+/**
+ * Records a cluster of the app of `scope`. Two clusters with one name in one
+ * account and region (or in environment-agnostic stacks, which may deploy to
+ * the same one) cannot both exist: EKS names are unique per account and
+ * region, and auth policies, controller ownership tags and ExternalDNS owner
+ * ids key on the name. Throws a validation error naming both.
+ */
 export function recordCluster(scope: IConstruct, clusterName: string): void {
   let names = clusterNames.get(scope.node.root);
-  if (!names) clusterNames.set(scope.node.root, names = new Set());
-  names.add(clusterName);
+  if (!names) clusterNames.set(scope.node.root, names = new Map());
+  let places = names.get(clusterName);
+  if (!places) names.set(clusterName, places = new Map());
+  const stack = Stack.of(scope);
+  const env = `${Token.isUnresolved(stack.account) ? '*' : stack.account}/${Token.isUnresolved(stack.region) ? '*' : stack.region}`;
+  for (const [otherEnv, path] of places) {
+    const [a1, r1] = env.split('/');
+    const [a2, r2] = otherEnv.split('/');
+    const sameAccount = a1 === '*' || a2 === '*' || a1 === a2;
+    const sameRegion = r1 === '*' || r2 === '*' || r1 === r2;
+    if (sameAccount && sameRegion) {
+      throw validationError(scope, 'LatticeEksIntegration',
+        `clusterName '${clusterName}' is already used by '${path}' in the same account and region (or an environment-agnostic stack); ` +
+        'EKS cluster names are unique per account and region, and auth policies, ownership tags and DNS owner ids name clusters by it: give each cluster its own name, or give the stacks explicit, different env');
+    }
+  }
+  places.set(env, scope.node.path);
 }
 
 /** Whether `clusterName` is a cluster of the app of `scope`. */
