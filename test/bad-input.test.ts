@@ -312,7 +312,7 @@ describe('names AWS requires to be unique per account and region', () => {
   };
   test.each<[string, { account: string; region: string } | undefined, { account: string; region: string } | undefined, RegExp | undefined]>([
     ['two environment-agnostic clusters with one name', undefined, undefined,
-      /LatticeEksIntegration \(B\/Lattice\/Default\): clusterName 'shared' is already used by 'A\/Lattice\/Default' in the same account and region.*give each cluster its own name/],
+      /LatticeEksCluster \(B\/Lattice\): clusterName 'shared' is already used by 'A\/Lattice' in the same account and region.*give each cluster its own name/],
     ['one name in one account and region', { account: '111111111111', region: 'us-east-1' }, { account: '111111111111', region: 'us-east-1' }, /clusterName 'shared' is already used/],
     ['one name in two regions', { account: '111111111111', region: 'us-east-1' }, { account: '111111111111', region: 'eu-west-1' }, undefined],
   ])('%s', (_name, envA, envB, message) => {

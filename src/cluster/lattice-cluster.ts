@@ -101,3 +101,21 @@ export function clusterWiring(scope: IConstruct, kind: string, cluster: ILattice
 export function isSameLatticeCluster(a: ILatticeCluster, b: ILatticeCluster): boolean {
   return a === b || (wirings.get(a) !== undefined && wirings.get(a) === wirings.get(b));
 }
+
+/** Constructs that compose a Lattice installation (e.g. LatticeEksCluster), with the kind their errors are reported as. */
+const composites = new WeakMap<IConstruct, string>();
+
+/**
+ * Marks `owner` as composing the Lattice installation created as its child:
+ * that installation reports bad input as `<kind> (<owner path>)`, the
+ * construct and props the user wrote.
+ */
+export function registerComposite(owner: IConstruct, kind: string): void {
+  composites.set(owner, kind);
+}
+
+/** The kind and scope bad input of an installation created in `scope` is reported with. */
+export function reportingAs(scope: IConstruct, self: IConstruct, ownKind: string): { kind: string; scope: IConstruct } {
+  const kind = composites.get(scope);
+  return kind ? { kind, scope } : { kind: ownKind, scope: self };
+}

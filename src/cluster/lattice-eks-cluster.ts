@@ -10,7 +10,7 @@ import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import { Construct, IConstruct } from 'constructs';
 import { ArtifactSources } from '../artifact-sources';
 import { LatticeDeletionGuard } from './deletion-guard';
-import { ILatticeCluster, registerClusterWiring, clusterWiring } from './lattice-cluster';
+import { clusterWiring, ILatticeCluster, registerClusterWiring, registerComposite } from './lattice-cluster';
 import { LatticeEksIntegration, PodIdentityAgent } from './lattice-eks-integration';
 import { LatticeInstallOptions } from './lattice-install-options';
 import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
@@ -283,6 +283,7 @@ export class LatticeEksCluster extends Construct implements ILatticeCluster {
 
     // Lattice on the cluster. The id 'Default' keeps the logical ids (and so the
     // deployed resources) of clusters created before the integration existed.
+    registerComposite(this, KIND);
     this.lattice = new LatticeEksIntegration(this, 'Default', {
       cluster: this.cluster,
       clusterName: props.clusterName,

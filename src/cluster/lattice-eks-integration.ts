@@ -11,7 +11,7 @@ import { Construct, DependencyGroup, IConstruct, IDependable } from 'constructs'
 import { ArtifactSources, LatticeChart } from '../artifact-sources';
 import { LatticeDeletionGuard } from './deletion-guard';
 import { GatewayApiCrdsSource } from './gateway-api-crds-source';
-import { ClusterWiring, ILatticeCluster, registerClusterWiring } from './lattice-cluster';
+import { ClusterWiring, ILatticeCluster, registerClusterWiring, reportingAs } from './lattice-cluster';
 import { LatticeInstallOptions } from './lattice-install-options';
 import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
 import { ExportServiceOptions, LatticeServiceExport } from './lattice-service-export';
@@ -240,6 +240,9 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
   /** The deletion guard (unless disabled). */
   public readonly deletionGuard?: LatticeDeletionGuard;
 
+  /** Kind and scope that bad input is reported as (the composing LatticeEksCluster, when there is one). */
+  private readonly kind: string;
+  private readonly errorScope: IConstruct;
   private readonly targetSecurityGroupId: string;
   private readonly existingNamespaces: ReadonlySet<string>;
   /** Everything Kubernetes objects of this cluster must come after (and be deleted before). */
@@ -273,17 +276,20 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
    */
   constructor(scope: Construct, id: string, props: LatticeEksIntegrationProps) {
     super(scope, id);
+    const reporting = reportingAs(scope, this, KIND);
+    this.kind = reporting.kind;
+    this.errorScope = reporting.scope;
     validateRequired(this, props);
     this.cluster = props.cluster;
     this.clusterName = props.clusterName ?? literalClusterName(props.cluster);
-    validateClusterName(this, KIND, this.clusterName, props.clusterName === undefined);
+    validateClusterName(this.errorScope, this.kind, this.clusterName, props.clusterName === undefined);
     const actualName = literalClusterName(props.cluster);
     if (!Token.isUnresolved(actualName) && actualName !== this.clusterName) {
-      throw validationError(this, KIND,
+      throw validationError(this.errorScope, this.kind,
         `clusterName '${this.clusterName}' differs from the cluster's name '${actualName}'; omit clusterName or give the cluster's own name`);
     }
     if (props.cluster.kubectlProvider === undefined) {
-      throw validationError(this, KIND,
+      throw validationError(this.errorScope, this.kind,
         `cluster '${this.clusterName}' has no kubectl provider, so Kubernetes objects cannot be applied to it; ` +
         'give the eks.Cluster kubectlProviderOptions: { kubectlLayer }, or import it with a kubectlProvider (KubectlProvider.fromKubectlProviderAttributes)');
     }
@@ -294,22 +300,22 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     this.connections = props.cluster.connections;
     this.autoMode = props.autoMode ?? detectAutoMode(props.cluster);
     this.existingNamespaces = new Set(props.existingNamespaces ?? []);
-    for (const namespace of this.existingNamespaces) validateDnsLabel(this, KIND, 'existingNamespaces', namespace);
+    for (const namespace of this.existingNamespaces) validateDnsLabel(this.errorScope, this.kind, 'existingNamespaces', namespace);
     this.k8sPrerequisites.push(...(props.kubernetesPrerequisites ?? []));
 
     this.sources = props.sources ?? ArtifactSources.publicRegistries();
-    const versions = resolveVersions(this, KIND, undefined, this.sources, props.versions);
+    const versions = resolveVersions(this.errorScope, this.kind, undefined, this.sources, props.versions);
     const routeMaxConcurrentReconciles = props.routeMaxConcurrentReconciles ?? 10;
     if (Token.isUnresolved(routeMaxConcurrentReconciles) || !Number.isInteger(routeMaxConcurrentReconciles)
       || routeMaxConcurrentReconciles < 1 || routeMaxConcurrentReconciles > 100) {
-      throw validationError(this, KIND, `routeMaxConcurrentReconciles ${routeMaxConcurrentReconciles} must be a literal integer between 1 and 100`);
+      throw validationError(this.errorScope, this.kind, `routeMaxConcurrentReconciles ${routeMaxConcurrentReconciles} must be a literal integer between 1 and 100`);
     }
-    recordCluster(this, this.clusterName);
+    recordCluster(this.errorScope, this.kind, this.clusterName);
     this.domain = props.domain;
     this.serviceNetwork = props.serviceNetwork;
     this.gatewayName = props.serviceNetwork.serviceNetworkName;
     this.gatewayNamespace = props.gatewayNamespace ?? 'lattice-gateway';
-    validateDnsLabel(this, KIND, 'gatewayNamespace', this.gatewayNamespace);
+    validateDnsLabel(this.errorScope, this.kind, 'gatewayNamespace', this.gatewayNamespace);
 
     // Nodes: pull-through rights; the Pod Identity agent.
     for (const role of props.nodeRoles ?? defaultNodeRoles(props.cluster, this.autoMode)) this.sources._grantPullThrough(this, role);
@@ -323,7 +329,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
       });
       this.k8sPrerequisites.push(this.podIdentityAgentAddon);
     } else if (agent === PodIdentityAgent.BUILT_IN && !this.autoMode) {
-      throw validationError(this, KIND,
+      throw validationError(this.errorScope, this.kind,
         `podIdentityAgent BUILT_IN is only for EKS Auto Mode, but cluster '${this.clusterName}' is not in Auto Mode; ` +
         'use PodIdentityAgent.EXISTING (the agent runs already) or PodIdentityAgent.INSTALL, or set autoMode: true');
     }
@@ -350,13 +356,13 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     if (props.associateVpc !== false) {
       this.serviceNetworkAssociation = props.serviceNetwork.associateVpc(this.vpc, { securityGroups: props.associationSecurityGroups });
     } else if (props.associationSecurityGroups) {
-      throw validationError(this, KIND, 'associationSecurityGroups needs associateVpc: the association is not created here; drop one of them');
+      throw validationError(this.errorScope, this.kind, 'associationSecurityGroups needs associateVpc: the association is not created here; drop one of them');
     }
     props.domain?.associateVpc(this.vpc);
 
     // 1. CRDs
     if (props.installGatewayApiCrds === false && props.gatewayApiCrds?.file !== undefined) {
-      throw validationError(this, KIND, 'gatewayApiCrds is a file but installGatewayApiCrds is false; drop one of them');
+      throw validationError(this.errorScope, this.kind, 'gatewayApiCrds is a file but installGatewayApiCrds is false; drop one of them');
     }
     const crdsReady = props.installGatewayApiCrds === false ? undefined : this.installGatewayApiCrds(versions, props.gatewayApiCrds);
     if (crdsReady && !crdsReady.asset && this.sources.isMirrored) {
@@ -466,7 +472,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
 
   /** @internal */
   public _placeInNamespace(construct: IConstruct, namespace: string, reconciledByController = false): void {
-    validateDnsLabel(this, KIND, 'namespace', namespace);
+    validateDnsLabel(this.errorScope, this.kind, 'namespace', namespace);
     construct.node.addDependency(this.namespaceCreatorsOf(namespace));
     if (reconciledByController) this.namespaces.get(namespace)?.node.addDependency(this.controllers);
     if (reconciledByController) this.controllerNamespaces.add(namespace);
@@ -474,7 +480,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
 
   /** @internal */
   public _ensureNamespace(namespace: string, forApplications = true): eks.KubernetesManifest | undefined {
-    validateDnsLabel(this, KIND, 'namespace', namespace);
+    validateDnsLabel(this.errorScope, this.kind, 'namespace', namespace);
     // System and existing namespaces are never created (nor deleted); the charts' namespaces are created by Helm.
     if (SYSTEM_NAMESPACES.includes(namespace) || this.existingNamespaces.has(namespace) || this.chartNamespaces.has(namespace)) return undefined;
     let ns = this.namespaces.get(namespace);
@@ -536,7 +542,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     const stack = Stack.of(this);
     const own = controllerManagedBy(stack.account, this.clusterName, this.vpc.vpcId);
     if (!Token.isUnresolved(stack.account) && previousOwner === own) {
-      throw validationError(this, KIND, `allowTakeoverFrom '${previousOwner}' is this cluster itself; omit it`);
+      throw validationError(this.errorScope, this.kind, `allowTakeoverFrom '${previousOwner}' is this cluster itself; omit it`);
     }
     this.takeoverFrom.add(key);
     const spec = { previousOwner, managedBy: own, routeName, routeNamespace: namespace };
@@ -632,7 +638,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     const stack = Stack.of(this);
     let fromS3: { asset: s3assets.Asset; role: iam.Role; association: IConstruct; sha256: string } | undefined;
     if (source?.file !== undefined) {
-      const verified = source._verify(this, KIND, versions.gatewayApiStandardInstallSha256);
+      const verified = source._verify(this.errorScope, this.kind, versions.gatewayApiStandardInstallSha256);
       const asset = new s3assets.Asset(this, 'GatewayApiCrdsBundle', { path: verified.file });
       const role = podIdentityRole(this, 'GatewayApiCrdsRole', `Gateway API CRD installer of EKS cluster ${this.clusterName}: reads the CRD bundle asset`,
         { clusterName: this.clusterName, namespace, serviceAccount: GATEWAY_API_CRDS_SERVICE_ACCOUNT });
@@ -693,7 +699,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     const chart = new eks.HelmChart(this, 'ExternalDns', {
       cluster: this.cluster,
       chart: 'external-dns',
-      repository: this.sources._chartRepository(this, KIND, LatticeChart.EXTERNAL_DNS),
+      repository: this.sources._chartRepository(this.errorScope, this.kind, LatticeChart.EXTERNAL_DNS),
       version: versions.externalDnsChart,
       release: 'external-dns',
       namespace: EXTERNAL_DNS_NAMESPACE,
@@ -724,7 +730,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     const chart = new eks.HelmChart(this, 'GatewayController', {
       cluster: this.cluster,
       chart: 'aws-gateway-controller-chart',
-      repository: this.sources._chartRepository(this, KIND, LatticeChart.GATEWAY_API_CONTROLLER),
+      repository: this.sources._chartRepository(this.errorScope, this.kind, LatticeChart.GATEWAY_API_CONTROLLER),
       version: versions.gatewayApiControllerChart,
       release: 'aws-gateway-controller',
       namespace: GATEWAY_CONTROLLER_NAMESPACE,
@@ -747,7 +753,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
   /** The mirrored form of an upstream image repository (undefined for the public registries: the chart's default stays). */
   private mirroredRepository(repository: string): string | undefined {
     if (!this.sources.isMirrored) return undefined;
-    return this.sources._image(this, KIND, `${repository}:tag`).slice(0, -':tag'.length);
+    return this.sources._image(this.errorScope, this.kind, `${repository}:tag`).slice(0, -':tag'.length);
   }
 }
 

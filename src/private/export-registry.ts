@@ -15,7 +15,7 @@ const clusterNames = new WeakMap<IConstruct, Map<string, Map<string, string>>>()
  * region, and auth policies, controller ownership tags and ExternalDNS owner
  * ids key on the name. Throws a validation error naming both.
  */
-export function recordCluster(scope: IConstruct, clusterName: string): void {
+export function recordCluster(scope: IConstruct, kind: string, clusterName: string): void {
   let names = clusterNames.get(scope.node.root);
   if (!names) clusterNames.set(scope.node.root, names = new Map());
   let places = names.get(clusterName);
@@ -28,7 +28,7 @@ export function recordCluster(scope: IConstruct, clusterName: string): void {
     const sameAccount = a1 === '*' || a2 === '*' || a1 === a2;
     const sameRegion = r1 === '*' || r2 === '*' || r1 === r2;
     if (sameAccount && sameRegion) {
-      throw validationError(scope, 'LatticeEksIntegration',
+      throw validationError(scope, kind,
         `clusterName '${clusterName}' is already used by '${path}' in the same account and region (or an environment-agnostic stack); ` +
         'EKS cluster names are unique per account and region, and auth policies, ownership tags and DNS owner ids name clusters by it: give each cluster its own name, or give the stacks explicit, different env');
     }
