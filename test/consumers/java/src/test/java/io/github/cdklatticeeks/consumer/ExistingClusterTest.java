@@ -18,12 +18,12 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Template;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ec2.VpcAttributes;
-import software.amazon.awscdk.services.eks.v2.Cluster;
-import software.amazon.awscdk.services.eks.v2.ClusterAttributes;
-import software.amazon.awscdk.services.eks.v2.KubectlProvider;
-import software.amazon.awscdk.services.eks.v2.KubectlProviderAttributes;
-import software.amazon.awscdk.services.eks.v2.KubectlProviderOptions;
-import software.amazon.awscdk.services.eks.v2.KubernetesVersion;
+import software.amazon.awscdk.services.eks_v2.Cluster;
+import software.amazon.awscdk.services.eks_v2.ClusterAttributes;
+import software.amazon.awscdk.services.eks_v2.KubectlProvider;
+import software.amazon.awscdk.services.eks_v2.KubectlProviderAttributes;
+import software.amazon.awscdk.services.eks_v2.KubectlProviderOptions;
+import software.amazon.awscdk.services.eks_v2.KubernetesVersion;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.lambda.LayerVersion;
 
