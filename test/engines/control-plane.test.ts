@@ -294,6 +294,15 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
         spec: { user: SA, groups: ['system:serviceaccounts'], resourceAttributes: { verb: 'patch', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' } },
       },
     })).body.status.allowed === true;
+    /** The authorizer sees RBAC changes through an informer: wait (up to 15 s) until it answers `expected`. */
+    const settlesTo = async (expected: boolean) => {
+      let allowed = await mayPatchCrds();
+      for (let i = 0; i < 75 && allowed !== expected; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        allowed = await mayPatchCrds();
+      }
+      return allowed;
+    };
     const before = installerObjects();
     const after = installerObjects('registry.k8s.io/kubectl:v1.35.9');
     // The names of before the fix: every object keeps the first install's name.
@@ -305,14 +314,14 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
     const result: Record<string, unknown> = {};
     result.install = await apply(before);
     result.installRevoke = await revoke(before);
-    result.afterInstall = await mayPatchCrds();
+    result.afterInstall = await settlesTo(false);
     result.oldNamesUpdate = await apply(renamed(after, before));
-    result.afterOldNamesUpdate = await mayPatchCrds();
+    result.afterOldNamesUpdate = await settlesTo(true);
     await revoke(before); // clean up the binding the old-names update brought back
     result.update = await apply(after);
     result.jobNames = [before, after].map((objects) => objects.find((o) => o.kind === 'Job').metadata.name);
     result.updateRevoke = await revoke(after);
-    result.afterUpdate = await mayPatchCrds();
+    result.afterUpdate = await settlesTo(false);
     // Leave the plane as it was for the replays that run on it next.
     for (const o of [...before, ...after]) {
       const resource = (await cp.resourceFor(o.apiVersion, o.kind))!;
