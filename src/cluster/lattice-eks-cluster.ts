@@ -18,6 +18,7 @@ import { ExportServiceOptions, LatticeServiceExport } from './lattice-service-ex
 import { ResolvedVersions, resolveVersions } from './lattice-versions';
 import { PrivateCaDomain } from '../domain/private-ca-domain';
 import { ILatticeServiceNetwork } from '../network/service-network-ref';
+import { validateClusterInputs } from '../private/app-checks';
 import { validateClusterName } from '../private/cluster-name';
 import { validationError } from '../private/errors';
 import { acknowledge } from '../private/nag';
@@ -482,28 +483,9 @@ function validateKubernetesVersion(scope: Construct, version: eks.KubernetesVers
 /** Largest size of one EKS managed node group (a service quota that cannot be raised). */
 const MAX_NODES_PER_NODEGROUP = 450;
 
-/**
- * The props without which nothing can be built, checked first so that callers
- * from JavaScript or Python who leave one out get its name, not `undefined`.
- */
+/** The props without which nothing can be built, the App the constructs belong to, the network's region. */
 function validateRequired(scope: Construct, props: LatticeEksClusterProps): void {
-  for (const name of ['clusterName', 'serviceNetwork', 'kubectlLayer'] as const) {
-    if (props?.[name] === undefined || props?.[name] === null) {
-      throw validationError(scope, KIND, `${name} is required`);
-    }
-  }
-  for (const [name, construct] of [['serviceNetwork', props.serviceNetwork], ['domain', props.domain], ['vpc', props.vpc]] as const) {
-    if (construct && construct.node.root !== scope.node.root) {
-      throw validationError(scope, KIND, `${name} '${construct.node.path}' belongs to another App; create it in the same App as the cluster`);
-    }
-  }
-  const networkRegion = props.serviceNetwork.env?.region;
-  const clusterRegion = Stack.of(scope).region;
-  if (networkRegion && !Token.isUnresolved(networkRegion) && !Token.isUnresolved(clusterRegion) && networkRegion !== clusterRegion) {
-    throw validationError(scope, KIND,
-      `serviceNetwork '${props.serviceNetwork.serviceNetworkName}' is in region ${networkRegion} but the cluster's stack is in ${clusterRegion}; ` +
-      'a VPC can only join a service network of its own region: create the network in the cluster\'s region');
-  }
+  validateClusterInputs(scope, KIND, props, ['clusterName', 'serviceNetwork', 'kubectlLayer'], [['serviceNetwork', props.serviceNetwork], ['domain', props.domain], ['vpc', props.vpc]], props?.serviceNetwork, 'the cluster');
 }
 
 /** The node group's sizes, defaults applied and validated (used for both, so they cannot disagree). */

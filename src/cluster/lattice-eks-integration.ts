@@ -29,6 +29,7 @@ import { K8sObject, namespaceObject } from '../k8s/object';
 import { PREFLIGHT_NAME } from '../k8s/preflight';
 import { DeployerIdentity, tenantGuard } from '../k8s/tenant-guard';
 import { ILatticeServiceNetwork } from '../network/service-network-ref';
+import { validateClusterInputs } from '../private/app-checks';
 import { validateClusterName } from '../private/cluster-name';
 import {
   acknowledgeGatewayControllerPolicy, controllerManagedBy, gatewayControllerStatements, takeoverStatements,
@@ -815,22 +816,7 @@ function importedAttribute<T>(scope: Construct, read: () => T, attribute: string
   }
 }
 
+/** The props without which nothing can be built, the App the constructs belong to, the network's region. */
 function validateRequired(scope: Construct, props: LatticeEksIntegrationProps): void {
-  for (const name of ['cluster', 'serviceNetwork'] as const) {
-    if (props?.[name] === undefined || props?.[name] === null) {
-      throw validationError(scope, KIND, `${name} is required`);
-    }
-  }
-  for (const [name, construct] of [['serviceNetwork', props.serviceNetwork], ['domain', props.domain], ['cluster', props.cluster]] as const) {
-    if (construct && construct.node.root !== scope.node.root) {
-      throw validationError(scope, KIND, `${name} '${construct.node.path}' belongs to another App; create it in the same App as this construct`);
-    }
-  }
-  const networkRegion = props.serviceNetwork.env?.region;
-  const clusterRegion = Stack.of(scope).region;
-  if (networkRegion && !Token.isUnresolved(networkRegion) && !Token.isUnresolved(clusterRegion) && networkRegion !== clusterRegion) {
-    throw validationError(scope, KIND,
-      `serviceNetwork '${props.serviceNetwork.serviceNetworkName}' is in region ${networkRegion} but the cluster's stack is in ${clusterRegion}; ` +
-      'a VPC can only join a service network of its own region: create the network in the cluster\'s region');
-  }
+  validateClusterInputs(scope, KIND, props, ['cluster', 'serviceNetwork'], [['serviceNetwork', props.serviceNetwork], ['domain', props.domain], ['cluster', props.cluster]], props?.serviceNetwork, 'this construct');
 }
