@@ -35,6 +35,16 @@ const TAGGED_CREATES = [
   'CreateService', 'CreateListener', 'CreateRule', 'CreateAccessLogSubscription', 'CreateServiceNetworkServiceAssociation',
 ].map((a) => `vpc-lattice:${a}`);
 
+/** Creates of resources that live under a service (a listener, a rule of a listener). */
+const CHILD_CREATES = ['CreateListener', 'CreateRule'].map((a) => `vpc-lattice:${a}`);
+
+/**
+ * Writes whose rows in the Service Authorization Reference list no condition key (target registration and
+ * service auth policies); their resource types (service, target group) do carry `aws:ResourceTag`.
+ */
+const UNCONDITIONED_WRITES = ['RegisterTargets', 'DeregisterTargets', 'PutAuthPolicy', 'DeleteAuthPolicy']
+  .map((a) => `vpc-lattice:${a}`);
+
 /**
  * The values `vpc-lattice:CreateAction` may take for `actions` during tag-on-create.
  *
@@ -68,9 +78,12 @@ const NETWORK_OWNER_ACTIONS = [
  * - updates and deletes only resources tagged for this cluster (so one
  *   cluster's controller cannot change or delete another cluster's services;
  *   untagged resources are never adopted);
- * - target registration and service auth policies (Lattice offers no tag
- *   condition for them) only on services and target groups of the account and
- *   region;
+ * - target registration and service auth policies only on services and
+ *   target groups of the account and region, and not on another cluster's
+ *   whenever Lattice puts their tags in the request context (the Service
+ *   Authorization Reference lists no condition key for these actions, so the
+ *   tag is matched with `IfExists`); listeners and rules the same way under
+ *   their parent;
  * - an explicit deny of every write to the service network and its VPC
  *   associations, which CloudFormation owns (an IAMAuthPolicy on the Gateway
  *   would otherwise replace the network's auth policy).
@@ -88,9 +101,20 @@ export function gatewayControllerStatements(stack: Stack, spec: GatewayControlle
     }),
     new iam.PolicyStatement({
       sid: 'CreateOwnLatticeResources',
-      actions: TAGGED_CREATES,
+      actions: TAGGED_CREATES.filter((a) => !CHILD_CREATES.includes(a)),
       resources: [arn('service'), arn('servicenetworkserviceassociation'), arn('accesslogsubscription'), spec.serviceNetworkArn],
       conditions: { StringEquals: { [`aws:RequestTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.managedBy } },
+    }),
+    new iam.PolicyStatement({
+      // Listeners and rules tagged for this cluster, and (whenever Lattice puts the parent's tags in the request
+      // context) only under this cluster's services and listeners.
+      sid: 'CreateListenersAndRulesOnOwnServices',
+      actions: CHILD_CREATES,
+      resources: [arn('service')],
+      conditions: {
+        StringEquals: { [`aws:RequestTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.managedBy },
+        StringEqualsIfExists: ownTag,
+      },
     }),
     new iam.PolicyStatement({
       sid: 'CreateOwnTargetGroupsInClusterVpc',
@@ -132,12 +156,13 @@ export function gatewayControllerStatements(stack: Stack, spec: GatewayControlle
       conditions: { 'ForAllValues:StringNotEquals': { 'aws:TagKeys': [CONTROLLER_MANAGED_BY_TAG] } },
     }),
     new iam.PolicyStatement({
+      // The Service Authorization Reference lists no condition key in these actions' rows, though their resource
+      // types carry aws:ResourceTag: IfExists denies another cluster's resources whenever Lattice puts their tags
+      // in the request context, and keeps the controller working if it does not.
       sid: 'TargetsAndServiceAuthPolicies',
-      actions: [
-        'vpc-lattice:RegisterTargets', 'vpc-lattice:DeregisterTargets',
-        'vpc-lattice:PutAuthPolicy', 'vpc-lattice:DeleteAuthPolicy',
-      ],
+      actions: UNCONDITIONED_WRITES,
       resources: [arn('targetgroup'), arn('service')],
+      conditions: { StringEqualsIfExists: ownTag },
     }),
     new iam.PolicyStatement({
       sid: 'NetworkIsOwnedByCloudFormation',
