@@ -21,7 +21,7 @@ import { ILatticeServiceNetwork } from '../network/service-network-ref';
 import { validateClusterInputs } from '../private/app-checks';
 import { validateClusterName } from '../private/cluster-name';
 import { validationError } from '../private/errors';
-import { acknowledge } from '../private/nag';
+import { acknowledge, FRAMEWORK_RUNTIME_REASON } from '../private/nag';
 import { nodegroupAmiType } from '../private/node-ami';
 import { ExposeServiceOptions, ImportServiceOptions, LatticeServiceRoute } from '../service/lattice-service-route';
 import { LatticeWorkload, LatticeWorkloadOptions } from '../service/lattice-workload';
@@ -455,6 +455,8 @@ export class LatticeEksCluster extends Construct implements ILatticeCluster {
         'The custom resource framework may invoke any version of the kubectl handler function (and only that function).');
       acknowledge(provider, managed('service-role/AWSLambdaBasicExecutionRole'),
         'The custom resource framework function of aws-eks-v2 writes its logs with the basic execution role.');
+      const framework = provider.node.tryFindChild('Provider')?.node.tryFindChild('framework-onEvent');
+      if (framework) acknowledge(framework, 'AwsSolutions-L1', FRAMEWORK_RUNTIME_REASON);
       acknowledge(provider, managed('service-role/AWSLambdaVPCAccessExecutionRole'),
         'The custom resource framework function of aws-eks-v2 runs in the cluster VPC to reach a private endpoint.');
     }
