@@ -76,7 +76,7 @@ export class PinnedVersions {
    * EKS Pod Identity credentials. The test suite checks the proxy's configuration with the protos of this Envoy minor
    * (`github.com/envoyproxy/go-control-plane/envoy` in `test/engines/envoy/go.mod`, which must move with it).
    */
-  public static readonly ENVOY_IMAGE = 'docker.io/envoyproxy/envoy:distroless-v1.39.1';
+  public static readonly ENVOY_IMAGE = 'docker.io/envoyproxy/envoy:distroless-v1.40.0';
   /** Official Kubernetes image with iptables (multi-arch, distroless, the base of kube-proxy) that installs the SigV4 proxy's NAT rules. */
   public static readonly IPTABLES_IMAGE = 'registry.k8s.io/build-image/distroless-iptables:v0.8.7';
 
