@@ -16,7 +16,7 @@ export interface LatticeEksClusterVersions {
    */
   readonly gatewayApiControllerChart?: string;
   /**
-   * Version of the ExternalDNS Helm chart. The records ExternalDNS may change are named the way ExternalDNS 0.21 names its TXT records.
+   * Version of the ExternalDNS Helm chart. The records ExternalDNS may change are named the way ExternalDNS 0.21 to 0.23 name the TXT records of CNAME records.
    * @default PinnedVersions.EXTERNAL_DNS_CHART
    */
   readonly externalDnsChart?: string;
