@@ -15,6 +15,7 @@ import { LatticeEksIntegration, PodIdentityAgent } from './lattice-eks-integrati
 import { LatticeInstallOptions } from './lattice-install-options';
 import { LatticePodIdentity, PodIdentityOptions } from './lattice-pod-identity';
 import { ExportServiceOptions, LatticeServiceExport } from './lattice-service-export';
+import { MIN_KUBERNETES_MINOR, NEWEST_KUBERNETES_MINOR } from './kubernetes-versions';
 import { ResolvedVersions, resolveVersions } from './lattice-versions';
 import { PrivateCaDomain } from '../domain/private-ca-domain';
 import { ILatticeServiceNetwork } from '../network/service-network-ref';
@@ -27,9 +28,6 @@ import { ExposeServiceOptions, ImportServiceOptions, LatticeServiceRoute } from 
 import { LatticeWorkload, LatticeWorkloadOptions } from '../service/lattice-workload';
 
 const KIND = 'LatticeEksCluster';
-
-/** Oldest Kubernetes version the AWS Gateway API Controller v2 supports. */
-const MIN_KUBERNETES_MINOR = 31;
 
 /** Properties of a `LatticeEksCluster`. */
 export interface LatticeEksClusterProps extends LatticeInstallOptions {
@@ -479,6 +477,11 @@ function validateKubernetesVersion(scope: Construct, version: eks.KubernetesVers
   const match = /^1\.(\d+)$/.exec(version.version);
   if (!match || Number(match[1]) < MIN_KUBERNETES_MINOR) {
     throw validationError(scope, KIND, `Kubernetes version '${version.version}' is too old: the AWS Gateway API Controller v2 needs 1.${MIN_KUBERNETES_MINOR} or newer`);
+  }
+  if (Number(match[1]) > NEWEST_KUBERNETES_MINOR) {
+    Annotations.of(scope).addWarningV2('cdk-lattice-eks:kubernetesVersionUntested',
+      `Kubernetes ${version.version} is newer than 1.${NEWEST_KUBERNETES_MINOR}, the newest version this library supports (see the README's compatibility matrix); ` +
+      'give the kubectl layer of that version and check the add-on versions');
   }
 }
 
