@@ -52,7 +52,8 @@ export function gatewayApiCrdsJobName(version: string, specDigest: string): stri
 
 /** The init container that fetches the bundle and verifies its SHA-256. */
 function downloadContainer(spec: GatewayApiCrdsJobSpec): Record<string, unknown> {
-  const check = 'echo "$SHA256  $BUNDLE" | sha256sum -c -';
+  // Verified, then read-only: the apply step (whose kubectl image has no shell to hash it again) mounts it read-only too.
+  const check = 'echo "$SHA256  $BUNDLE" | sha256sum -c -; chmod 0444 "$BUNDLE"';
   if (spec.s3Url === undefined) {
     return {
       image: spec.downloadImage,
@@ -121,7 +122,7 @@ export function gatewayApiCrdsJob(spec: GatewayApiCrdsJobSpec): K8sObject[] {
               name: 'apply',
               image: spec.kubectlImage,
               args: ['apply', '--server-side', '--force-conflicts', '--field-manager=cdk-lattice-eks', '-f', BUNDLE_FILE],
-              volumeMounts,
+              volumeMounts: volumeMounts.map((m) => ({ ...m, readOnly: true })),
               resources,
               securityContext: restrictedSecurityContext(INSTALLER_UID),
             },
