@@ -51,7 +51,7 @@ describe('the CRD installer keeps the verified bundle unchanged until it is appl
     name: 'gateway-api-crds-v1-5-1-x', version: 'v1.5.1', sha256: 'a'.repeat(64), namespace: 'kube-system',
     downloadImage: `docker.io/alpine:3.22@${DIGEST}`, kubectlImage: `registry.k8s.io/kubectl:v1.35.0@${DIGEST}`,
   });
-  const pod = objects.find((o) => o.kind === 'Job')!.spec.template.spec;
+  const pod = (objects.find((o) => o.kind === 'Job') as any).spec.template.spec;
 
   test('the download step verifies the SHA-256 and then makes the file read-only; the apply step mounts it read-only', () => {
     const [download, apply] = pod.initContainers;
