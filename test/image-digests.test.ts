@@ -1,3 +1,8 @@
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { ArtifactSources } from '../src/artifact-sources';
 import { gatewayApiCrdsJob } from '../src/k8s/gateway-api-crds-job';
@@ -53,12 +58,53 @@ describe('the CRD installer keeps the verified bundle unchanged until it is appl
   });
   const pod = (objects.find((o) => o.kind === 'Job') as any).spec.template.spec;
 
-  test('the download step verifies the SHA-256 and then makes the file read-only; the apply step mounts it read-only', () => {
+  test('the download step verifies the SHA-256, makes the file read-only and names it after the checksum; the apply step applies that name only, read-only', () => {
     const [download, apply] = pod.initContainers;
-    expect(download.command[2]).toMatch(/sha256sum -c -; chmod 0444 "\$BUNDLE"$/);
+    expect(download.command[2]).toMatch(/sha256sum -c -; chmod 0444 "\$BUNDLE"; mv "\$BUNDLE" "\$VERIFIED"$/);
+    expect(download.env).toEqual(expect.arrayContaining([
+      { name: 'SHA256', value: 'a'.repeat(64) }, { name: 'BUNDLE', value: '/bundle/download.yaml' }, { name: 'VERIFIED', value: `/bundle/${'a'.repeat(64)}.yaml` },
+    ]));
     expect(download.volumeMounts).toEqual([{ name: 'bundle', mountPath: '/bundle' }]);
     expect(apply.volumeMounts).toEqual([{ name: 'bundle', mountPath: '/bundle', readOnly: true }]);
-    expect(apply.args).toContain('/bundle/standard-install.yaml');
+    expect(apply.args.slice(-2)).toEqual(['-f', `/bundle/${'a'.repeat(64)}.yaml`]);
     expect(apply.image).toBe(`registry.k8s.io/kubectl:v1.35.0@${DIGEST}`);
+  });
+});
+
+describe('the download step, run by a real sh with sha256sum (wget replaced by a copy of a local file)', () => {
+  /** Runs the step's command on `content` against `sha256`; returns the exit status and the files it left. */
+  function run(content: string, sha256: string): { status: number | null; files: Record<string, string> } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crds-step-'));
+    try {
+      const bundle = path.join(dir, 'bundle');
+      const bin = path.join(dir, 'bin');
+      fs.mkdirSync(bundle);
+      fs.mkdirSync(bin);
+      fs.writeFileSync(path.join(dir, 'release.yaml'), content);
+      fs.writeFileSync(path.join(bin, 'wget'), `#!/bin/sh\ncp "${path.join(dir, 'release.yaml')}" "$3"\n`, { mode: 0o755 });
+      const job: any = gatewayApiCrdsJob({
+        name: 'j', version: 'v1.5.1', sha256, namespace: 'kube-system', downloadImage: 'docker.io/alpine:3.22', kubectlImage: 'registry.k8s.io/kubectl:v1.35.0',
+      }).find((o) => o.kind === 'Job');
+      const download = job.spec.template.spec.initContainers[0];
+      const env = Object.fromEntries(download.env.map((e: any) => [e.name, String(e.value).replace(/^\/bundle\//, `${bundle}/`)]));
+      const res = spawnSync(download.command[0], download.command.slice(1), { env: { ...env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+      const files = Object.fromEntries(fs.readdirSync(bundle).map((f) => [f, (fs.statSync(path.join(bundle, f)).mode & 0o777).toString(8)]));
+      return { status: res.status, files };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('a bundle with the expected SHA-256 ends up read-only under the name the apply step reads', () => {
+    const content = 'kind: CustomResourceDefinition\n';
+    const sha = createHash('sha256').update(content).digest('hex');
+    expect(run(content, sha)).toEqual({ status: 0, files: { [`${sha}.yaml`]: '444' } });
+  });
+
+  test('any other content fails the step and leaves nothing the apply step could read', () => {
+    const sha = createHash('sha256').update('the release').digest('hex');
+    const res = run('tampered', sha);
+    expect(res.status).not.toBe(0);
+    expect(Object.keys(res.files)).not.toContain(`${sha}.yaml`);
   });
 });
