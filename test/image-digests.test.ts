@@ -53,8 +53,12 @@ describe('image references with digests', () => {
 
 describe('the CRD installer keeps the verified bundle unchanged until it is applied', () => {
   const objects = gatewayApiCrdsJob({
-    name: 'gateway-api-crds-v1-5-1-x', version: 'v1.5.1', sha256: 'a'.repeat(64), namespace: 'kube-system',
-    downloadImage: `docker.io/alpine:3.22@${DIGEST}`, kubectlImage: `registry.k8s.io/kubectl:v1.35.0@${DIGEST}`,
+    name: 'gateway-api-crds-v1-5-1-x',
+    version: 'v1.5.1',
+    sha256: 'a'.repeat(64),
+    namespace: 'kube-system',
+    downloadImage: `docker.io/alpine:3.22@${DIGEST}`,
+    kubectlImage: `registry.k8s.io/kubectl:v1.35.0@${DIGEST}`,
   });
   const pod = (objects.find((o) => o.kind === 'Job') as any).spec.template.spec;
 
@@ -88,7 +92,7 @@ describe('the download step, run by a real sh with sha256sum (wget replaced by a
       const download = job.spec.template.spec.initContainers[0];
       const env = Object.fromEntries(download.env.map((e: any) => [e.name, String(e.value).replace(/^\/bundle\//, `${bundle}/`)]));
       const res = spawnSync(download.command[0], download.command.slice(1), { env: { ...env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
-      const files = Object.fromEntries(fs.readdirSync(bundle).map((f) => [f, (fs.statSync(path.join(bundle, f)).mode & 0o777).toString(8)]));
+      const files = Object.fromEntries(fs.readdirSync(bundle).map((f) => [f, (fs.statSync(path.join(bundle, f)).mode % 0o1000).toString(8)]));
       return { status: res.status, files };
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -6,8 +6,8 @@
  *
  * Skipped with one line when the control plane cannot be built; fails when CI is set.
  */
-import { gatewayApiDowngradeGuard, GATEWAY_API_BUNDLE_VERSION_ANNOTATION } from '../../src/k8s/gateway-api-downgrade-guard';
 import { GATEWAY_API_CRDS_SERVICE_ACCOUNT } from '../../src/k8s/gateway-api-crds-job';
+import { gatewayApiDowngradeGuard, GATEWAY_API_BUNDLE_VERSION_ANNOTATION } from '../../src/k8s/gateway-api-downgrade-guard';
 import { ApiResponse, apiError, ControlPlane, controlPlaneBinaries } from '../util/control-plane';
 
 const binaries = controlPlaneBinaries();
@@ -36,7 +36,7 @@ function crd(plural: string, kind: string, version?: string, group = 'gateway.ne
       group,
       names: { plural, singular: plural.replace(/s$/, ''), kind, listKind: `${kind}List` },
       scope: 'Namespaced',
-      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
     },
   };
 }
