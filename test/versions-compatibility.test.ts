@@ -71,10 +71,11 @@ describe('Gateway API bundles', () => {
     ]));
     const guardStep = objects.find((o) => o.object.kind === 'ValidatingAdmissionPolicy' && o.object.metadata.name === GATEWAY_API_DOWNGRADE_GUARD);
     const jobStep = objects.find((o) => o.object === job);
-    expect(guardStep).toBeDefined();
-    // The guard is its own manifest, applied before the Job's.
-    expect(guardStep!.logicalId).not.toBe(jobStep!.logicalId);
-    expect(json.Resources[jobStep!.logicalId].DependsOn).toContain(guardStep!.logicalId);
+    // The guard and its binding come first in the Job's own manifest.
+    expect(guardStep!.logicalId).toBe(jobStep!.logicalId);
+    const manifest = objects.filter((o) => o.logicalId === jobStep!.logicalId).map((o) => o.object.kind);
+    expect(manifest.slice(0, 2)).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
+    expect(manifest.indexOf('Job')).toBeGreaterThan(1);
     expect(guardStep!.object.spec.matchConditions[0].expression).toBe('request.userInfo.username == "system:serviceaccount:kube-system:gateway-api-crds-installer"');
   });
 });

@@ -662,13 +662,14 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     // The digest of the spec as deployed (tokens as their CloudFormation expressions): stable across synths.
     const digest = createHash('sha256').update(JSON.stringify(stack.resolve(jobSpec))).digest('hex');
     const jobName = gatewayApiCrdsJobName(versions.gatewayApi, digest);
-    // Never downgrade: the installer may not replace a newer bundle the cluster already has (the guard is in place before the Job runs).
-    const guard = this._addManifest(this, 'GatewayApiCrdsGuard', gatewayApiDowngradeGuard(
+    // Never downgrade: the installer may not replace a newer bundle the cluster already has. The guard comes first in the
+    // Job's own manifest (no extra step on the deploy path): the API server enforces it within moments, long before the
+    // Job's pod has pulled two images and downloaded the bundle.
+    const guard = gatewayApiDowngradeGuard(
       `system:serviceaccount:${namespace}:${GATEWAY_API_CRDS_SERVICE_ACCOUNT}`,
       'set versions.gatewayApi to the cluster\'s release or a newer one (v1.5 to v1.7; with versions.gatewayApiStandardInstallSha256 when the library does not know its checksum), ' +
-      'or installGatewayApiCrds: false to keep the cluster\'s CRDs'));
-    const manifest = this._addManifest(this, 'GatewayApiCrds', gatewayApiCrdsJob({ ...jobSpec, name: jobName }));
-    manifest.node.addDependency(guard);
+      'or installGatewayApiCrds: false to keep the cluster\'s CRDs');
+    const manifest = this._addManifest(this, 'GatewayApiCrds', [...guard, ...gatewayApiCrdsJob({ ...jobSpec, name: jobName })]);
     // The Job reads the object with the role's credentials: both exist before it runs.
     if (fromS3) manifest.node.addDependency(fromS3.association, fromS3.role);
     const ready = new eks.KubernetesObjectValue(this, 'GatewayApiCrdsReady', {

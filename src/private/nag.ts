@@ -40,7 +40,8 @@ export function acknowledgeAwsCustomResourceProvider(customResource: IConstruct)
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'aws-cdk-lib gives the shared AwsCustomResource provider function the AWSLambdaBasicExecutionRole managed policy, which only lets it write its own CloudWatch Logs; the SDK call permissions are separate inline policies scoped per custom resource.');
   }
-  if (provider) acknowledgeOnce(provider, 'AwsSolutions-L1', FRAMEWORK_RUNTIME_REASON);
+  const fn = provider?.node.defaultChild;
+  if (fn) acknowledgeOnce(fn, 'AwsSolutions-L1', FRAMEWORK_RUNTIME_REASON);
 }
 
 /**
