@@ -41,7 +41,7 @@ export interface LatticeEksClusterProps extends LatticeInstallOptions {
 
   /**
    * kubectl Lambda layer matching `version`, e.g. `new KubectlV35Layer(this, 'Kubectl')`
-   * from `@aws-cdk/lambda-layer-kubectl-v35`.
+   * from `@aws-cdk/lambda-layer-kubectl-v35` (`KubectlV36Layer` from `@aws-cdk/lambda-layer-kubectl-v36` for 1.36).
    */
   readonly kubectlLayer: lambda.ILayerVersion;
 
@@ -69,7 +69,8 @@ export interface LatticeEksClusterProps extends LatticeInstallOptions {
   readonly vpcCidr?: string;
 
   /**
-   * Kubernetes version (>= 1.31, the AWS Gateway API Controller's minimum).
+   * Kubernetes version: 1.31 (the AWS Gateway API Controller's minimum) to 1.36; newer ones synthesize with a warning.
+   * The add-on versions are pinned for the default only (EKS's default add-on versions apply to the others).
    * @default eks.KubernetesVersion.V1_35
    */
   readonly version?: eks.KubernetesVersion;
