@@ -12,7 +12,7 @@ const JSII_LINE = '~6.0.0';
 /** Lowest aws-cdk-lib this library supports (the peer dependency floor). */
 const MIN_CDK_VERSION = '2.263.0';
 /** aws-cdk-lib the library is developed and tested with. */
-const DEV_CDK_VERSION = '2.276.0';
+const DEV_CDK_VERSION = '2.278.0';
 
 /**
  * The first release's version. Later releases bump from the newest `v0.*` tag by
@@ -51,7 +51,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
   minNodeVersion: MIN_NODE_VERSION,
 
-  // Built and tested against aws-cdk-lib 2.276.0 (dev dependency below), but
+  // Built and tested against aws-cdk-lib 2.278.0 (dev dependency below), but
   // the peer range starts at 2.263.0: the newest aws-cdk-lib that npm, PyPI
   // (2.275.0) and Maven Central (2.263.0) all serve, so the Python and Java
   // packages resolve. The consumer smoke tests run on those older versions.
@@ -75,6 +75,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Deploy-time assertions of the example's integration test.
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-cdk/lambda-layer-kubectl-v35@^2.2.2',
+    // The kubectl layer of Kubernetes 1.36 (supported, not the default).
+    '@aws-cdk/lambda-layer-kubectl-v36@^2.0.1',
     // The CDK CLI for `cdk ls` / `cdk synth` / `cdk deploy` of the examples (reads the
     // cloud-assembly schema aws-cdk-lib writes).
     'aws-cdk@2.1148.1',

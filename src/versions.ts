@@ -28,8 +28,12 @@ export class PinnedVersions {
   public static readonly GATEWAY_API_CONTROLLER_CHART_REPOSITORY = 'oci://public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller-chart';
   /** Image repository the controller chart runs (its tag is the chart's version). */
   public static readonly GATEWAY_API_CONTROLLER_IMAGE_REPOSITORY = 'public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller';
-  /** ExternalDNS Helm chart (app v0.21.0). Ships the DNSEndpoint CRD in `crds/`. */
-  public static readonly EXTERNAL_DNS_CHART = '1.21.1';
+  /**
+   * ExternalDNS Helm chart (app v0.22.0). Ships the DNSEndpoint CRD in `crds/`; `policy` is required since chart 1.22 (the
+   * library sets `sync`). ExternalDNS 0.22 renamed the TXT records of A ALIAS records only; the CNAME records the controller's
+   * DNSEndpoints ask for keep `cname-<first label>.<rest>`, the name ExternalDNS's IAM policy allows.
+   */
+  public static readonly EXTERNAL_DNS_CHART = '1.22.0';
   /** Helm repository of ExternalDNS. */
   public static readonly EXTERNAL_DNS_CHART_REPOSITORY = 'https://kubernetes-sigs.github.io/external-dns/';
   /** Image repository the ExternalDNS chart runs (its tag is the chart's appVersion). */
@@ -76,7 +80,7 @@ export class PinnedVersions {
    * EKS Pod Identity credentials. The test suite checks the proxy's configuration with the protos of this Envoy minor
    * (`github.com/envoyproxy/go-control-plane/envoy` in `test/engines/envoy/go.mod`, which must move with it).
    */
-  public static readonly ENVOY_IMAGE = 'docker.io/envoyproxy/envoy:distroless-v1.39.1';
+  public static readonly ENVOY_IMAGE = 'docker.io/envoyproxy/envoy:distroless-v1.40.0';
   /** Official Kubernetes image with iptables (multi-arch, distroless, the base of kube-proxy) that installs the SigV4 proxy's NAT rules. */
   public static readonly IPTABLES_IMAGE = 'registry.k8s.io/build-image/distroless-iptables:v0.8.7';
 

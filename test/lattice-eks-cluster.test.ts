@@ -399,7 +399,7 @@ describe('LatticeEksCluster bad input', () => {
 
   test('another Gateway API release without its checksum, or not v1.5', () => {
     expect(() => make({ versions: { gatewayApi: 'v1.5.2' } })).toThrow(/'v1.5.2' needs versions.gatewayApiStandardInstallSha256/);
-    expect(() => make({ versions: { gatewayApi: 'v1.4.0', gatewayApiStandardInstallSha256: 'a'.repeat(64) } })).toThrow(/'v1.4.0' is not a v1.5.x release/);
+    expect(() => make({ versions: { gatewayApi: 'v1.4.0', gatewayApiStandardInstallSha256: 'a'.repeat(64) } })).toThrow(/'v1.4.0' is older than v1.5: the AWS Gateway API Controller v2.1 needs Gateway API v1.5 or newer/);
     expect(() => make({ versions: { gatewayApiStandardInstallSha256: 'XYZ' } })).toThrow(/'XYZ' is not a lowercase hex SHA-256/);
   });
 

@@ -299,7 +299,8 @@ describe('the sidecar on EKS Auto Mode', () => {
   /** The sidecar's Kubernetes objects (policy, guard, proxy ConfigMap), the cluster's own names aside. */
   const sidecarObjects = (a: { stack: Stack }) => k8sObjectsInTemplate(Template.fromStack(a.stack).toJSON()).map((o) => o.object)
     .filter((o) => ['MutatingPolicy', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ConfigMap'].includes(o.kind)
-      && !o.metadata.name.startsWith('cdk-lattice-eks-preflight') && !o.metadata.name.startsWith('cdk-lattice-eks-tenant'));
+      && !o.metadata.name.startsWith('cdk-lattice-eks-preflight') && !o.metadata.name.startsWith('cdk-lattice-eks-tenant')
+      && !o.metadata.name.startsWith('cdk-lattice-eks-gateway-api'));
 
   test('is the same injection, guard, Envoy config and iptables rules as on a node group (the engine tests cover both)', () => {
     const auto = autoMode();

@@ -339,9 +339,11 @@ describe('shared app', () => {
         'Byo/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole/Resource': [
           'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         ],
+        'Byo/AWS679f53fac002430cb0da5b7982bd2287/Resource': ['AwsSolutions-L1'],
         'Cluster/AWS679f53fac002430cb0da5b7982bd2287/ServiceRole/Resource': [
           'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         ],
+        'Cluster/AWS679f53fac002430cb0da5b7982bd2287/Resource': ['AwsSolutions-L1'],
         'Cluster/Vpc/PrivateZoneAssociation-example.com/CustomResourcePolicy/Resource': ['AwsSolutions-IAM5[Resource::*]'],
       });
     });

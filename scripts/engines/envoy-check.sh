@@ -23,7 +23,7 @@ if [ -x "$bin" ]; then
   exit 0
 fi
 
-command -v go >/dev/null 2>&1 || { echo "envoy-check.sh: Go is needed to build the Envoy checker (go.dev/dl, >= 1.25)" >&2; exit 1; }
+command -v go >/dev/null 2>&1 || { echo "envoy-check.sh: Go is needed to build the Envoy checker (go.dev/dl, >= 1.26)" >&2; exit 1; }
 mkdir -p "$cache"
 echo "envoy-check.sh: building the Envoy checker (go-control-plane/envoy $module) from the Go module proxy (about 1.5 min on 2 cores the first time)" >&2
 (cd "$src" && GOFLAGS=-mod=readonly CGO_ENABLED=0 go build -trimpath -o "$bin.tmp.$$" .)

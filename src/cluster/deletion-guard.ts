@@ -7,7 +7,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CONTROLLER_MANAGED_BY_TAG, controllerManagedBy } from '../private/controller-policy';
 import { validationError } from '../private/errors';
-import { acknowledge, nagResource } from '../private/nag';
+import { acknowledge, FRAMEWORK_RUNTIME_REASON, nagResource } from '../private/nag';
 
 const KIND = 'LatticeDeletionGuard';
 
@@ -254,6 +254,7 @@ export class LatticeDeletionGuard extends Construct {
         'The custom resource framework functions write their logs with the basic execution role.');
       acknowledge(child, 'AwsSolutions-IAM5[Resource::<' + stack.getLogicalId(this.handler.node.defaultChild as lambda.CfnFunction) + '.Arn>:*]',
         'The custom resource framework may invoke any version of the guard function (and only that function).');
+      acknowledge(child, 'AwsSolutions-L1', FRAMEWORK_RUNTIME_REASON);
     }
     const waiter = provider.node.tryFindChild('waiter-state-machine');
     if (waiter) {

@@ -10,6 +10,7 @@ import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import { Construct, IConstruct } from 'constructs';
 import { ArtifactSources } from '../artifact-sources';
 import { LatticeDeletionGuard } from './deletion-guard';
+import { MIN_KUBERNETES_MINOR, NEWEST_KUBERNETES_MINOR } from './kubernetes-versions';
 import { clusterWiring, ILatticeCluster, registerClusterWiring, registerComposite } from './lattice-cluster';
 import { LatticeEksIntegration, PodIdentityAgent } from './lattice-eks-integration';
 import { LatticeInstallOptions } from './lattice-install-options';
@@ -21,15 +22,12 @@ import { ILatticeServiceNetwork } from '../network/service-network-ref';
 import { validateClusterInputs } from '../private/app-checks';
 import { validateClusterName } from '../private/cluster-name';
 import { validationError } from '../private/errors';
-import { acknowledge } from '../private/nag';
+import { acknowledge, FRAMEWORK_RUNTIME_REASON } from '../private/nag';
 import { nodegroupAmiType } from '../private/node-ami';
 import { ExposeServiceOptions, ImportServiceOptions, LatticeServiceRoute } from '../service/lattice-service-route';
 import { LatticeWorkload, LatticeWorkloadOptions } from '../service/lattice-workload';
 
 const KIND = 'LatticeEksCluster';
-
-/** Oldest Kubernetes version the AWS Gateway API Controller v2 supports. */
-const MIN_KUBERNETES_MINOR = 31;
 
 /** Properties of a `LatticeEksCluster`. */
 export interface LatticeEksClusterProps extends LatticeInstallOptions {
@@ -43,7 +41,7 @@ export interface LatticeEksClusterProps extends LatticeInstallOptions {
 
   /**
    * kubectl Lambda layer matching `version`, e.g. `new KubectlV35Layer(this, 'Kubectl')`
-   * from `@aws-cdk/lambda-layer-kubectl-v35`.
+   * from `@aws-cdk/lambda-layer-kubectl-v35` (`KubectlV36Layer` from `@aws-cdk/lambda-layer-kubectl-v36` for 1.36).
    */
   readonly kubectlLayer: lambda.ILayerVersion;
 
@@ -71,7 +69,8 @@ export interface LatticeEksClusterProps extends LatticeInstallOptions {
   readonly vpcCidr?: string;
 
   /**
-   * Kubernetes version (>= 1.31, the AWS Gateway API Controller's minimum).
+   * Kubernetes version: 1.31 (the AWS Gateway API Controller's minimum) to 1.36; newer ones synthesize with a warning.
+   * The add-on versions are pinned for the default only (EKS's default add-on versions apply to the others).
    * @default eks.KubernetesVersion.V1_35
    */
   readonly version?: eks.KubernetesVersion;
@@ -455,6 +454,8 @@ export class LatticeEksCluster extends Construct implements ILatticeCluster {
         'The custom resource framework may invoke any version of the kubectl handler function (and only that function).');
       acknowledge(provider, managed('service-role/AWSLambdaBasicExecutionRole'),
         'The custom resource framework function of aws-eks-v2 writes its logs with the basic execution role.');
+      const framework = provider.node.tryFindChild('Provider')?.node.tryFindChild('framework-onEvent');
+      if (framework) acknowledge(framework, 'AwsSolutions-L1', FRAMEWORK_RUNTIME_REASON);
       acknowledge(provider, managed('service-role/AWSLambdaVPCAccessExecutionRole'),
         'The custom resource framework function of aws-eks-v2 runs in the cluster VPC to reach a private endpoint.');
     }
@@ -477,6 +478,11 @@ function validateKubernetesVersion(scope: Construct, version: eks.KubernetesVers
   const match = /^1\.(\d+)$/.exec(version.version);
   if (!match || Number(match[1]) < MIN_KUBERNETES_MINOR) {
     throw validationError(scope, KIND, `Kubernetes version '${version.version}' is too old: the AWS Gateway API Controller v2 needs 1.${MIN_KUBERNETES_MINOR} or newer`);
+  }
+  if (Number(match[1]) > NEWEST_KUBERNETES_MINOR) {
+    Annotations.of(scope).addWarningV2('cdk-lattice-eks:kubernetesVersionUntested',
+      `Kubernetes ${version.version} is newer than 1.${NEWEST_KUBERNETES_MINOR}, the newest version this library supports (see the README's compatibility matrix); ` +
+      'give the kubectl layer of that version and check the add-on versions');
   }
 }
 

@@ -10,6 +10,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, DependencyGroup, IConstruct, IDependable } from 'constructs';
 import { ArtifactSources, LatticeChart } from '../artifact-sources';
 import { LatticeDeletionGuard } from './deletion-guard';
+import { MIN_GATEWAY_API_MINOR } from './gateway-api-bundles';
 import { GatewayApiCrdsSource } from './gateway-api-crds-source';
 import { ClusterWiring, ILatticeCluster, registerClusterWiring, reportingAs } from './lattice-cluster';
 import { LatticeInstallOptions } from './lattice-install-options';
@@ -20,6 +21,7 @@ import { PreflightChecks } from './preflight';
 import { PrivateCaDomain } from '../domain/private-ca-domain';
 import { allowedRoutesFrom, gatewayListenerNames, latticeGateway, latticeGatewayClass } from '../k8s/gateway-api';
 import { GATEWAY_API_CRDS_SERVICE_ACCOUNT, gatewayApiCrdsJob, gatewayApiCrdsJobName } from '../k8s/gateway-api-crds-job';
+import { gatewayApiDowngradeGuard } from '../k8s/gateway-api-downgrade-guard';
 import {
   EXTERNAL_DNS_NAMESPACE, EXTERNAL_DNS_SERVICE_ACCOUNT, externalDnsValues, GATEWAY_CONTROLLER_NAMESPACE,
   GATEWAY_CONTROLLER_SERVICE_ACCOUNT, gatewayControllerValues,
@@ -45,9 +47,6 @@ import { LatticeWorkload, LatticeWorkloadOptions } from '../service/lattice-work
 import { PinnedVersions } from '../versions';
 
 const KIND = 'LatticeEksIntegration';
-
-/** Oldest Gateway API minor (v1.x) the pinned AWS Gateway API Controller (v2.1) works with. */
-const MIN_GATEWAY_API_MINOR = 5;
 
 /** Namespaces every cluster has: never created or deleted by this library. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -663,7 +662,14 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     // The digest of the spec as deployed (tokens as their CloudFormation expressions): stable across synths.
     const digest = createHash('sha256').update(JSON.stringify(stack.resolve(jobSpec))).digest('hex');
     const jobName = gatewayApiCrdsJobName(versions.gatewayApi, digest);
-    const manifest = this._addManifest(this, 'GatewayApiCrds', gatewayApiCrdsJob({ ...jobSpec, name: jobName }));
+    // Never downgrade: the installer may not replace a newer bundle the cluster already has. The guard comes first in the
+    // Job's own manifest (no extra step on the deploy path): the API server enforces it within moments, long before the
+    // Job's pod has pulled two images and downloaded the bundle.
+    const guard = gatewayApiDowngradeGuard(
+      `system:serviceaccount:${namespace}:${GATEWAY_API_CRDS_SERVICE_ACCOUNT}`,
+      'set versions.gatewayApi to the cluster\'s release or a newer one (v1.5 to v1.7; with versions.gatewayApiStandardInstallSha256 when the library does not know its checksum), ' +
+      'or installGatewayApiCrds: false to keep the cluster\'s CRDs');
+    const manifest = this._addManifest(this, 'GatewayApiCrds', [...guard, ...gatewayApiCrdsJob({ ...jobSpec, name: jobName })]);
     // The Job reads the object with the role's credentials: both exist before it runs.
     if (fromS3) manifest.node.addDependency(fromS3.association, fromS3.role);
     const ready = new eks.KubernetesObjectValue(this, 'GatewayApiCrdsReady', {

@@ -1,7 +1,7 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { ArtifactSources } from '../artifact-sources';
-import { validationError } from '../private/errors';
+import { resolveGatewayApiBundle } from './gateway-api-bundles';
 import { validatePinnedImage } from '../private/images';
 import { PinnedVersions } from '../versions';
 
@@ -16,18 +16,19 @@ export interface LatticeEksClusterVersions {
    */
   readonly gatewayApiControllerChart?: string;
   /**
-   * Version of the ExternalDNS Helm chart. The records ExternalDNS may change are named the way ExternalDNS 0.21 names its TXT records.
+   * Version of the ExternalDNS Helm chart. The records ExternalDNS may change are named the way ExternalDNS 0.21 to 0.23 name the TXT records of CNAME records.
    * @default PinnedVersions.EXTERNAL_DNS_CHART
    */
   readonly externalDnsChart?: string;
   /**
-   * Gateway API release of the CRDs. Give `gatewayApiStandardInstallSha256` with it.
+   * Gateway API release of the CRDs: a v1.5.x, v1.6.x or v1.7.x release (the AWS Gateway API Controller v2.1 needs v1.5 or
+   * newer). The installer never downgrades a cluster's CRDs: it stops when the cluster has a newer bundle.
    * @default PinnedVersions.GATEWAY_API
    */
   readonly gatewayApi?: string;
   /**
-   * SHA-256 of the release's `standard-install.yaml`.
-   * @default PinnedVersions.GATEWAY_API_STANDARD_INSTALL_SHA256 (only valid for the default release)
+   * SHA-256 of the release's `standard-install.yaml` (`scripts/gateway-api-bundle-sha256.sh <release>` computes it).
+   * @default - the library's checksum of that release (v1.5.0 to v1.7.0); required for other releases
    */
   readonly gatewayApiStandardInstallSha256?: string;
   /**
@@ -90,17 +91,7 @@ export interface ResolvedVersions {
 export function resolveVersions(
   scope: Construct, kind: string, version: eks.KubernetesVersion | undefined, sources: ArtifactSources, v: LatticeEksClusterVersions = {},
 ): ResolvedVersions {
-  const gatewayApi = v.gatewayApi ?? PinnedVersions.GATEWAY_API;
-  if (gatewayApi !== PinnedVersions.GATEWAY_API && !v.gatewayApiStandardInstallSha256) {
-    throw validationError(scope, kind, `versions.gatewayApi '${gatewayApi}' needs versions.gatewayApiStandardInstallSha256 (the SHA-256 of its standard-install.yaml)`);
-  }
-  if (!/^v1\.5\.\d+$/.test(gatewayApi)) {
-    throw validationError(scope, kind, `versions.gatewayApi '${gatewayApi}' is not a v1.5.x release; AWS Gateway API Controller v2.1 requires Gateway API v1.5`);
-  }
-  const sha = v.gatewayApiStandardInstallSha256 ?? PinnedVersions.GATEWAY_API_STANDARD_INSTALL_SHA256;
-  if (!/^[0-9a-f]{64}$/.test(sha)) {
-    throw validationError(scope, kind, `versions.gatewayApiStandardInstallSha256 '${sha}' is not a lowercase hex SHA-256`);
-  }
+  const bundle = resolveGatewayApiBundle(scope, kind, v.gatewayApi ?? PinnedVersions.GATEWAY_API, v.gatewayApiStandardInstallSha256);
   for (const [prop, image] of [['kubectlImage', v.kubectlImage], ['downloadImage', v.downloadImage], ['awsCliImage', v.awsCliImage]] as const) {
     if (image !== undefined) validatePinnedImage(scope, kind, `versions.${prop}`, image);
   }
@@ -108,8 +99,8 @@ export function resolveVersions(
   return {
     gatewayApiControllerChart: v.gatewayApiControllerChart ?? PinnedVersions.GATEWAY_API_CONTROLLER_CHART,
     externalDnsChart: v.externalDnsChart ?? PinnedVersions.EXTERNAL_DNS_CHART,
-    gatewayApi,
-    gatewayApiStandardInstallSha256: sha,
+    gatewayApi: bundle.version,
+    gatewayApiStandardInstallSha256: bundle.sha256,
     kubectlImage: v.kubectlImage ?? sources._image(scope, kind, PinnedVersions.KUBECTL_IMAGE),
     downloadImage: v.downloadImage ?? sources._image(scope, kind, PinnedVersions.DOWNLOAD_IMAGE),
     awsCliImage: v.awsCliImage ?? sources._image(scope, kind, PinnedVersions.AWS_CLI_IMAGE),

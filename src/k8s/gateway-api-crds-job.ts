@@ -30,7 +30,16 @@ export interface GatewayApiCrdsJobSpec {
 /** Non-root uid of the installer containers. */
 const INSTALLER_UID = 65532;
 const BUNDLE_DIR = '/bundle';
-const BUNDLE_FILE = `${BUNDLE_DIR}/standard-install.yaml`;
+/** Where the download step writes the bundle. */
+const DOWNLOAD_FILE = `${BUNDLE_DIR}/download.yaml`;
+
+/**
+ * The only file the apply step reads: named after the expected SHA-256, it exists only once
+ * the download step has checked the bundle against that checksum (and made it read-only).
+ */
+export function verifiedBundleFile(sha256: string): string {
+  return `${BUNDLE_DIR}/${sha256}.yaml`;
+}
 
 /** URL of a Gateway API release's standard CRD bundle. */
 export function gatewayApiStandardInstallUrl(version: string): string {
@@ -52,7 +61,9 @@ export function gatewayApiCrdsJobName(version: string, specDigest: string): stri
 
 /** The init container that fetches the bundle and verifies its SHA-256. */
 function downloadContainer(spec: GatewayApiCrdsJobSpec): Record<string, unknown> {
-  const check = 'echo "$SHA256  $BUNDLE" | sha256sum -c -';
+  // Verified, made read-only and only then named after its checksum: the apply step (whose kubectl image has no
+  // shell to hash it again) applies that name only, from a read-only mount.
+  const check = 'echo "$SHA256  $BUNDLE" | sha256sum -c -; chmod 0444 "$BUNDLE"; mv "$BUNDLE" "$VERIFIED"';
   if (spec.s3Url === undefined) {
     return {
       image: spec.downloadImage,
@@ -60,7 +71,8 @@ function downloadContainer(spec: GatewayApiCrdsJobSpec): Record<string, unknown>
       env: [
         { name: 'URL', value: gatewayApiStandardInstallUrl(spec.version) },
         { name: 'SHA256', value: spec.sha256 },
-        { name: 'BUNDLE', value: BUNDLE_FILE },
+        { name: 'BUNDLE', value: DOWNLOAD_FILE },
+        { name: 'VERIFIED', value: verifiedBundleFile(spec.sha256) },
       ],
     };
   }
@@ -70,7 +82,8 @@ function downloadContainer(spec: GatewayApiCrdsJobSpec): Record<string, unknown>
     env: [
       { name: 'URL', value: spec.s3Url },
       { name: 'SHA256', value: spec.sha256 },
-      { name: 'BUNDLE', value: BUNDLE_FILE },
+      { name: 'BUNDLE', value: DOWNLOAD_FILE },
+      { name: 'VERIFIED', value: verifiedBundleFile(spec.sha256) },
       ...(spec.region ? [{ name: 'AWS_REGION', value: spec.region }] : []),
       // The root file system is read-only: the CLI's home is the bundle volume.
       { name: 'HOME', value: BUNDLE_DIR },
@@ -120,8 +133,8 @@ export function gatewayApiCrdsJob(spec: GatewayApiCrdsJobSpec): K8sObject[] {
             {
               name: 'apply',
               image: spec.kubectlImage,
-              args: ['apply', '--server-side', '--force-conflicts', '--field-manager=cdk-lattice-eks', '-f', BUNDLE_FILE],
-              volumeMounts,
+              args: ['apply', '--server-side', '--force-conflicts', '--field-manager=cdk-lattice-eks', '-f', verifiedBundleFile(spec.sha256)],
+              volumeMounts: volumeMounts.map((m) => ({ ...m, readOnly: true })),
               resources,
               securityContext: restrictedSecurityContext(INSTALLER_UID),
             },

@@ -2,8 +2,14 @@ import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
 
-/** A pinned image reference: `registry/repository:tag` or `registry/repository@sha256:digest`. */
-const PINNED_IMAGE = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/;
+/**
+ * A pinned image reference: `registry/repository:tag`, `registry/repository@sha256:digest` or
+ * `registry/repository:tag@sha256:digest` (the digest decides what is pulled; the tag is for people).
+ */
+const PINNED_IMAGE = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w][\w.-]*)?(@sha256:[0-9a-f]{64})?$/;
+
+/** Whether an image reference names a tag or a digest (not only a repository). */
+const HAS_TAG_OR_DIGEST = /(:[\w][\w.-]*|@sha256:[0-9a-f]{64})$/;
 
 /** A registry host with an optional path, where mirrored repositories start (e.g. `registry.example.com/docker-hub`). */
 const REGISTRY_PREFIX = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/;
@@ -14,7 +20,7 @@ export interface ImageParts {
   readonly path: string;
 }
 
-/** Splits `registry/repository:tag`; Docker Hub's official images get their implicit `library/`. */
+/** Splits `registry/repository:tag` (or `@sha256:digest`, or both); Docker Hub's official images get their implicit `library/`. */
 export function splitImage(image: string): ImageParts {
   const slash = image.indexOf('/');
   const registry = image.slice(0, slash);
@@ -26,8 +32,9 @@ export function splitImage(image: string): ImageParts {
 /** Throws unless `image` is a pinned image reference (tokens pass). */
 export function validatePinnedImage(scope: IConstruct, kind: string, prop: string, image: string): string {
   if (Token.isUnresolved(image)) return image;
-  if (!PINNED_IMAGE.test(image) || /:latest$/.test(image)) {
-    throw validationError(scope, kind, `${prop} '${image}' is not a pinned image reference (registry/repository:tag or @sha256:digest, not latest)`);
+  if (!PINNED_IMAGE.test(image) || !HAS_TAG_OR_DIGEST.test(image.slice(image.indexOf('/'))) || /:latest$/.test(image)) {
+    throw validationError(scope, kind,
+      `${prop} '${image}' is not a pinned image reference (registry/repository:tag, @sha256:<64 hex digits> or :tag@sha256:<digest>; not latest without a digest)`);
   }
   return image;
 }

@@ -40,7 +40,18 @@ export function acknowledgeAwsCustomResourceProvider(customResource: IConstruct)
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'aws-cdk-lib gives the shared AwsCustomResource provider function the AWSLambdaBasicExecutionRole managed policy, which only lets it write its own CloudWatch Logs; the SDK call permissions are separate inline policies scoped per custom resource.');
   }
+  const fn = provider?.node.defaultChild;
+  if (fn) acknowledgeOnce(fn, 'AwsSolutions-L1', FRAMEWORK_RUNTIME_REASON);
 }
+
+/**
+ * Why the Lambda functions aws-cdk-lib builds for its custom resource frameworks (`cr.Provider`'s
+ * `framework-*`, the `AwsCustomResource` singleton) may run an older Node.js than the newest one
+ * aws-cdk-lib knows: aws-cdk-lib picks their runtime itself and offers no prop to change it.
+ */
+export const FRAMEWORK_RUNTIME_REASON =
+  'aws-cdk-lib chooses the runtime of its custom resource framework functions (the newest Node.js runtime it deploys in every region, ' +
+  'which can trail the newest runtime it lists) and exposes no prop for it; it moves with aws-cdk-lib.';
 
 /** How cdk-nag writes a resource in a finding id (pseudo parameters as `<AWS::Region>`, literals as they are). */
 export function nagResource(stack: Stack, resource: string): string {

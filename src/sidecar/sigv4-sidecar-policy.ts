@@ -22,6 +22,7 @@ import {
 } from '../k8s/sidecar';
 import { LATTICE_INVOKE_ACTION } from '../private/auth-policy-vocabulary';
 import { validationError } from '../private/errors';
+import { validatePinnedImage } from '../private/images';
 import { isDnsLabel } from '../private/k8s-names';
 import { acknowledgeOnce } from '../private/nag';
 import { requireLiteralNumber } from '../private/numbers';
@@ -566,10 +567,7 @@ function validateImage(scope: Construct, prop: string, image: string): string {
   if (image.trim() === '') {
     throw validationError(scope, KIND, `${prop} '${image}' is empty; give a pinned image reference (registry/repository:tag or @sha256:digest)`);
   }
-  if (!/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/.test(image) || /:latest$/.test(image)) {
-    throw validationError(scope, KIND, `${prop} '${image}' is not a pinned image reference (registry/repository:tag or @sha256:digest, not latest)`);
-  }
-  return image;
+  return validatePinnedImage(scope, KIND, prop, image);
 }
 
 function validateKyvernoChart(scope: Construct, version: string): string {

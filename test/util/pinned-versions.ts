@@ -97,4 +97,6 @@ if (require.main === module) {
   const end = text.indexOf(END);
   if (start < 0 || end < start) throw new Error(`README.md has no ${START} ... ${END} section`);
   fs.writeFileSync(README, `${text.slice(0, start + START.length)}\n${pinnedVersionsTable()}\n${text.slice(end)}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('./compatibility-matrix').writeReadmeMatrix();
 }
