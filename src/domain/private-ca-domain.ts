@@ -12,6 +12,7 @@ import { validationError } from '../private/errors';
 import { externalDnsRecordNames } from '../private/external-dns-policy';
 import { CA_SHARE_PERMISSION, spokeRoleName } from '../private/hub-zone';
 import { accountIdProblem, organizationalUnitArnProblem, organizationArnProblem } from '../private/lattice-names';
+import { claimUniqueName } from '../private/unique-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';
 
 const KIND = 'PrivateCaDomain';
@@ -524,6 +525,10 @@ export class PrivateCaDomain extends Construct {
           `addSpokeAccount("${accountId}"): hostname "${hostname}" must be a literal DNS name under ${this.domainName} (e.g. demo.${this.domainName})`);
       }
     }
+    claimUniqueName(this, KIND, {
+      what: 'IAM role', prop: `addSpokeAccount("${accountId}"): role name`, name: spokeRoleName(this.domainName, accountId), uniqueness: 'account',
+      fix: `call addSpokeAccount("${accountId}") on one PrivateCaDomain of ${this.domainName} per account`,
+    });
     const role = new iam.Role(this, `Spoke${accountId}`, {
       roleName: spokeRoleName(this.domainName, accountId),
       assumedBy: new iam.AccountPrincipal(accountId).withSessionTags(),

@@ -16,6 +16,7 @@ import {
   RESOURCE_GATEWAY_NAME_RULES,
 } from '../private/lattice-names';
 import { describeValue, formatPortRange, parsePortRanges, PortRange, portRangesOverlap } from '../private/ports';
+import { claimUniqueName } from '../private/unique-names';
 
 const KIND = 'LatticeResourceGateway';
 
@@ -474,6 +475,10 @@ export class LatticeResourceGateway extends Resource implements ec2.IConnectable
     if (nameProblem !== undefined) {
       throw validationError(this, KIND, `resourceGatewayName: ${nameProblem}`);
     }
+    claimUniqueName(this, KIND, {
+      what: 'Lattice resource gateway', prop: 'resourceGatewayName', name: this.resourceGatewayName, uniqueness: 'account-and-region',
+      fix: 'give each gateway its own resourceGatewayName (or leave it out to get a generated one)',
+    });
 
     const ipAddressType = props.ipAddressType ?? ResourceGatewayIpAddressType.IPV4;
     if (!Object.values(ResourceGatewayIpAddressType).includes(ipAddressType)) {
@@ -578,6 +583,10 @@ export class LatticeResourceGateway extends Resource implements ec2.IConnectable
       if (problem !== undefined) throw fail(`name: ${problem}`);
       const same = this.configurations.find((c) => c.resourceConfigurationName === options.name);
       if (same) throw fail(`name "${options.name}" is already used by "${same.node.path}"; resource configuration names are unique in an account`);
+      claimUniqueName(this, KIND, {
+        what: 'Lattice resource configuration', prop: `${where}: name`, name: options.name, uniqueness: 'account-and-region',
+        fix: 'give each resource configuration its own name (or leave it out to get a generated one)',
+      });
     }
 
     this.validateResource(fail, resource);

@@ -29,6 +29,7 @@ import {
   serviceNetworkNameProblem,
 } from '../private/lattice-names';
 import { authPolicySizeProblem } from '../private/policy-size';
+import { claimUniqueName } from '../private/unique-names';
 
 const KIND = 'LatticeServiceNetwork';
 
@@ -444,6 +445,10 @@ export class LatticeServiceNetwork extends Resource implements ILatticeServiceNe
     super(scope, id);
 
     throwIfProblem(this, serviceNetworkNameProblem(props.serviceNetworkName));
+    claimUniqueName(this, KIND, {
+      what: 'Lattice service network', prop: 'serviceNetworkName', name: props.serviceNetworkName, uniqueness: 'account-and-region',
+      fix: 'create one LatticeServiceNetwork per name and pass it to every cluster, or give each network its own name',
+    });
 
     const authType = props.authType ?? LatticeAuthType.AWS_IAM;
     if (!Object.values(LatticeAuthType).includes(authType)) {

@@ -1,0 +1,88 @@
+/**
+ * Bad input by class (names AWS requires to be unique, Kubernetes naming
+ * rules per kind, version strings, removal policies, CA key algorithms,
+ * sidecar settings against their cluster, tokens where a literal is needed):
+ * each row must fail at synth time with a message naming the construct path,
+ * the prop, the bad value and the fix.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { clusterFixture, smallVpc } from './util/fixtures';
+import { PrivateCaDomain } from '../src/domain/private-ca-domain';
+import { LatticeResource, LatticeResourceGateway } from '../src/network/resource-gateway';
+import { LatticeServiceNetwork } from '../src/network/service-network';
+
+type Env = { account: string; region: string } | undefined;
+const US = { account: '111111111111', region: 'us-east-1' };
+const EU = { account: '111111111111', region: 'eu-west-1' };
+const OTHER_ACCOUNT = { account: '222222222222', region: 'us-east-1' };
+
+/** Runs `second` after `first` in one app; expects `message` from the second, or no error when `message` is undefined. */
+function expectSecond(first: (app: App) => void, second: (app: App) => void, message: RegExp | undefined): void {
+  const app = new App();
+  first(app);
+  if (message) expect(() => second(app)).toThrow(message);
+  else expect(() => second(app)).not.toThrow();
+}
+
+describe('class 1: names AWS requires to be unique per account (and region)', () => {
+  const network = (id: string, env: Env, name = 'lattice-gateway') => (app: App) =>
+    new LatticeServiceNetwork(new Stack(app, id, { env }), 'Network', { serviceNetworkName: name });
+  test.each<[string, Env, Env, RegExp | undefined]>([
+    ['two service networks with one name, environment-agnostic', undefined, undefined,
+      /^LatticeServiceNetwork \(B\/Network\): serviceNetworkName 'lattice-gateway' is already used by 'A\/Network' in the same account and region .*create one LatticeServiceNetwork per name/],
+    ['two service networks with one name in one account and region', US, US, /serviceNetworkName 'lattice-gateway' is already used by 'A\/Network'/],
+    ['one agnostic, one explicit', undefined, US, /serviceNetworkName 'lattice-gateway' is already used/],
+    ['one name in two regions is fine', US, EU, undefined],
+    ['one name in two accounts is fine', US, OTHER_ACCOUNT, undefined],
+  ])('LatticeServiceNetwork: %s', (_name, envA, envB, message) => {
+    expectSecond(network('A', envA), network('B', envB), message);
+  });
+
+  const gateway = (id: string, env: Env, props: Record<string, unknown> = {}) => (app: App) => {
+    const stack = new Stack(app, id, { env });
+    return new LatticeResourceGateway(stack, 'Gateway', { vpc: smallVpc(stack), resourceGatewayName: 'db-gateway', ...props });
+  };
+  test.each<[string, Env, Env, RegExp | undefined]>([
+    ['two resource gateways with one name', undefined, undefined,
+      /^LatticeResourceGateway \(B\/Gateway\): resourceGatewayName 'db-gateway' is already used by 'A\/Gateway' .*give each gateway its own resourceGatewayName/],
+    ['one gateway name in two regions is fine', US, EU, undefined],
+  ])('LatticeResourceGateway: %s', (_name, envA, envB, message) => {
+    expectSecond(gateway('A', envA), gateway('B', envB), message);
+  });
+
+  test('two resource configurations with one name on two gateways of one account and region', () => {
+    const app = new App();
+    const serviceNetwork = network('Net', US)(app);
+    const add = (g: LatticeResourceGateway) => g.addResourceConfiguration('Db', {
+      name: 'orders-db', serviceNetwork, resource: LatticeResource.dnsName('db.example.com'), portRanges: ['5432'],
+    });
+    add(gateway('A', US)(app));
+    expect(() => add(gateway('B', US, { resourceGatewayName: 'other-gateway' })(app))).toThrow(
+      /^LatticeResourceGateway \(B\/Gateway\): addResourceConfiguration\("Db"\): name 'orders-db' is already used by 'A\/Gateway' .*give each resource configuration its own name/);
+  });
+
+  test.each<[string, Env, Env, RegExp | undefined]>([
+    ['two Pod Identity roles with one roleName in one account', US, US,
+      /^LatticePodIdentity \(Cluster1\/Lattice\/B\): roleName 'orders-caller' is already used by 'Cluster1\/Lattice\/A' in the same account .*IAM role names are unique per account: give each role its own roleName/],
+  ])('LatticePodIdentity: %s', (_name, _a, _b, message) => {
+    const { cluster } = clusterFixture();
+    cluster.addPodIdentity('A', { namespace: 'apps', serviceAccountName: 'a', roleName: 'orders-caller' });
+    expect(() => cluster.addPodIdentity('B', { namespace: 'apps', serviceAccountName: 'b', roleName: 'orders-caller' })).toThrow(message);
+  });
+
+  test('IAM role names are unique per account even across regions', () => {
+    const app = new App();
+    const hub = (id: string, env: Env) => new PrivateCaDomain(new Stack(app, id, { env }), 'Domain', { domainName: 'example.com' });
+    hub('HubUs', US).addSpokeAccount('222222222222');
+    expect(() => hub('HubEu', EU).addSpokeAccount('222222222222')).toThrow(
+      /^PrivateCaDomain \(HubEu\/Domain\): addSpokeAccount\("222222222222"\): role name '[^']+' is already used by 'HubUs\/Domain' in the same account .*IAM role names are unique per account/);
+  });
+
+  test('one service account gets one Pod Identity association, whatever scope creates it', () => {
+    const { cluster, stack } = clusterFixture();
+    cluster.addPodIdentity('One', { namespace: 'apps', serviceAccountName: 'client' });
+    const { LatticePodIdentity } = jest.requireActual('../src/cluster/lattice-pod-identity');
+    expect(() => new LatticePodIdentity(stack, 'Two', { cluster, namespace: 'apps', serviceAccountName: 'client' }))
+      .toThrow(/^LatticePodIdentity \(Cluster1\/Two\): service account 'apps\/client' already has a Pod Identity association/);
+  });
+});
