@@ -86,3 +86,45 @@ describe('class 1: names AWS requires to be unique per account (and region)', ()
       .toThrow(/^LatticePodIdentity \(Cluster1\/Two\): service account 'apps\/client' already has a Pod Identity association/);
   });
 });
+
+describe('class 3: empty or malformed version strings', () => {
+  const PATH_PREFIX = /^LatticeEksCluster \(Cluster1\/Lattice\): /;
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['an empty controller chart version (would install the latest)', { gatewayApiControllerChart: '' },
+      /versions\.gatewayApiControllerChart '' is empty, which drops the pin .*give a version such as 'v2\.1\.3', or leave versions\.gatewayApiControllerChart out/],
+    ['a chart version range', { externalDnsChart: '^1.21' },
+      /versions\.externalDnsChart '\^1\.21' is not one exact chart version \(a semantic version such as '1\.21\.1', no range or wildcard\)/],
+    ['a chart version with a wildcard', { gatewayApiControllerChart: 'v2.1.x' }, /versions\.gatewayApiControllerChart 'v2\.1\.x' is not one exact chart version/],
+    ['a blank ExternalDNS chart version', { externalDnsChart: ' ' }, /versions\.externalDnsChart ' ' is empty/],
+    ['an add-on version without eksbuild', { vpcCniAddon: 'v1.21.1' },
+      /versions\.vpcCniAddon 'v1\.21\.1' is not an EKS add-on version \(v<major>\.<minor>\.<patch>-eksbuild\.<n>, such as 'v1\.21\.1-eksbuild\.7'/],
+    ['an add-on version without the v', { corednsAddon: '1.13.2-eksbuild.4' }, /versions\.corednsAddon '1\.13\.2-eksbuild\.4' is not an EKS add-on version/],
+    ['an empty add-on version (would take EKS\'s default)', { kubeProxyAddon: '' }, /versions\.kubeProxyAddon '' is empty, which drops the pin/],
+    ['an add-on version of another add-on\'s format', { podIdentityAgentAddon: 'latest' }, /versions\.podIdentityAgentAddon 'latest' is not an EKS add-on version/],
+    ['an empty Gateway API version', { gatewayApi: '' }, /versions\.gatewayApi '' is empty, which drops the pin/],
+    ['a Gateway API version without the v', { gatewayApi: '1.5.1', gatewayApiStandardInstallSha256: 'a'.repeat(64) },
+      /versions\.gatewayApi '1\.5\.1' is not a v1\.5\.x release \(with the leading 'v'/],
+    ['a Gateway API version of another minor, before asking for its hash', { gatewayApi: 'v1.4.0' }, /versions\.gatewayApi 'v1\.4\.0' is not a v1\.5\.x release/],
+    ['an empty image', { kubectlImage: '' }, /versions\.kubectlImage '' is empty; give a pinned image reference .*or leave versions\.kubectlImage out/],
+    ['an image tag starting with a dot', { downloadImage: 'public.ecr.aws/docker/library/alpine:.3' },
+      /versions\.downloadImage 'public\.ecr\.aws\/docker\/library\/alpine:\.3' is not a pinned image reference .*not starting with '\.' or '-'/],
+    ['an image without a tag', { awsCliImage: 'public.ecr.aws/aws-cli/aws-cli' }, /versions\.awsCliImage 'public\.ecr\.aws\/aws-cli\/aws-cli' is not a pinned image reference/],
+  ])('LatticeEksCluster versions: %s', (_name, versions, message) => {
+    expect(() => clusterFixture({ versions }, false)).toThrow(message);
+    expect(() => clusterFixture({ versions }, false)).toThrow(PATH_PREFIX);
+  });
+
+  test('valid pins keep working', () => {
+    expect(() => clusterFixture({ versions: { externalDnsChart: '1.21.0', vpcCniAddon: 'v1.21.0-eksbuild.1', gatewayApiControllerChart: 'v2.1.2' } }, false)).not.toThrow();
+  });
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['an empty Kyverno chart version', { kyvernoChartVersion: '' }, /^SigV4SidecarPolicy \(Cluster1\/SigV4\): kyvernoChartVersion '' is empty, which drops the pin .*such as '3\.9\.1'/],
+    ['an empty proxy image', { proxyImage: '' }, /^SigV4SidecarPolicy \(Cluster1\/SigV4\): proxyImage '' is empty/],
+    ['a proxy image tag starting with a hyphen', { proxyImage: 'docker.io/envoyproxy/envoy:-v1' }, /proxyImage 'docker\.io\/envoyproxy\/envoy:-v1' is not a pinned image reference/],
+  ])('SigV4SidecarPolicy: %s', (_name, props, message) => {
+    const { stack, cluster } = clusterFixture();
+    const { SigV4SidecarPolicy } = jest.requireActual('../src/sidecar/sigv4-sidecar-policy');
+    expect(() => new SigV4SidecarPolicy(stack, 'SigV4', { cluster, namespaces: ['apps'], ...props })).toThrow(message);
+  });
+});

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ArtifactSources } from '../artifact-sources';
 import { validationError } from '../private/errors';
 import { validatePinnedImage } from '../private/images';
+import { requireLiteralVersion, validateAddonVersion, validateChartVersion } from '../private/version-strings';
 import { PinnedVersions } from '../versions';
 
 /**
@@ -90,12 +91,27 @@ export interface ResolvedVersions {
 export function resolveVersions(
   scope: Construct, kind: string, version: eks.KubernetesVersion | undefined, sources: ArtifactSources, v: LatticeEksClusterVersions = {},
 ): ResolvedVersions {
-  const gatewayApi = v.gatewayApi ?? PinnedVersions.GATEWAY_API;
+  const gatewayApi = v.gatewayApi === undefined ? PinnedVersions.GATEWAY_API
+    : requireLiteralVersion(scope, kind, 'versions.gatewayApi', v.gatewayApi, PinnedVersions.GATEWAY_API);
+  if (!/^v1\.5\.\d+$/.test(gatewayApi)) {
+    throw validationError(scope, kind, `versions.gatewayApi '${gatewayApi}' is not a v1.5.x release (with the leading 'v', as the release is tagged); AWS Gateway API Controller v2.1 requires Gateway API v1.5`);
+  }
   if (gatewayApi !== PinnedVersions.GATEWAY_API && !v.gatewayApiStandardInstallSha256) {
     throw validationError(scope, kind, `versions.gatewayApi '${gatewayApi}' needs versions.gatewayApiStandardInstallSha256 (the SHA-256 of its standard-install.yaml)`);
   }
-  if (!/^v1\.5\.\d+$/.test(gatewayApi)) {
-    throw validationError(scope, kind, `versions.gatewayApi '${gatewayApi}' is not a v1.5.x release; AWS Gateway API Controller v2.1 requires Gateway API v1.5`);
+  if (v.gatewayApiControllerChart !== undefined) {
+    validateChartVersion(scope, kind, 'versions.gatewayApiControllerChart', v.gatewayApiControllerChart, PinnedVersions.GATEWAY_API_CONTROLLER_CHART);
+  }
+  if (v.externalDnsChart !== undefined) {
+    validateChartVersion(scope, kind, 'versions.externalDnsChart', v.externalDnsChart, PinnedVersions.EXTERNAL_DNS_CHART);
+  }
+  for (const [prop, value, example] of [
+    ['vpcCniAddon', v.vpcCniAddon, PinnedVersions.ADDON_VPC_CNI],
+    ['corednsAddon', v.corednsAddon, PinnedVersions.ADDON_COREDNS],
+    ['kubeProxyAddon', v.kubeProxyAddon, PinnedVersions.ADDON_KUBE_PROXY],
+    ['podIdentityAgentAddon', v.podIdentityAgentAddon, PinnedVersions.ADDON_POD_IDENTITY_AGENT],
+  ] as const) {
+    if (value !== undefined) validateAddonVersion(scope, kind, `versions.${prop}`, value, example);
   }
   const sha = v.gatewayApiStandardInstallSha256 ?? PinnedVersions.GATEWAY_API_STANDARD_INSTALL_SHA256;
   if (!/^[0-9a-f]{64}$/.test(sha)) {

@@ -163,7 +163,8 @@ export class LatticeWorkload extends Construct {
     validateDnsLabel(this, KIND, 'name', props.name);
     validateDnsLabel(this, KIND, 'namespace', this.namespace);
     if (typeof props.image !== 'string' || Token.isUnresolved(props.image) || !/^[^\s]+$/.test(props.image)) {
-      throw validationError(this, KIND, `image '${props.image}' must be a literal image reference`);
+      throw validationError(this, KIND, `image '${props.image}' must be a literal, non-empty image reference without spaces, not a token ` +
+        '(it is checked at synth), such as registry.example.com/orders:1.4.2');
     }
     const containerPort = requireTcpPort(this, KIND, 'containerPort', props.containerPort);
     const port = requireTcpPort(this, KIND, 'port', props.port ?? 80);

@@ -24,8 +24,10 @@ import { LATTICE_INVOKE_ACTION } from '../private/auth-policy-vocabulary';
 import { validationError } from '../private/errors';
 import { isDnsLabel } from '../private/k8s-names';
 import { acknowledgeOnce } from '../private/nag';
+import { validatePinnedImage } from '../private/images';
 import { requireLiteralNumber } from '../private/numbers';
 import { describeValue, portListProblem } from '../private/ports';
+import { requireLiteralVersion } from '../private/version-strings';
 import { PinnedVersions } from '../versions';
 
 const KIND = 'SigV4SidecarPolicy';
@@ -562,17 +564,11 @@ function validateIptablesBackend(scope: Construct, backend: IptablesBackend): Ip
 }
 
 function validateImage(scope: Construct, prop: string, image: string): string {
-  if (Token.isUnresolved(image)) return image;
-  if (image.trim() === '') {
-    throw validationError(scope, KIND, `${prop} '${image}' is empty; give a pinned image reference (registry/repository:tag or @sha256:digest)`);
-  }
-  if (!/^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]+|@sha256:[0-9a-f]{64})$/.test(image) || /:latest$/.test(image)) {
-    throw validationError(scope, KIND, `${prop} '${image}' is not a pinned image reference (registry/repository:tag or @sha256:digest, not latest)`);
-  }
-  return image;
+  return validatePinnedImage(scope, KIND, prop, image);
 }
 
 function validateKyvernoChart(scope: Construct, version: string): string {
+  requireLiteralVersion(scope, KIND, 'kyvernoChartVersion', version, PinnedVersions.KYVERNO_CHART);
   const match = /^v?3\.(\d+)\.(\d+)$/.exec(version);
   if (!match) {
     throw validationError(scope, KIND, `kyvernoChartVersion '${version}' is not a Kyverno 3.x chart version such as '${PinnedVersions.KYVERNO_CHART}'`);
