@@ -5,16 +5,42 @@
  * each row must fail at synth time with a message naming the construct path,
  * the prop, the bad value and the fix.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Lazy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { clusterFixture, smallVpc } from './util/fixtures';
+import { LatticeCaller } from '../src/auth/lattice-auth-policy';
+import { LatticeEksIntegration, LatticeEksIntegrationProps } from '../src/cluster/lattice-eks-integration';
 import { PrivateCaDomain } from '../src/domain/private-ca-domain';
 import { LatticeResource, LatticeResourceGateway } from '../src/network/resource-gateway';
 import { LatticeServiceNetwork } from '../src/network/service-network';
+import { SigV4SidecarPolicy } from '../src/sidecar/sigv4-sidecar-policy';
 
 type Env = { account: string; region: string } | undefined;
 const US = { account: '111111111111', region: 'us-east-1' };
 const EU = { account: '111111111111', region: 'eu-west-1' };
 const OTHER_ACCOUNT = { account: '222222222222', region: 'us-east-1' };
+
+/** A LatticeEksIntegration on an imported cluster, in stack `Imported`. */
+function importedIntegration(extra: Partial<LatticeEksIntegrationProps> = {}): LatticeEksIntegration {
+  const app = new App();
+  const serviceNetwork = new LatticeServiceNetwork(new Stack(app, 'Shared'), 'Network', { serviceNetworkName: 'lattice-gateway' });
+  const stack = new Stack(app, 'Imported');
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: ['subnet-1', 'subnet-2'],
+  });
+  const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+    clusterName: 'platform-shared',
+    vpc,
+    clusterSecurityGroupId: 'sg-0123456789abcdef0',
+    kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'KubectlProvider', {
+      serviceToken: 'arn:aws:lambda:us-east-1:111111111111:function:kubectl-provider',
+      role: iam.Role.fromRoleArn(stack, 'KubectlRole', 'arn:aws:iam::111111111111:role/kubectl-handler'),
+    }),
+  });
+  return new LatticeEksIntegration(stack, 'Lattice', { cluster, serviceNetwork, ...extra });
+}
 
 /** Runs `second` after `first` in one app; expects `message` from the second, or no error when `message` is undefined. */
 function expectSecond(first: (app: App) => void, second: (app: App) => void, message: RegExp | undefined): void {
@@ -126,5 +152,52 @@ describe('class 3: empty or malformed version strings', () => {
     const { stack, cluster } = clusterFixture();
     const { SigV4SidecarPolicy } = jest.requireActual('../src/sidecar/sigv4-sidecar-policy');
     expect(() => new SigV4SidecarPolicy(stack, 'SigV4', { cluster, namespaces: ['apps'], ...props })).toThrow(message);
+  });
+});
+
+describe('class 2: Kubernetes naming rules by kind', () => {
+  const C = 'Cluster1/Lattice';
+  test.each<[string, (f: ReturnType<typeof clusterFixture>) => unknown, RegExp]>([
+    ['a Service name starting with a digit (RFC 1035)', (f) => f.cluster.exposeService('R', { serviceName: '1orders', namespace: 'apps', port: 80 }),
+      new RegExp(`^LatticeServiceRoute \\(${C}/R\\): serviceName '1orders' is not a valid Kubernetes Service name \\(a Service name cannot start with a digit, unlike a namespace's\\) \\(RFC 1035 label.*use a name such as 'orders'`)],
+    ['an upper-case Service name', (f) => f.cluster.exposeService('R', { serviceName: 'Orders', namespace: 'apps', port: 80 }),
+      /serviceName 'Orders' is not a valid Kubernetes Service name \(RFC 1035 label/],
+    ['a namespace with a dot (RFC 1123 label)', (f) => f.cluster.exposeService('R', { serviceName: 'orders', namespace: 'apps.prod', port: 80 }),
+      /^LatticeServiceRoute \(Cluster1\/Lattice\/R\): namespace 'apps\.prod' is not a valid Kubernetes namespace name \(RFC 1123 label/],
+    ['a route name with an underscore', (f) => f.cluster.exposeService('R', { serviceName: 'orders', routeName: 'orders_v2', namespace: 'apps', port: 80 }),
+      /routeName 'orders_v2' is not a valid Kubernetes HTTPRoute name/],
+    ['an exported Service name starting with a digit', (f) => f.cluster.exportService('E', { serviceName: '9lives', namespace: 'apps', port: 80 }),
+      /^LatticeServiceExport \(Cluster1\/Lattice\/E\): serviceName '9lives' is not a valid Kubernetes Service name/],
+    ['an export name starting with a digit', (f) => f.cluster.exportService('E', { serviceName: 'orders', exportName: '2orders', namespace: 'apps', port: 80 }),
+      /exportName '2orders' is not a valid Kubernetes ServiceExport \(and its ServiceImport\) name \(a ServiceExport/],
+    ['an imported export name starting with a digit', (f) => f.cluster.importService('I', {
+      routeName: 'orders', namespace: 'apps', port: 80, backends: [{ clusterName: 'eks-cluster2', exportName: '3orders', namespace: 'apps', port: 80 } as any],
+    }), /backends\[0\]\.exportName '3orders' is not a valid Kubernetes ServiceImport/],
+    ['a workload name starting with a digit (it names the Service)', (f) => f.cluster.addLatticeWorkload('W', {
+      name: '2048-game', image: 'registry.example.com/game:1.0', containerPort: 8080, namespace: 'apps',
+    }), /^LatticeWorkload \(Cluster1\/Lattice\/W\): name '2048-game' is not a valid Kubernetes Service name/],
+    ['a service account name with an underscore', (f) => f.cluster.addPodIdentity('P', { namespace: 'apps', serviceAccountName: 'orders_reader' }),
+      /^LatticePodIdentity \(Cluster1\/Lattice\/P\): serviceAccountName 'orders_reader' is not a valid Kubernetes ServiceAccount name \(RFC 1123 subdomain.*such as 'orders\.reader'/],
+    ['a namespace that is too long', (f) => f.cluster.addPodIdentity('P', { namespace: 'a'.repeat(64), serviceAccountName: 'x' }),
+      /namespace 'a{64}' is not a valid Kubernetes namespace name .*at most 63 characters/],
+    ['a token as Service name', (f) => f.cluster.exposeService('R', { serviceName: Lazy.string({ produce: () => 'orders' }), namespace: 'apps', port: 80 }),
+      /serviceName must be a literal string, not a token \(needed at synth to name the Kubernetes Service in the manifest and check it\)/],
+    ['an auth policy caller namespace with a dot', (f) => f.cluster.exposeService('R', { serviceName: 'orders', namespace: 'apps', port: 80 })
+      .allow(LatticeCaller.eksWorkload({ clusterName: 'eks-cluster2', namespaces: ['apps.prod'] })), /namespace 'apps\.prod' is not a valid Kubernetes namespace name/],
+    ['a sidecar namespace in upper case', (f) => new SigV4SidecarPolicy(f.stack, 'SigV4', { cluster: f.cluster, namespaces: ['Apps'] }),
+      /^SigV4SidecarPolicy \(Cluster1\/SigV4\): namespace 'Apps' is not a valid Kubernetes namespace name/],
+  ])('%s', (_name, build, message) => {
+    expect(() => build(clusterFixture())).toThrow(message);
+  });
+
+  test('existingNamespaces entries must be namespace names', () => {
+    expect(() => importedIntegration({ existingNamespaces: ['kube_system'] }))
+      .toThrow(/^LatticeEksIntegration \(Imported\/Lattice\): existingNamespaces entry 'kube_system' is not a valid Kubernetes namespace name/);
+  });
+
+  test('names that are valid for their kind keep working', () => {
+    const f = clusterFixture();
+    expect(() => f.cluster.addPodIdentity('P', { namespace: '1apps', serviceAccountName: 'orders.reader' })).not.toThrow();
+    expect(() => f.cluster.exposeService('R', { serviceName: 'o1', namespace: '1apps', port: 80 })).not.toThrow();
   });
 });

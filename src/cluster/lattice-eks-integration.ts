@@ -301,7 +301,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     this.connections = props.cluster.connections;
     this.autoMode = props.autoMode ?? detectAutoMode(props.cluster);
     this.existingNamespaces = new Set(props.existingNamespaces ?? []);
-    for (const namespace of this.existingNamespaces) validateDnsLabel(this.errorScope, this.kind, 'existingNamespaces', namespace);
+    for (const namespace of this.existingNamespaces) validateDnsLabel(this.errorScope, this.kind, 'existingNamespaces entry', namespace);
     this.k8sPrerequisites.push(...(props.kubernetesPrerequisites ?? []));
 
     this.sources = props.sources ?? ArtifactSources.publicRegistries();

@@ -118,7 +118,7 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
   constructor(scope: Construct, id: string, props: LatticePodIdentityProps) {
     super(scope, id);
     validateDnsLabel(this, KIND, 'namespace', props.namespace);
-    validateDnsSubdomain(this, KIND, 'serviceAccountName', props.serviceAccountName);
+    validateDnsSubdomain(this, KIND, 'serviceAccountName', props.serviceAccountName, 'ServiceAccount');
     this.namespace = props.namespace;
     this.serviceAccountName = props.serviceAccountName;
     if (props.role && props.roleName !== undefined) {

@@ -15,7 +15,7 @@ import { isAuthPolicyClaimed, routeAuthPolicyTarget } from '../private/auth-poli
 import { dnsNameProblem } from '../private/dns';
 import { validationError } from '../private/errors';
 import { exportsOf, isClusterOfApp } from '../private/export-registry';
-import { validateDnsLabel } from '../private/k8s-names';
+import { validateDnsLabel, validateK8sName, validateServiceName } from '../private/k8s-names';
 import { latticeNameProblem, SERVICE_NAME_RULES } from '../private/lattice-names';
 import { requireTcpPort } from '../private/ports';
 import { validateManagedBy } from '../private/rollout';
@@ -178,9 +178,11 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     this.serviceName = props.serviceName;
     this.namespace = props.namespace ?? 'default';
     this.routeName = props.routeName ?? props.serviceName;
-    validateDnsLabel(this, KIND, 'serviceName', this.serviceName);
+    // importService: serviceName is the routeName, and no Service has that name (the backends are ServiceImports).
+    const importsGiven = (props as LatticeServiceRouteProps & ImportedBackendsProps)._serviceImports !== undefined;
+    if (!importsGiven) validateServiceName(this, KIND, 'serviceName', this.serviceName);
     validateDnsLabel(this, KIND, 'namespace', this.namespace);
-    validateDnsLabel(this, KIND, 'routeName', this.routeName);
+    validateDnsLabel(this, KIND, 'routeName', this.routeName, 'HTTPRoute');
     requireTcpPort(this, KIND, 'port', props.port);
     const targetPort = requireTcpPort(this, KIND, 'targetPort', props.targetPort ?? props.port, 'give the number the Service\'s targetPort resolves to');
     this.hostname = this.resolveHostname(props);
@@ -254,7 +256,7 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     }
     const seen = new Set<string>();
     const refs = backends.map((b, i) => {
-      validateDnsLabel(this, KIND, `backends[${i}].exportName`, b.exportName);
+      validateK8sName(this, KIND, `backends[${i}].exportName`, b.exportName, 'rfc1035-label', 'ServiceImport (the exported Service\'s)');
       const key = `${b.clusterName}/${b.exportName}`;
       if (seen.has(key)) throw validationError(this, KIND, `backends[${i}] repeats export '${b.exportName}' of cluster '${b.clusterName}'; give each export once`);
       seen.add(key);

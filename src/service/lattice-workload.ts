@@ -10,7 +10,7 @@ import { LatticePodIdentity } from '../cluster/lattice-pod-identity';
 import { LatticeServiceExport } from '../cluster/lattice-service-export';
 import { workloadObjects } from '../k8s/workload';
 import { validationError } from '../private/errors';
-import { validateDnsLabel, validateDnsSubdomain } from '../private/k8s-names';
+import { validateDnsLabel, validateDnsSubdomain, validateServiceName } from '../private/k8s-names';
 import { requireLiteralNumber } from '../private/numbers';
 import { requireTcpPort } from '../private/ports';
 import { resolveRolloutTimings } from '../private/rollout';
@@ -160,7 +160,7 @@ export class LatticeWorkload extends Construct {
     super(scope, id);
     const cluster = props.cluster;
     this.namespace = props.namespace ?? 'default';
-    validateDnsLabel(this, KIND, 'name', props.name);
+    validateServiceName(this, KIND, 'name', props.name);
     validateDnsLabel(this, KIND, 'namespace', this.namespace);
     if (typeof props.image !== 'string' || Token.isUnresolved(props.image) || !/^[^\s]+$/.test(props.image)) {
       throw validationError(this, KIND, `image '${props.image}' must be a literal, non-empty image reference without spaces, not a token ` +
@@ -189,7 +189,7 @@ export class LatticeWorkload extends Construct {
 
     // The service account: the pods' identity, cross-checked against the one given.
     const serviceAccountName = props.serviceAccountName ?? props.podIdentity?.serviceAccountName ?? props.name;
-    validateDnsSubdomain(this, KIND, 'serviceAccountName', serviceAccountName);
+    validateDnsSubdomain(this, KIND, 'serviceAccountName', serviceAccountName, 'ServiceAccount');
     if (props.podIdentity) {
       const identity = props.podIdentity;
       if (identity.clusterName !== cluster.clusterName) {

@@ -22,7 +22,7 @@ import {
 } from '../k8s/sidecar';
 import { LATTICE_INVOKE_ACTION } from '../private/auth-policy-vocabulary';
 import { validationError } from '../private/errors';
-import { isDnsLabel } from '../private/k8s-names';
+import { validateDnsLabel } from '../private/k8s-names';
 import { acknowledgeOnce } from '../private/nag';
 import { validatePinnedImage } from '../private/images';
 import { requireLiteralNumber } from '../private/numbers';
@@ -580,7 +580,5 @@ function validateKyvernoChart(scope: Construct, version: string): string {
 }
 
 function validateNamespace(scope: Construct, prop: string, namespace: string): void {
-  if (!isDnsLabel(namespace)) {
-    throw validationError(scope, KIND, `${prop} '${namespace}' is not a valid Kubernetes namespace (RFC 1123 label: lowercase letters, digits and '-', at most 63 characters)`);
-  }
+  validateDnsLabel(scope, KIND, prop, namespace);
 }
