@@ -5,7 +5,8 @@
  * each row must fail at synth time with a message naming the construct path,
  * the prop, the bad value and the fix.
  */
-import { App, Lazy, Stack } from 'aws-cdk-lib';
+import { App, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -199,5 +200,37 @@ describe('class 2: Kubernetes naming rules by kind', () => {
     const f = clusterFixture();
     expect(() => f.cluster.addPodIdentity('P', { namespace: '1apps', serviceAccountName: 'orders.reader' })).not.toThrow();
     expect(() => f.cluster.exposeService('R', { serviceName: 'o1', namespace: '1apps', port: 80 })).not.toThrow();
+  });
+});
+
+describe('class 4: removal policies a resource type does not support', () => {
+  test.each<[string, unknown, RegExp | undefined]>([
+    ['SNAPSHOT on the access log group', RemovalPolicy.SNAPSHOT,
+      /^LatticeServiceNetwork \(S\/Network\): removalPolicy RemovalPolicy\.SNAPSHOT \('snapshot'\) is not supported by the access log group \(AWS::Logs::LogGroup\): .*use RemovalPolicy\.RETAIN to keep it/],
+    ['a misspelled policy from a JavaScript caller', 'retain-all', /removalPolicy "retain-all" is not a removal policy; use RemovalPolicy\.DESTROY, RemovalPolicy\.RETAIN/],
+    ['RETAIN_ON_UPDATE_OR_DELETE is supported', RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, undefined],
+  ])('LatticeServiceNetwork: %s', (_name, removalPolicy, message) => {
+    const build = () => new LatticeServiceNetwork(new Stack(new App(), 'S'), 'Network', { serviceNetworkName: 'lattice-gateway', removalPolicy: removalPolicy as RemovalPolicy });
+    if (message) expect(build).toThrow(message);
+    else expect(build).not.toThrow();
+  });
+
+  const CA_ARN = 'arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555';
+  test.each<[string, Record<string, unknown>, RegExp | undefined]>([
+    ['SNAPSHOT on the zone and CA', { removalPolicy: RemovalPolicy.SNAPSHOT },
+      /^PrivateCaDomain \(D\/Domain\): removalPolicy RemovalPolicy\.SNAPSHOT \('snapshot'\) is not supported by the private hosted zone \(AWS::Route53::HostedZone\) and the private CA \(AWS::ACMPCA::CertificateAuthority\)/],
+    ['SNAPSHOT with an imported CA names the zone only', { removalPolicy: RemovalPolicy.SNAPSHOT, certificateAuthorityArn: CA_ARN },
+      /is not supported by the private hosted zone \(AWS::Route53::HostedZone\): CloudFormation snapshots only/],
+    ['an unknown policy', { removalPolicy: 'keep' }, /removalPolicy "keep" is not a removal policy/],
+    ['RETAIN is supported', { removalPolicy: RemovalPolicy.RETAIN }, undefined],
+  ])('PrivateCaDomain: %s', (_name, props, message) => {
+    const build = () => {
+      const stack = new Stack(new App(), 'D');
+      const { certificateAuthorityArn, ...rest } = props as { certificateAuthorityArn?: string };
+      const certificateAuthority = certificateAuthorityArn ? acmpca.CertificateAuthority.fromCertificateAuthorityArn(stack, 'Ca', certificateAuthorityArn) : undefined;
+      return new PrivateCaDomain(stack, 'Domain', { domainName: 'example.com', certificateAuthority, ...rest });
+    };
+    if (message) expect(build).toThrow(message);
+    else expect(build).not.toThrow();
   });
 });

@@ -12,6 +12,7 @@ import { validationError } from '../private/errors';
 import { externalDnsRecordNames } from '../private/external-dns-policy';
 import { CA_SHARE_PERMISSION, spokeRoleName } from '../private/hub-zone';
 import { accountIdProblem, organizationalUnitArnProblem, organizationArnProblem } from '../private/lattice-names';
+import { validateRemovalPolicy } from '../private/removal-policy';
 import { claimUniqueName } from '../private/unique-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';
 
@@ -337,8 +338,10 @@ export class PrivateCaDomain extends Construct {
     }
     this.domainName = domainName;
 
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     if (props.hubHostedZone) this.assertSpokeProps(props, props.hubHostedZone);
+    const removalPolicy = validateRemovalPolicy(this, KIND, 'removalPolicy', props.removalPolicy,
+      props.certificateAuthority ? 'the private hosted zone (AWS::Route53::HostedZone)'
+        : 'the private hosted zone (AWS::Route53::HostedZone) and the private CA (AWS::ACMPCA::CertificateAuthority)', RemovalPolicy.DESTROY);
 
     // Validate everything before creating resources.
     let caSettings: CaSettings | undefined;

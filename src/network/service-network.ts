@@ -29,6 +29,7 @@ import {
   serviceNetworkNameProblem,
 } from '../private/lattice-names';
 import { authPolicySizeProblem } from '../private/policy-size';
+import { validateRemovalPolicy } from '../private/removal-policy';
 import { claimUniqueName } from '../private/unique-names';
 
 const KIND = 'LatticeServiceNetwork';
@@ -529,7 +530,8 @@ export class LatticeServiceNetwork extends Resource implements ILatticeServiceNe
     if (destination === undefined) {
       const logGroup = new logs.LogGroup(this, 'AccessLogs', {
         retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
-        removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+        removalPolicy: validateRemovalPolicy(this, KIND, 'removalPolicy', props.removalPolicy,
+          'the access log group (AWS::Logs::LogGroup)', RemovalPolicy.DESTROY),
       });
       this.accessLogGroup = logGroup;
       destinationArn = logGroup.logGroupArn;
