@@ -7,13 +7,14 @@
  */
 import { App, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { clusterFixture, smallVpc } from './util/fixtures';
 import { LatticeCaller } from '../src/auth/lattice-auth-policy';
 import { LatticeEksIntegration, LatticeEksIntegrationProps } from '../src/cluster/lattice-eks-integration';
-import { PrivateCaDomain } from '../src/domain/private-ca-domain';
+import { CaKeyAlgorithm, PrivateCaDomain } from '../src/domain/private-ca-domain';
 import { LatticeResource, LatticeResourceGateway } from '../src/network/resource-gateway';
 import { LatticeServiceNetwork } from '../src/network/service-network';
 import { SigV4SidecarPolicy } from '../src/sidecar/sigv4-sidecar-policy';
@@ -232,5 +233,35 @@ describe('class 4: removal policies a resource type does not support', () => {
     };
     if (message) expect(build).toThrow(message);
     else expect(build).not.toThrow();
+  });
+});
+
+describe('class 5: a CA key algorithm that does not fit the certificate', () => {
+  const CA_ARN = 'arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555';
+  const domain = (props: Record<string, unknown>, imported = true) => {
+    const stack = new Stack(new App(), 'D');
+    const certificateAuthority = imported ? acmpca.CertificateAuthority.fromCertificateAuthorityArn(stack, 'Ca', CA_ARN) : undefined;
+    return new PrivateCaDomain(stack, 'Domain', { domainName: 'example.com', certificateAuthority, ...props });
+  };
+  test.each<[string, Record<string, unknown>, boolean, RegExp]>([
+    ['an RSA certificate from an imported EC CA', { certificateAuthorityKeyAlgorithm: CaKeyAlgorithm.EC_PRIME256V1, certificateKeyAlgorithm: acm.KeyAlgorithm.RSA_2048 }, true,
+      /^PrivateCaDomain \(D\/Domain\): certificateKeyAlgorithm "RSA_2048" does not fit the imported CA's EC_prime256v1 key \(certificateAuthorityKeyAlgorithm\); .*use certificateKeyAlgorithm EC_prime256v1, or leave it out/],
+    ['an EC certificate from an imported RSA CA', { certificateAuthorityKeyAlgorithm: CaKeyAlgorithm.RSA_4096, certificateKeyAlgorithm: acm.KeyAlgorithm.EC_SECP384R1 }, true,
+      /certificateKeyAlgorithm "EC_secp384r1" does not fit the imported CA's RSA_4096 key .*use certificateKeyAlgorithm RSA_2048/],
+    ['an EC certificate from a created RSA CA', { keyAlgorithm: CaKeyAlgorithm.RSA_2048, certificateKeyAlgorithm: acm.KeyAlgorithm.EC_PRIME256V1 }, false,
+      /certificateKeyAlgorithm "EC_prime256v1" does not fit the created CA's RSA_2048 key \(keyAlgorithm\)/],
+    ['an unknown imported CA key algorithm', { certificateAuthorityKeyAlgorithm: 'EC_secp521r1' }, true,
+      /certificateAuthorityKeyAlgorithm "EC_secp521r1" is not a CA key algorithm; use one of RSA_2048, RSA_4096, EC_prime256v1, EC_secp384r1/],
+    ['the imported CA key algorithm without an imported CA', { certificateAuthorityKeyAlgorithm: CaKeyAlgorithm.RSA_2048 }, false,
+      /certificateAuthorityKeyAlgorithm \("RSA_2048"\) describes a CA given as certificateAuthority; for the CA this construct creates use keyAlgorithm/],
+  ])('%s', (_name, props, imported, message) => {
+    expect(() => domain(props, imported)).toThrow(message);
+  });
+
+  test('an imported EC CA picks an EC certificate key by default', () => {
+    const d = domain({ certificateAuthorityKeyAlgorithm: CaKeyAlgorithm.EC_SECP384R1 });
+    const certificate = d.node.findAll().find((c) => c.node.defaultChild instanceof acm.CfnCertificate || c instanceof acm.CfnCertificate);
+    const cfn = (certificate instanceof acm.CfnCertificate ? certificate : certificate?.node.defaultChild) as acm.CfnCertificate;
+    expect(cfn.keyAlgorithm).toBe('EC_secp384r1');
   });
 });

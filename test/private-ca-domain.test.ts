@@ -521,7 +521,7 @@ describe('validation', () => {
     expect(() => build({ certificateKeyAlgorithm: acm.KeyAlgorithm.RSA_4096 }))
       .toThrow(/certificateKeyAlgorithm "RSA_4096" cannot be requested from a private CA/);
     expect(() => build({ keyAlgorithm: CaKeyAlgorithm.EC_PRIME256V1, certificateKeyAlgorithm: acm.KeyAlgorithm.RSA_2048 }))
-      .toThrow(/certificateKeyAlgorithm "RSA_2048" does not fit the CA's EC key/);
+      .toThrow(/certificateKeyAlgorithm "RSA_2048" does not fit the created CA's EC_prime256v1 key \(keyAlgorithm\)/);
   });
 
   test('rejects associating the zone VPC or a same-stack VPC twice', () => {

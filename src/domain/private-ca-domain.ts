@@ -155,6 +155,19 @@ export interface PrivateCaDomainProps {
   readonly certificateAuthority?: acmpca.ICertificateAuthority;
 
   /**
+   * Key algorithm of the CA given as `certificateAuthority`, when you know it
+   * (`aws acm-pca describe-certificate-authority` shows it as
+   * `CertificateAuthorityConfiguration.KeyAlgorithm`). It is checked at synth
+   * against `certificateKeyAlgorithm` (ACM requires the certificate key's
+   * family, RSA or ECDSA, to be the CA's) and picks that family's default for
+   * it. Without it only the deploy can tell: ACM then fails the certificate
+   * request when the families differ.
+   *
+   * @default - unknown: `certificateKeyAlgorithm` (RSA_2048 by default) is not checked against the CA
+   */
+  readonly certificateAuthorityKeyAlgorithm?: CaKeyAlgorithm;
+
+  /**
    * Key algorithm of the created CA. Only for a created CA.
    *
    * @default CaKeyAlgorithm.RSA_4096
@@ -345,13 +358,22 @@ export class PrivateCaDomain extends Construct {
 
     // Validate everything before creating resources.
     let caSettings: CaSettings | undefined;
+    let importedKey: CaKeyAlgorithm | undefined;
     if (props.certificateAuthority) {
       this.assertNoCaSettings(props);
+      importedKey = this.importedCaKeyAlgorithm(props.certificateAuthorityKeyAlgorithm);
     } else {
+      if (props.certificateAuthorityKeyAlgorithm !== undefined) {
+        throw validationError(this, KIND,
+          `certificateAuthorityKeyAlgorithm ("${props.certificateAuthorityKeyAlgorithm}") describes a CA given as certificateAuthority; ` +
+          'for the CA this construct creates use keyAlgorithm');
+      }
       caSettings = this.caSettings(props);
     }
-    const certificateKeyAlgorithm = props.certificateKeyAlgorithm ?? caSettings?.leafKeyAlgorithm ?? acm.KeyAlgorithm.RSA_2048;
-    this.assertCertificateKeyAlgorithm(certificateKeyAlgorithm, caSettings?.family);
+    const caKey = caSettings?.keyAlgorithm ?? importedKey;
+    const certificateKeyAlgorithm = props.certificateKeyAlgorithm ?? caSettings?.leafKeyAlgorithm
+      ?? (importedKey !== undefined ? leafKeyAlgorithmFor(importedKey) : acm.KeyAlgorithm.RSA_2048);
+    this.assertCertificateKeyAlgorithm(certificateKeyAlgorithm, caKey, importedKey !== undefined);
 
     // Certificate authority.
     if (props.certificateAuthority) {
@@ -725,13 +747,7 @@ export class PrivateCaDomain extends Construct {
         `caCommonName "${commonName}" must be 1 to ${MAX_COMMON_NAME_LENGTH} characters long, got ${commonName.length}`);
     }
 
-    let leafKeyAlgorithm = acm.KeyAlgorithm.RSA_2048;
-    if (keyAlgorithm === CaKeyAlgorithm.EC_PRIME256V1) {
-      leafKeyAlgorithm = acm.KeyAlgorithm.EC_PRIME256V1;
-    } else if (keyAlgorithm === CaKeyAlgorithm.EC_SECP384R1) {
-      leafKeyAlgorithm = acm.KeyAlgorithm.EC_SECP384R1;
-    }
-    return { keyAlgorithm, signingAlgorithm, validityDays, commonName, family, leafKeyAlgorithm };
+    return { keyAlgorithm, signingAlgorithm, validityDays, commonName, family, leafKeyAlgorithm: leafKeyAlgorithmFor(keyAlgorithm) };
   }
 
   private createCertificateAuthority(settings: CaSettings, removalPolicy: RemovalPolicy) {
@@ -778,7 +794,18 @@ export class PrivateCaDomain extends Construct {
     return days;
   }
 
-  private assertCertificateKeyAlgorithm(algorithm: acm.KeyAlgorithm, caFamily: KeyFamily | undefined): void {
+  private importedCaKeyAlgorithm(algorithm: CaKeyAlgorithm | undefined): CaKeyAlgorithm | undefined {
+    if (algorithm === undefined) return undefined;
+    if (!Object.values(CaKeyAlgorithm).includes(algorithm)) {
+      throw validationError(this, KIND,
+        `certificateAuthorityKeyAlgorithm ${JSON.stringify(algorithm)} is not a CA key algorithm; use one of ${Object.values(CaKeyAlgorithm).join(', ')} ` +
+        '(the CA\'s CertificateAuthorityConfiguration.KeyAlgorithm)');
+    }
+    return algorithm;
+  }
+
+  private assertCertificateKeyAlgorithm(algorithm: acm.KeyAlgorithm, caKey: CaKeyAlgorithm | undefined, imported: boolean): void {
+    const caFamily = caKey !== undefined ? keyFamily(caKey) : undefined;
     const requestable = [acm.KeyAlgorithm.RSA_2048.name, acm.KeyAlgorithm.EC_PRIME256V1.name, acm.KeyAlgorithm.EC_SECP384R1.name];
     if (!requestable.includes(algorithm.name)) {
       throw validationError(this, KIND,
@@ -787,7 +814,9 @@ export class PrivateCaDomain extends Construct {
     const family: KeyFamily = algorithm.name.startsWith('RSA') ? 'RSA' : 'EC';
     if (caFamily !== undefined && family !== caFamily) {
       throw validationError(this, KIND,
-        `certificateKeyAlgorithm "${algorithm.name}" does not fit the CA's ${caFamily} key; ACM requires the certificate key family to match the CA's`);
+        `certificateKeyAlgorithm "${algorithm.name}" does not fit the ${imported ? 'imported' : 'created'} CA's ${caKey} key ` +
+        `(${imported ? 'certificateAuthorityKeyAlgorithm' : 'keyAlgorithm'}); ACM requires the certificate key family (RSA or ECDSA) to match the CA's, ` +
+        `so the certificate request would fail at deploy: use certificateKeyAlgorithm ${leafKeyAlgorithmFor(caKey!).name}, or leave it out`);
     }
   }
 
@@ -838,6 +867,13 @@ interface CaSettings {
   readonly family: KeyFamily;
   /** Default key algorithm of the ACM certificate: the CA's family. */
   readonly leafKeyAlgorithm: acm.KeyAlgorithm;
+}
+
+/** The default certificate key algorithm for a CA key: the same family (and curve). */
+function leafKeyAlgorithmFor(keyAlgorithm: CaKeyAlgorithm): acm.KeyAlgorithm {
+  if (keyAlgorithm === CaKeyAlgorithm.EC_PRIME256V1) return acm.KeyAlgorithm.EC_PRIME256V1;
+  if (keyAlgorithm === CaKeyAlgorithm.EC_SECP384R1) return acm.KeyAlgorithm.EC_SECP384R1;
+  return acm.KeyAlgorithm.RSA_2048;
 }
 
 function keyFamily(algorithm: CaKeyAlgorithm): KeyFamily {
