@@ -6,6 +6,7 @@
  * the prop, the bad value and the fix.
  */
 import { App, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -25,9 +26,11 @@ const EU = { account: '111111111111', region: 'eu-west-1' };
 const OTHER_ACCOUNT = { account: '222222222222', region: 'us-east-1' };
 
 /** A LatticeEksIntegration on an imported cluster, in stack `Imported`. */
-function importedIntegration(extra: Partial<LatticeEksIntegrationProps> = {}): LatticeEksIntegration {
+function importedIntegration(extra: Partial<LatticeEksIntegrationProps> = {}, domainName?: string): LatticeEksIntegration {
   const app = new App();
-  const serviceNetwork = new LatticeServiceNetwork(new Stack(app, 'Shared'), 'Network', { serviceNetworkName: 'lattice-gateway' });
+  const shared = new Stack(app, 'Shared');
+  const serviceNetwork = new LatticeServiceNetwork(shared, 'Network', { serviceNetworkName: 'lattice-gateway' });
+  const domain = domainName ? new PrivateCaDomain(shared, 'Domain', { domainName }) : undefined;
   const stack = new Stack(app, 'Imported');
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
     vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: ['subnet-1', 'subnet-2'],
@@ -41,7 +44,7 @@ function importedIntegration(extra: Partial<LatticeEksIntegrationProps> = {}): L
       role: iam.Role.fromRoleArn(stack, 'KubectlRole', 'arn:aws:iam::111111111111:role/kubectl-handler'),
     }),
   });
-  return new LatticeEksIntegration(stack, 'Lattice', { cluster, serviceNetwork, ...extra });
+  return new LatticeEksIntegration(stack, 'Lattice', { cluster, serviceNetwork, domain, ...extra });
 }
 
 /** Runs `second` after `first` in one app; expects `message` from the second, or no error when `message` is undefined. */
@@ -263,5 +266,68 @@ describe('class 5: a CA key algorithm that does not fit the certificate', () => 
     const certificate = d.node.findAll().find((c) => c.node.defaultChild instanceof acm.CfnCertificate || c instanceof acm.CfnCertificate);
     const cfn = (certificate instanceof acm.CfnCertificate ? certificate : certificate?.node.defaultChild) as acm.CfnCertificate;
     expect(cfn.keyAlgorithm).toBe('EC_secp384r1');
+  });
+});
+
+describe('class 6: sidecar settings that contradict the cluster they run on', () => {
+  const sidecar = (props: Record<string, unknown>) => {
+    const f = clusterFixture();
+    return { f, policy: new SigV4SidecarPolicy(f.stack, 'SigV4', { cluster: f.cluster, namespaces: ['apps'], ...props }) };
+  };
+  test.each<[string, number, RegExp]>([
+    ['root', 0, /proxyUid 0 \(root\) is not allowed/],
+    ['nobody', 65534, /proxyUid 65534 is a uid common images run as \(nobody/],
+    ['distroless nonroot', 65532, /proxyUid 65532 is a uid common images run as \(nonroot of distroless/],
+    ['nginx and Envoy', 101, /proxyUid 101 is a uid common images run as \(nginx of the official nginx .*envoy of the official Envoy images\)/],
+    ['www-data on Debian', 33, /proxyUid 33 is a uid common images run as \(www-data of Debian/],
+    ['www-data on Alpine', 82, /proxyUid 82 is a uid common images run as \(www-data of Alpine/],
+    ['node', 1000, /proxyUid 1000 is a uid common images run as \(node of the official node images/],
+    ['Bitnami', 1001, /proxyUid 1001 is a uid common images run as \(the default user of Bitnami/],
+    ['postgres on Debian', 999, /proxyUid 999 is a uid common images run as \(postgres, redis, mysql and mongodb/],
+    ['postgres on Alpine', 70, /proxyUid 70 is a uid common images run as \(postgres of the Alpine/],
+    ['grafana', 472, /proxyUid 472 is a uid common images run as \(grafana/],
+  ])('proxyUid of %s', (_name, proxyUid, message) => {
+    expect(() => sidecar({ proxyUid })).toThrow(message);
+    expect(() => sidecar({ proxyUid })).toThrow(/^SigV4SidecarPolicy \(Cluster1\/SigV4\): .*choose a dedicated uid|not allowed/);
+  });
+
+  test('the Istio proxy uid gets a warning', () => {
+    const { policy } = sidecar({ proxyUid: 1337 });
+    const warnings = Annotations.fromStack(Stack.of(policy)).findWarning('*', Match.stringLikeRegexp('proxyUid 1337 is the uid of the Istio sidecar proxy'));
+    expect(warnings).toHaveLength(1);
+  });
+
+  test('a sidecar domain that is the cluster\'s DNS domain', () => {
+    const f = clusterFixture({}, false);
+    const domain = new PrivateCaDomain(f.shared, 'Local', { domainName: 'svc.cluster.local' });
+    expect(() => new SigV4SidecarPolicy(f.stack, 'SigV4', { cluster: f.cluster, namespaces: ['apps'], domain }))
+      .toThrow(/^SigV4SidecarPolicy \(Cluster1\/SigV4\): domain 'svc\.cluster\.local' is the cluster's own DNS domain \(cluster\.local\) or under it: CoreDNS answers those names itself.*use a domain of your own/);
+  });
+
+  test('a cluster domain that is the cluster\'s DNS domain', () => {
+    expect(() => importedIntegration({}, 'cluster.local'))
+      .toThrow(/^LatticeEksIntegration \(Imported\/Lattice\): domain 'cluster\.local' is the cluster's own DNS domain/);
+  });
+
+  test('a sidecar domain other than the cluster\'s gets a warning', () => {
+    const f = clusterFixture();
+    const other = new PrivateCaDomain(f.shared, 'Other', { domainName: 'other.example' });
+    const policy = new SigV4SidecarPolicy(f.stack, 'SigV4', { cluster: f.cluster, namespaces: ['apps'], domain: other });
+    expect(Annotations.fromStack(Stack.of(policy)).findWarning('*',
+      Match.stringLikeRegexp("domain 'other\\.example' is not the cluster's domain 'example\\.com'.*get a 403 from the proxy"))).toHaveLength(1);
+  });
+
+  test.each<[string, number, RegExp]>([
+    ['the proxy port', SigV4SidecarPolicy.DEFAULT_PROXY_PORT, /^LatticeWorkload \(Cluster1\/Lattice\/W\): containerPort 15180 is the SigV4 proxy's proxyPort \('Cluster1\/SigV4'\).*use another containerPort/],
+    ['the health port', SigV4SidecarPolicy.DEFAULT_HEALTH_PORT, /containerPort 15181 is the SigV4 proxy's healthPort/],
+  ])('a workload container port on %s', (_name, containerPort, message) => {
+    const { f, policy } = sidecar({});
+    expect(() => f.cluster.addLatticeWorkload('W', { name: 'orders', image: 'registry.example.com/orders:1.0', containerPort, namespace: 'apps', sidecar: policy }))
+      .toThrow(message);
+  });
+
+  test('ports that collide inside the proxy', () => {
+    expect(() => sidecar({ proxyPort: 15300, healthPort: 15300 })).toThrow(/proxyPort and healthPort are both 15300; they must differ/);
+    expect(() => sidecar({ interceptedPorts: [80, 15180] })).toThrow(/interceptedPorts .*15180/);
   });
 });

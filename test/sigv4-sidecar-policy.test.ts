@@ -409,7 +409,7 @@ describe('SigV4SidecarPolicy bad input', () => {
 
   test.each<[string, Partial<SigV4SidecarPolicyProps>, RegExp]>([
     ['uid 0', { proxyUid: 0 }, /proxyUid 0 \(root\) is not allowed/],
-    ['uid of distroless nonroot', { proxyUid: 65532 }, /proxyUid 65532 is a uid application images commonly run as/],
+    ['uid of distroless nonroot', { proxyUid: 65532 }, /proxyUid 65532 is a uid common images run as \(nonroot of distroless/],
     ['negative uid', { proxyUid: -1 }, /proxyUid -1 is not a uid/],
     ['fractional uid', { proxyUid: 1.5 }, /proxyUid 1.5 is not a uid/],
     ['proxy port on an application port', { proxyPort: 80 }, /proxyPort 80 must be an integer between 1024 and 65535/],

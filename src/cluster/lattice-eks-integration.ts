@@ -34,6 +34,7 @@ import { validateClusterName } from '../private/cluster-name';
 import {
   acknowledgeGatewayControllerPolicy, controllerManagedBy, gatewayControllerStatements, takeoverStatements,
 } from '../private/controller-policy';
+import { clusterDomainClashProblem } from '../private/dns';
 import { validationError } from '../private/errors';
 import { recordCluster } from '../private/export-registry';
 import { externalDnsRecordNames, externalDnsRecordStatement } from '../private/external-dns-policy';
@@ -312,6 +313,8 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
       throw validationError(this.errorScope, this.kind, `routeMaxConcurrentReconciles ${routeMaxConcurrentReconciles} must be a literal integer between 1 and 100`);
     }
     recordCluster(this.errorScope, this.kind, this.clusterName);
+    const domainProblem = props.domain ? clusterDomainClashProblem(props.domain.domainName) : undefined;
+    if (domainProblem) throw validationError(this.errorScope, this.kind, domainProblem);
     this.domain = props.domain;
     this.serviceNetwork = props.serviceNetwork;
     this.gatewayName = props.serviceNetwork.serviceNetworkName;

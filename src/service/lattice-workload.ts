@@ -184,6 +184,12 @@ export class LatticeWorkload extends Construct {
       if (!isSameLatticeCluster(props.sidecar.cluster, cluster)) {
         throw validationError(this, KIND, `sidecar '${props.sidecar.node.path}' belongs to cluster '${props.sidecar.cluster.clusterName}', not '${cluster.clusterName}'`);
       }
+      const reserved = new Map([[props.sidecar.proxyPort, 'proxyPort'], [props.sidecar.healthPort, 'healthPort']]);
+      if (reserved.has(containerPort)) {
+        throw validationError(this, KIND,
+          `containerPort ${containerPort} is the SigV4 proxy's ${reserved.get(containerPort)} ('${props.sidecar.node.path}'); both listen in the pod's network namespace, ` +
+          'so the pod could not start (and the admission guard refuses it at deploy): use another containerPort, or give the sidecar other ports');
+      }
       props.sidecar.addNamespace(this.namespace);
     }
 
