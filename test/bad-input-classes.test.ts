@@ -5,7 +5,7 @@
  * each row must fail at synth time with a message naming the construct path,
  * the prop, the bad value and the fix.
  */
-import { App, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -197,7 +197,7 @@ describe('class 2: Kubernetes naming rules by kind', () => {
 
   test('existingNamespaces entries must be namespace names', () => {
     expect(() => importedIntegration({ existingNamespaces: ['kube_system'] }))
-      .toThrow(/^LatticeEksIntegration \(Imported\/Lattice\): existingNamespaces entry 'kube_system' is not a valid Kubernetes namespace name/);
+      .toThrow(/^LatticeEksIntegration \(Imported\/Lattice\): existingNamespaces 'kube_system' is not a valid Kubernetes namespace name/);
   });
 
   test('names that are valid for their kind keep working', () => {
@@ -329,5 +329,55 @@ describe('class 6: sidecar settings that contradict the cluster they run on', ()
   test('ports that collide inside the proxy', () => {
     expect(() => sidecar({ proxyPort: 15300, healthPort: 15300 })).toThrow(/proxyPort and healthPort are both 15300; they must differ/);
     expect(() => sidecar({ interceptedPorts: [80, 15180] })).toThrow(/interceptedPorts .*15180/);
+  });
+});
+
+describe('class 7: a token where a literal is needed says so, and why', () => {
+  const LITERAL = /must be a literal (string|number|duration|list of [a-z ]+[^,]*), not a token \(needed at synth to [^)]+\)/;
+  const str = (value: string) => Lazy.string({ produce: () => value });
+  const num = (value: number) => Lazy.number({ produce: () => value });
+  test.each<[string, () => unknown, RegExp]>([
+    ['LatticeEksCluster nodeCount', () => clusterFixture({ nodeCount: num(3) }, false),
+      /^LatticeEksCluster \(Cluster1\/Lattice\): nodeCount must be a literal number, not a token \(needed at synth to check the node group's sizes/],
+    ['LatticeEksCluster clusterName', () => clusterFixture({ clusterName: str('eks-cluster1') }, false),
+      /clusterName must be a literal string, not a token \(needed at synth to name the cluster in auth policies/],
+    ['routeMaxConcurrentReconciles', () => clusterFixture({ routeMaxConcurrentReconciles: num(5) } as any, false),
+      /routeMaxConcurrentReconciles must be a literal number, not a token \(needed at synth to check it and write the controller's Helm values\)/],
+    ['exposeService port', () => clusterFixture().cluster.exposeService('R', { serviceName: 'orders', namespace: 'apps', port: num(80) }),
+      /^LatticeServiceRoute \(Cluster1\/Lattice\/R\): port must be a literal number, not a token \(needed at synth to check its range\)/],
+    ['exposeService hostname', () => clusterFixture().cluster.exposeService('R', { serviceName: 'orders', namespace: 'apps', port: 80, hostname: str('a.example.com') }),
+      /hostname must be a literal string, not a token \(needed at synth to check it against the domain's certificate and the other routes\)/],
+    ['a health check interval', () => clusterFixture().cluster.exposeService('R', {
+      serviceName: 'orders', namespace: 'apps', port: 80, healthCheck: { interval: Duration.seconds(num(30)) },
+    } as any), /healthCheck\.interval must be a literal duration, not a token \(needed at synth to check it against the VPC Lattice limits\)/],
+    ['a health check path', () => clusterFixture().cluster.exposeService('R', {
+      serviceName: 'orders', namespace: 'apps', port: 80, healthCheck: { path: str('/health') },
+    } as any), /healthCheck\.path must be a literal string, not a token/],
+    ['a backend weight', () => clusterFixture().cluster.importService('I', {
+      routeName: 'orders', namespace: 'apps', port: 80, backends: [{ clusterName: 'eks-cluster2', exportName: 'orders', namespace: 'apps', port: 80, weight: num(1) } as any],
+    }), /backends\[0\]\.weight must be a literal number, not a token \(needed at synth to check it and write the route's backend weights\)/],
+    ['allowTakeoverFrom', () => clusterFixture().cluster.exposeService('R', { serviceName: 'orders', namespace: 'apps', port: 80, allowTakeoverFrom: str('x') }),
+      /allowTakeoverFrom must be a literal string, not a token \(needed at synth to write the takeover rule/],
+    ['a workload image', () => clusterFixture().cluster.addLatticeWorkload('W', { name: 'orders', image: str('registry.example.com/o:1'), containerPort: 8080 }),
+      /^LatticeWorkload \(Cluster1\/Lattice\/W\): image must be a literal string, not a token \(needed at synth to check the image reference\)/],
+    ['a sidecar annotation key', () => { const f = clusterFixture(); return new SigV4SidecarPolicy(f.stack, 'SigV4', { cluster: f.cluster, namespaces: ['apps'], annotationKey: str('x/y') }); },
+      /^SigV4SidecarPolicy \(Cluster1\/SigV4\): annotationKey must be a literal string, not a token \(needed at synth to write the injection policy's opt-in match\)/],
+    ['a sidecar iptables backend', () => { const f = clusterFixture(); return new SigV4SidecarPolicy(f.stack, 'SigV4', { cluster: f.cluster, namespaces: ['apps'], iptablesBackend: str('nft') as any }); },
+      /iptablesBackend must be a literal string, not a token \(needed at synth to pick the iptables-<backend>-restore binary/],
+    ['a PrivateCaDomain domainName', () => new PrivateCaDomain(new Stack(new App(), 'D'), 'Domain', { domainName: str('example.com') }),
+      /^PrivateCaDomain \(D\/Domain\): domainName must be a literal string, not a token \(needed at synth to name the certificate/],
+    ['a spoke account ID', () => new PrivateCaDomain(new Stack(new App(), 'D'), 'Domain', { domainName: 'example.com' }).addSpokeAccount(str('222222222222')),
+      /^PrivateCaDomain \(D\/Domain\): addSpokeAccount\(\): the account ID must be a literal string, not a token \(needed at synth to name the role the spoke assumes\)/],
+    ['a service network name', () => new LatticeServiceNetwork(new Stack(new App(), 'S'), 'Network', { serviceNetworkName: str('n') }),
+      /^LatticeServiceNetwork \(S\/Network\): service network name must be a literal string, not a token \(needed at synth to check it and name Kubernetes objects after it\)/],
+    ['a resource gateway ENI count', () => { const s = new Stack(new App(), 'G'); return new LatticeResourceGateway(s, 'Gateway', { vpc: smallVpc(s), ipv4AddressesPerEni: num(4) }); },
+      /^LatticeResourceGateway \(G\/Gateway\): ipv4AddressesPerEni must be a literal number, not a token \(needed at synth to check it is between 1 and 62\)/],
+  ])('%s', (_name, build, message) => {
+    expect(build).toThrow(message);
+  });
+
+  test('every token message of these rows has the one shape', () => {
+    expect(() => clusterFixture().cluster.exposeService('R', { serviceName: 'orders', namespace: 'apps', port: num(80) })).toThrow(LITERAL);
+    expect(() => new LatticeServiceNetwork(new Stack(new App(), 'S'), 'Network', { serviceNetworkName: str('n') })).toThrow(LITERAL);
   });
 });

@@ -478,8 +478,8 @@ describe('validation', () => {
   test('rejects a token domain name', () => {
     const stack = newStack();
     const parameter = new CfnParameter(stack, 'DomainNameParameter');
-    expect(() => build({ domainName: parameter.valueAsString }, stack)).toThrow(/domainName must be a literal string, got the unresolved token "\$\{Token\[/);
-    expect(() => build({ domainName: Lazy.string({ produce: () => 'example.com' }) })).toThrow(/unresolved token/);
+    expect(() => build({ domainName: parameter.valueAsString }, stack)).toThrow(/domainName must be a literal string, not a token \(needed at synth to name the certificate/);
+    expect(() => build({ domainName: Lazy.string({ produce: () => 'example.com' }) })).toThrow(/domainName must be a literal string, not a token/);
   });
 
   test.each([
@@ -509,7 +509,7 @@ describe('validation', () => {
 
   test('rejects a token CA validity', () => {
     const caValidity = Duration.days(Lazy.number({ produce: () => 400 }));
-    expect(() => build({ caValidity })).toThrow(/caValidity must be a literal duration, got the unresolved token/);
+    expect(() => build({ caValidity })).toThrow(/caValidity must be a literal duration, not a token \(needed at synth to check it outlives/);
   });
 
   test('rejects a CA common name over 64 characters', () => {
@@ -563,7 +563,7 @@ describe('DNS name helpers', () => {
     expect(() => assertDnsName(stack, 'ServiceNetwork', 'hostname', 'API.example.com'))
       .toThrow(/^ServiceNetwork \(Test\): hostname must be a lowercase DNS name such as "example.com", got "API.example.com"/);
     expect(() => assertDnsName(stack, 'ServiceNetwork', 'hostname', Lazy.string({ produce: () => 'api.example.com' })))
-      .toThrow(/hostname must be a literal string, got the unresolved token/);
+      .toThrow(/hostname must be a literal string, not a token \(needed at synth to check it and use it in names\)/);
     expect(() => assertDnsName(stack, 'ServiceNetwork', 'hostname', 'api.example.com')).not.toThrow();
   });
 });

@@ -9,7 +9,7 @@ import {
   LATTICE_INVOKE_ACTION,
   volatileSessionTagOf,
 } from '../private/auth-policy-vocabulary';
-import { validationError } from '../private/errors';
+import { literalRequired, validationError } from '../private/errors';
 import { k8sNameProblem } from '../private/k8s-names';
 import { accountIdProblem, organizationIdProblem, organizationPathProblem } from '../private/lattice-names';
 import { authPolicySizeProblem } from '../private/policy-size';
@@ -655,7 +655,7 @@ function asList(value: unknown): string[] {
 
 function clusterNameProblem(name: string): string | undefined {
   if (Token.isUnresolved(name)) {
-    return `clusterName must be a literal string, got a token ('${name}'): name the other cluster ` +
+    return `${literalRequired('clusterName', 'string', 'write the eks-cluster-name condition of the auth policy')}: name the other cluster ` +
       '(e.g. its LatticeEksCluster.clusterName) instead of referencing a resource, which would tie the stacks together';
   }
   if (!EKS_CLUSTER_NAME_RE.test(name)) {
@@ -678,7 +678,7 @@ function methodProblem(method: string): string | undefined {
 }
 
 function pathPrefixProblem(prefix: string): string | undefined {
-  if (Token.isUnresolved(prefix)) return `path prefix '${prefix}' must be a literal string, not a token`;
+  if (Token.isUnresolved(prefix)) return literalRequired('path prefix', 'string', 'check it and write the auth policy condition');
   if (!prefix.startsWith('/')) return `path prefix '${prefix}' must start with '/'`;
   if (/[*?]|\$\{/.test(prefix)) return `path prefix '${prefix}' must not contain wildcards ('*', '?') or policy variables ('\${...}')`;
   return undefined;

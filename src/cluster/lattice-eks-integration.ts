@@ -35,7 +35,7 @@ import {
   acknowledgeGatewayControllerPolicy, controllerManagedBy, gatewayControllerStatements, takeoverStatements,
 } from '../private/controller-policy';
 import { clusterDomainClashProblem } from '../private/dns';
-import { validationError } from '../private/errors';
+import { literalRequired, validationError } from '../private/errors';
 import { recordCluster } from '../private/export-registry';
 import { externalDnsRecordNames, externalDnsRecordStatement } from '../private/external-dns-policy';
 import { validateDnsLabel } from '../private/k8s-names';
@@ -302,13 +302,16 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     this.connections = props.cluster.connections;
     this.autoMode = props.autoMode ?? detectAutoMode(props.cluster);
     this.existingNamespaces = new Set(props.existingNamespaces ?? []);
-    for (const namespace of this.existingNamespaces) validateDnsLabel(this.errorScope, this.kind, 'existingNamespaces entry', namespace);
+    for (const namespace of this.existingNamespaces) validateDnsLabel(this.errorScope, this.kind, 'existingNamespaces', namespace);
     this.k8sPrerequisites.push(...(props.kubernetesPrerequisites ?? []));
 
     this.sources = props.sources ?? ArtifactSources.publicRegistries();
     const versions = resolveVersions(this.errorScope, this.kind, undefined, this.sources, props.versions);
     const routeMaxConcurrentReconciles = props.routeMaxConcurrentReconciles ?? 10;
-    if (Token.isUnresolved(routeMaxConcurrentReconciles) || !Number.isInteger(routeMaxConcurrentReconciles)
+    if (Token.isUnresolved(routeMaxConcurrentReconciles)) {
+      throw validationError(this.errorScope, this.kind, literalRequired('routeMaxConcurrentReconciles', 'number', 'check it and write the controller\'s Helm values'));
+    }
+    if (!Number.isInteger(routeMaxConcurrentReconciles)
       || routeMaxConcurrentReconciles < 1 || routeMaxConcurrentReconciles > 100) {
       throw validationError(this.errorScope, this.kind, `routeMaxConcurrentReconciles ${routeMaxConcurrentReconciles} must be a literal integer between 1 and 100`);
     }

@@ -8,7 +8,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { assertDnsName, dnsNameProblem } from '../private/dns';
-import { validationError } from '../private/errors';
+import { literalRequired, validationError } from '../private/errors';
 import { externalDnsRecordNames } from '../private/external-dns-policy';
 import { CA_SHARE_PERMISSION, spokeRoleName } from '../private/hub-zone';
 import { accountIdProblem, organizationalUnitArnProblem, organizationArnProblem } from '../private/lattice-names';
@@ -342,7 +342,7 @@ export class PrivateCaDomain extends Construct {
     const domainName = props.domainName;
     if (Token.isUnresolved(domainName)) {
       throw validationError(this, KIND,
-        `domainName must be a literal string, got the unresolved token "${domainName}"; it becomes the certificate's name and the Lattice custom domain, which must be known at synth time`);
+        `${literalRequired('domainName', 'string', 'name the certificate, the zone and the routes\' hostnames under it')}; give a name such as "example.com"`);
     }
     assertDnsName(this, KIND, 'domainName', domainName);
     if (domainName.length > MAX_COMMON_NAME_LENGTH) {
@@ -537,14 +537,17 @@ export class PrivateCaDomain extends Construct {
     const problem = accountIdProblem(accountId);
     if (problem !== undefined) throw validationError(this, KIND, `addSpokeAccount(): ${problem}`);
     if (Token.isUnresolved(accountId)) {
-      throw validationError(this, KIND, 'addSpokeAccount(): the account ID must be a literal (it names the role the spoke assumes)');
+      throw validationError(this, KIND, `addSpokeAccount(): ${literalRequired('the account ID', 'string', 'name the role the spoke assumes')}`);
     }
     if (this.spokeRoles.has(accountId)) {
       throw validationError(this, KIND, `addSpokeAccount("${accountId}") was already called for this domain`);
     }
     const hostnames = (options.hostnames ?? []).map((h) => h.toLowerCase());
     for (const hostname of hostnames) {
-      const nameProblem = Token.isUnresolved(hostname) ? 'must be a literal' : dnsNameProblem(hostname);
+      if (Token.isUnresolved(hostname)) {
+        throw validationError(this, KIND, `addSpokeAccount("${accountId}"): ${literalRequired('hostname', 'string', 'scope the spoke role to its records')}`);
+      }
+      const nameProblem = dnsNameProblem(hostname);
       if (nameProblem !== undefined || !hostname.endsWith(`.${this.domainName}`)) {
         throw validationError(this, KIND,
           `addSpokeAccount("${accountId}"): hostname "${hostname}" must be a literal DNS name under ${this.domainName} (e.g. demo.${this.domainName})`);
@@ -702,7 +705,10 @@ export class PrivateCaDomain extends Construct {
     }
     const problem = accountIdProblem(hub.accountId);
     if (problem !== undefined) throw validationError(this, KIND, `hubHostedZone.accountId: ${problem}`);
-    if (Token.isUnresolved(hub.hostedZoneId) || !/^Z[A-Z0-9]{1,31}$/.test(hub.hostedZoneId)) {
+    if (Token.isUnresolved(hub.hostedZoneId)) {
+      throw validationError(this, KIND, literalRequired('hubHostedZone.hostedZoneId', 'string', 'name the zone in the hub role\'s ARN and the records'));
+    }
+    if (!/^Z[A-Z0-9]{1,31}$/.test(hub.hostedZoneId)) {
       throw validationError(this, KIND, `hubHostedZone.hostedZoneId "${hub.hostedZoneId}" must be a literal hosted zone ID such as Z0123456789ABCDEFGHIJ`);
     }
     const account = Stack.of(this).account;
@@ -780,7 +786,7 @@ export class PrivateCaDomain extends Construct {
 
   private caValidityDays(validity: Duration): number {
     if (validity.isUnresolved()) {
-      throw validationError(this, KIND, `caValidity must be a literal duration, got the unresolved token "${validity.toString()}"`);
+      throw validationError(this, KIND, literalRequired('caValidity', 'duration', 'check it outlives the certificates it signs'));
     }
     const days = validity.toDays({ integral: false });
     if (!Number.isInteger(days)) {

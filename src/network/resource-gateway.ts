@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { LatticeAuthType, LatticeServiceNetwork } from './service-network';
 import { ILatticeServiceNetwork } from './service-network-ref';
 import { dnsNameProblem } from '../private/dns';
-import { validationError } from '../private/errors';
+import { literalRequired, validationError } from '../private/errors';
 import {
   arnProblem,
   domainVerificationIdProblem,
@@ -494,7 +494,10 @@ export class LatticeResourceGateway extends Resource implements ec2.IConnectable
     }
     const perEni = props.ipv4AddressesPerEni;
     if (perEni !== undefined) {
-      if (Token.isUnresolved(perEni) || !Number.isInteger(perEni) || perEni < MIN_IPV4_PER_ENI || perEni > MAX_IPV4_PER_ENI) {
+      if (Token.isUnresolved(perEni)) {
+        throw validationError(this, KIND, literalRequired('ipv4AddressesPerEni', 'number', `check it is between ${MIN_IPV4_PER_ENI} and ${MAX_IPV4_PER_ENI}`));
+      }
+      if (!Number.isInteger(perEni) || perEni < MIN_IPV4_PER_ENI || perEni > MAX_IPV4_PER_ENI) {
         throw validationError(this, KIND,
           `ipv4AddressesPerEni ${describeValue(perEni)} must be a literal integer between ${MIN_IPV4_PER_ENI} and ${MAX_IPV4_PER_ENI}`);
       }
@@ -675,7 +678,7 @@ export class LatticeResourceGateway extends Resource implements ec2.IConnectable
       return;
     }
     if (Token.isUnresolved(domain)) {
-      throw fail('customDomainName is a token; it is checked for clashes at synth time: give a literal name such as "orders-db.example.com"');
+      throw fail(`${literalRequired('customDomainName', 'string', 'check it for clashes with the other resource configurations')}; give a name such as "orders-db.example.com"`);
     }
     const problem = dnsNameProblem(domain);
     if (problem !== undefined) throw fail(`customDomainName "${domain}" is not a lowercase DNS name such as "orders-db.example.com": ${problem}`);

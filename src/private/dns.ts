@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { validationError } from './errors';
+import { literalRequired, validationError } from './errors';
 
 /** Maximum length of a DNS name in presentation form, without a trailing dot (RFC 1035). */
 export const MAX_DNS_NAME_LENGTH = 253;
@@ -84,7 +84,7 @@ export function isDnsName(value: string): boolean {
 export function assertDnsName(scope: IConstruct, kind: string, propName: string, value: string): void {
   if (Token.isUnresolved(value)) {
     throw validationError(scope, kind,
-      `${propName} must be a literal string, got the unresolved token "${value}"; it is validated and used in names at synth time`);
+      `${literalRequired(propName, 'string', 'check it and use it in names')}; give a name such as "example.com"`);
   }
   const problem = dnsNameProblem(value);
   if (problem !== undefined) {

@@ -13,7 +13,7 @@ import { ALLOW_TAKEOVER_FROM_ANNOTATION, serviceImport, targetGroupPolicy } from
 import { K8sObject } from '../k8s/object';
 import { isAuthPolicyClaimed, routeAuthPolicyTarget } from '../private/auth-policy-owners';
 import { dnsNameProblem } from '../private/dns';
-import { validationError } from '../private/errors';
+import { literalRequired, validationError } from '../private/errors';
 import { exportsOf, isClusterOfApp } from '../private/export-registry';
 import { validateDnsLabel, validateK8sName, validateServiceName } from '../private/k8s-names';
 import { latticeNameProblem, SERVICE_NAME_RULES } from '../private/lattice-names';
@@ -261,7 +261,10 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
       if (seen.has(key)) throw validationError(this, KIND, `backends[${i}] repeats export '${b.exportName}' of cluster '${b.clusterName}'; give each export once`);
       seen.add(key);
       const weight = b.weight ?? 1;
-      if (Token.isUnresolved(weight) || !Number.isInteger(weight) || weight < 0 || weight > MAX_WEIGHT) {
+      if (Token.isUnresolved(weight)) {
+        throw validationError(this, KIND, literalRequired(`backends[${i}].weight`, 'number', 'check it and write the route\'s backend weights'));
+      }
+      if (!Number.isInteger(weight) || weight < 0 || weight > MAX_WEIGHT) {
         throw validationError(this, KIND, `backends[${i}].weight ${weight} must be an integer between 0 and ${MAX_WEIGHT}`);
       }
       const name = `${this.routeName.slice(0, 56)}-${i + 1}`;
@@ -313,7 +316,10 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     if (!domain) {
       throw validationError(this, KIND, `hostname '${props.hostname}' needs a cluster with a domain (LatticeEksClusterProps.domain)`);
     }
-    const problem = Token.isUnresolved(props.hostname) ? 'it is a token' : dnsNameProblem(props.hostname);
+    if (Token.isUnresolved(props.hostname)) {
+      throw validationError(this, KIND, literalRequired('hostname', 'string', 'check it against the domain\'s certificate and the other routes'));
+    }
+    const problem = dnsNameProblem(props.hostname);
     if (problem) throw validationError(this, KIND, `hostname '${props.hostname}' is not a valid DNS name: ${problem}`);
     if (!props.hostname.endsWith(`.${domain}`)) {
       throw validationError(this, KIND, `hostname '${props.hostname}' is outside the cluster's domain '${domain}'`);

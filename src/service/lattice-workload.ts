@@ -9,7 +9,7 @@ import { HEALTH_CHECK_DEFAULTS, LatticeHealthCheck } from '../cluster/lattice-he
 import { LatticePodIdentity } from '../cluster/lattice-pod-identity';
 import { LatticeServiceExport } from '../cluster/lattice-service-export';
 import { workloadObjects } from '../k8s/workload';
-import { validationError } from '../private/errors';
+import { literalRequired, validationError } from '../private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validateServiceName } from '../private/k8s-names';
 import { requireLiteralNumber } from '../private/numbers';
 import { requireTcpPort } from '../private/ports';
@@ -162,9 +162,9 @@ export class LatticeWorkload extends Construct {
     this.namespace = props.namespace ?? 'default';
     validateServiceName(this, KIND, 'name', props.name);
     validateDnsLabel(this, KIND, 'namespace', this.namespace);
-    if (typeof props.image !== 'string' || Token.isUnresolved(props.image) || !/^[^\s]+$/.test(props.image)) {
-      throw validationError(this, KIND, `image '${props.image}' must be a literal, non-empty image reference without spaces, not a token ` +
-        '(it is checked at synth), such as registry.example.com/orders:1.4.2');
+    if (Token.isUnresolved(props.image)) throw validationError(this, KIND, literalRequired('image', 'string', 'check the image reference'));
+    if (typeof props.image !== 'string' || !/^[^\s]+$/.test(props.image)) {
+      throw validationError(this, KIND, `image '${props.image}' must be a non-empty image reference without spaces, such as registry.example.com/orders:1.4.2`);
     }
     const containerPort = requireTcpPort(this, KIND, 'containerPort', props.containerPort);
     const port = requireTcpPort(this, KIND, 'port', props.port ?? 80);

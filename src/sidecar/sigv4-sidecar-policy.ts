@@ -22,7 +22,7 @@ import {
 } from '../k8s/sidecar';
 import { LATTICE_INVOKE_ACTION } from '../private/auth-policy-vocabulary';
 import { clusterDomainClashProblem } from '../private/dns';
-import { validationError } from '../private/errors';
+import { literalRequired, validationError } from '../private/errors';
 import { validateDnsLabel } from '../private/k8s-names';
 import { acknowledgeOnce } from '../private/nag';
 import { validatePinnedImage } from '../private/images';
@@ -524,7 +524,8 @@ function nagResource(stack: Stack, resource: string): string {
 }
 
 function validateAnnotationKey(scope: Construct, key: string): void {
-  const problem = Token.isUnresolved(key) ? 'it is a token' : annotationKeyProblem(key);
+  if (Token.isUnresolved(key)) throw validationError(scope, KIND, literalRequired('annotationKey', 'string', 'write the injection policy\'s opt-in match'));
+  const problem = annotationKeyProblem(key);
   if (problem) {
     throw validationError(scope, KIND, `annotationKey '${key}' is not a valid Kubernetes annotation key: ${problem}`);
   }
@@ -587,7 +588,10 @@ function validateInterceptedPorts(scope: Construct, ports: number[], proxyPort: 
 
 function validateIptablesBackend(scope: Construct, backend: IptablesBackend): IptablesBackend {
   const valid: string[] = Object.values(IptablesBackend);
-  if (typeof backend !== 'string' || Token.isUnresolved(backend) || !valid.includes(backend)) {
+  if (Token.isUnresolved(backend)) {
+    throw validationError(scope, KIND, literalRequired('iptablesBackend', 'string', 'pick the iptables-<backend>-restore binary and its capabilities'));
+  }
+  if (typeof backend !== 'string' || !valid.includes(backend)) {
     throw validationError(scope, KIND, `iptablesBackend ${describeValue(backend)} is not a backend (it names the iptables-<backend>-restore binary at synth time); `
       + 'use IptablesBackend.NFT (\'nft\', the default) or IptablesBackend.LEGACY (\'legacy\')');
   }
