@@ -381,3 +381,16 @@ describe('class 7: a token where a literal is needed says so, and why', () => {
     expect(() => new LatticeServiceNetwork(new Stack(new App(), 'S'), 'Network', { serviceNetworkName: str('n') })).toThrow(LITERAL);
   });
 });
+
+describe('values the library would otherwise forward unchecked', () => {
+  test.each<[string, unknown, RegExp | undefined]>([
+    ['a retention CloudWatch Logs does not accept', 45,
+      /^LatticeServiceNetwork \(S\/Network\): accessLogRetention 45 is not a retention CloudWatch Logs accepts; use a logs\.RetentionDays value/],
+    ['a token as retention', Lazy.number({ produce: () => 30 }), /accessLogRetention must be a literal number, not a token \(needed at synth to check it is a period CloudWatch Logs accepts\)/],
+    ['a retention it accepts', 400, undefined],
+  ])('LatticeServiceNetwork: %s', (_name, accessLogRetention, message) => {
+    const build = () => new LatticeServiceNetwork(new Stack(new App(), 'S'), 'Network', { serviceNetworkName: 'lattice-gateway', accessLogRetention: accessLogRetention as any });
+    if (message) expect(build).toThrow(message);
+    else expect(build).not.toThrow();
+  });
+});
