@@ -155,7 +155,6 @@ describe('class 3: empty or malformed version strings', () => {
     ['a proxy image tag starting with a hyphen', { proxyImage: 'docker.io/envoyproxy/envoy:-v1' }, /proxyImage 'docker\.io\/envoyproxy\/envoy:-v1' is not a pinned image reference/],
   ])('SigV4SidecarPolicy: %s', (_name, props, message) => {
     const { stack, cluster } = clusterFixture();
-    const { SigV4SidecarPolicy } = jest.requireActual('../src/sidecar/sigv4-sidecar-policy');
     expect(() => new SigV4SidecarPolicy(stack, 'SigV4', { cluster, namespaces: ['apps'], ...props })).toThrow(message);
   });
 });

@@ -129,7 +129,10 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
     }
     if (props.roleName !== undefined) {
       claimUniqueName(this, KIND, {
-        what: 'IAM role', prop: 'roleName', name: props.roleName, uniqueness: 'account',
+        what: 'IAM role',
+        prop: 'roleName',
+        name: props.roleName,
+        uniqueness: 'account',
         fix: 'give each role its own roleName (or leave it out to get a generated one)',
       });
     }

@@ -12,9 +12,9 @@ import { literalRequired, validationError } from '../private/errors';
 import { externalDnsRecordNames } from '../private/external-dns-policy';
 import { CA_SHARE_PERMISSION, spokeRoleName } from '../private/hub-zone';
 import { accountIdProblem, organizationalUnitArnProblem, organizationArnProblem } from '../private/lattice-names';
+import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';
 import { validateRemovalPolicy } from '../private/removal-policy';
 import { claimUniqueName } from '../private/unique-names';
-import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';
 
 const KIND = 'PrivateCaDomain';
 
@@ -554,7 +554,10 @@ export class PrivateCaDomain extends Construct {
       }
     }
     claimUniqueName(this, KIND, {
-      what: 'IAM role', prop: `addSpokeAccount("${accountId}"): role name`, name: spokeRoleName(this.domainName, accountId), uniqueness: 'account',
+      what: 'IAM role',
+      prop: `addSpokeAccount("${accountId}"): role name`,
+      name: spokeRoleName(this.domainName, accountId),
+      uniqueness: 'account',
       fix: `call addSpokeAccount("${accountId}") on one PrivateCaDomain of ${this.domainName} per account`,
     });
     const role = new iam.Role(this, `Spoke${accountId}`, {

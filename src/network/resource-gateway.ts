@@ -476,7 +476,10 @@ export class LatticeResourceGateway extends Resource implements ec2.IConnectable
       throw validationError(this, KIND, `resourceGatewayName: ${nameProblem}`);
     }
     claimUniqueName(this, KIND, {
-      what: 'Lattice resource gateway', prop: 'resourceGatewayName', name: this.resourceGatewayName, uniqueness: 'account-and-region',
+      what: 'Lattice resource gateway',
+      prop: 'resourceGatewayName',
+      name: this.resourceGatewayName,
+      uniqueness: 'account-and-region',
       fix: 'give each gateway its own resourceGatewayName (or leave it out to get a generated one)',
     });
 
@@ -587,7 +590,10 @@ export class LatticeResourceGateway extends Resource implements ec2.IConnectable
       const same = this.configurations.find((c) => c.resourceConfigurationName === options.name);
       if (same) throw fail(`name "${options.name}" is already used by "${same.node.path}"; resource configuration names are unique in an account`);
       claimUniqueName(this, KIND, {
-        what: 'Lattice resource configuration', prop: `${where}: name`, name: options.name, uniqueness: 'account-and-region',
+        what: 'Lattice resource configuration',
+        prop: `${where}: name`,
+        name: options.name,
+        uniqueness: 'account-and-region',
         fix: 'give each resource configuration its own name (or leave it out to get a generated one)',
       });
     }

@@ -462,7 +462,10 @@ export class LatticeServiceNetwork extends Resource implements ILatticeServiceNe
 
     throwIfProblem(this, serviceNetworkNameProblem(props.serviceNetworkName));
     claimUniqueName(this, KIND, {
-      what: 'Lattice service network', prop: 'serviceNetworkName', name: props.serviceNetworkName, uniqueness: 'account-and-region',
+      what: 'Lattice service network',
+      prop: 'serviceNetworkName',
+      name: props.serviceNetworkName,
+      uniqueness: 'account-and-region',
       fix: 'create one LatticeServiceNetwork per name and pass it to every cluster, or give each network its own name',
     });
 

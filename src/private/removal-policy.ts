@@ -13,7 +13,9 @@ const SUPPORTED: RemovalPolicy[] = [RemovalPolicy.DESTROY, RemovalPolicy.RETAIN,
  * types the CDK ignores it with a warning (the resource is deleted, not kept).
  * Returns the policy, or `fallback` when it is undefined.
  */
-export function validateRemovalPolicy(scope: IConstruct, kind: string, prop: string, policy: unknown, resources: string, fallback: RemovalPolicy): RemovalPolicy {
+export function validateRemovalPolicy(
+  scope: IConstruct, kind: string, prop: string, policy: unknown, resources: string, fallback: RemovalPolicy,
+): RemovalPolicy {
   if (policy === undefined) return fallback;
   if (SUPPORTED.includes(policy as RemovalPolicy)) return policy as RemovalPolicy;
   if (policy === RemovalPolicy.SNAPSHOT) {

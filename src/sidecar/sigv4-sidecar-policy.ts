@@ -23,9 +23,9 @@ import {
 import { LATTICE_INVOKE_ACTION } from '../private/auth-policy-vocabulary';
 import { clusterDomainClashProblem } from '../private/dns';
 import { literalRequired, validationError } from '../private/errors';
+import { validatePinnedImage } from '../private/images';
 import { validateDnsLabel } from '../private/k8s-names';
 import { acknowledgeOnce } from '../private/nag';
-import { validatePinnedImage } from '../private/images';
 import { requireLiteralNumber } from '../private/numbers';
 import { describeValue, portListProblem } from '../private/ports';
 import { requireLiteralVersion } from '../private/version-strings';
@@ -617,7 +617,8 @@ function validateKyvernoChart(scope: Construct, version: string): string {
 function validateSidecarDomain(scope: Construct, given: PrivateCaDomain | undefined, clusters: PrivateCaDomain | undefined): void {
   const problem = given ? clusterDomainClashProblem(given.domainName) : undefined;
   if (problem) throw validationError(scope, KIND, problem);
-  if (given && clusters && !Token.isUnresolved(given.domainName) && !Token.isUnresolved(clusters.domainName) && given.domainName !== clusters.domainName) {
+  const literal = given && clusters && !Token.isUnresolved(given.domainName) && !Token.isUnresolved(clusters.domainName);
+  if (literal && given.domainName !== clusters.domainName) {
     Annotations.of(scope).addWarningV2(`${KIND}:domain`,
       `domain '${given.domainName}' is not the cluster's domain '${clusters.domainName}': the proxy signs only for hosts under '${given.domainName}' ` +
       `(and Lattice-generated names), so calls to services under '${clusters.domainName}' get a 403 from the proxy; leave domain out to use the cluster's`);
