@@ -109,6 +109,25 @@ describe('class 1: names AWS requires to be unique per account (and region)', ()
       /^PrivateCaDomain \(HubEu\/Domain\): addSpokeAccount\("222222222222"\): role name '[^']+' is already used by 'HubUs\/Domain' in the same account .*IAM role names are unique per account/);
   });
 
+  test.each<[string, Env, Env, RegExp | undefined]>([
+    ['one Lattice service name from two clusters in one account and region', US, US,
+      /^LatticeServiceRoute \(B\/Lattice\/Demo\): route 'apps\/demo' becomes Lattice service 'demo-apps', which A\/Lattice\/Demo already uses in this account and region .*give one of them another routeName/],
+    ['one Lattice service name in two regions is fine', US, EU, undefined],
+  ])('Lattice service names: %s', (_name, envA, envB, message) => {
+    const app = new App();
+    const { KubectlV35Layer } = jest.requireActual('@aws-cdk/lambda-layer-kubectl-v35');
+    const { LatticeEksCluster } = jest.requireActual('../src/cluster/lattice-eks-cluster');
+    const cluster = (id: string, env: Env) => {
+      const stack = new Stack(app, id, { env });
+      const serviceNetwork = new LatticeServiceNetwork(stack, 'Network', { serviceNetworkName: `net-${id.toLowerCase()}` });
+      return new LatticeEksCluster(stack, 'Lattice', { clusterName: `eks-${id.toLowerCase()}`, kubectlLayer: new KubectlV35Layer(stack, 'Kubectl'), serviceNetwork });
+    };
+    cluster('A', envA).exposeService('Demo', { serviceName: 'demo', namespace: 'apps', port: 80 });
+    const second = () => cluster('B', envB).exposeService('Demo', { serviceName: 'demo', namespace: 'apps', port: 80 });
+    if (message) expect(second).toThrow(message);
+    else expect(second).not.toThrow();
+  });
+
   test('one service account gets one Pod Identity association, whatever scope creates it', () => {
     const { cluster, stack } = clusterFixture();
     cluster.addPodIdentity('One', { namespace: 'apps', serviceAccountName: 'client' });

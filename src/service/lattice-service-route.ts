@@ -1,4 +1,4 @@
-import { Annotations, Aspects, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
 import { CrossClusterAuthPolicy } from '../auth/cross-cluster-auth-policy';
@@ -19,6 +19,7 @@ import { validateDnsLabel, validateK8sName, validateServiceName } from '../priva
 import { latticeNameProblem, SERVICE_NAME_RULES } from '../private/lattice-names';
 import { requireTcpPort } from '../private/ports';
 import { validateManagedBy } from '../private/rollout';
+import { environmentOf, mayCollide } from '../private/unique-names';
 
 const KIND = 'LatticeServiceRoute';
 /** Construct id of the auth policy created by `allow()`. */
@@ -124,7 +125,7 @@ export interface LatticeServiceRouteProps extends ExposeServiceOptions {
 }
 
 /** Lattice service names already used per account, app-wide. */
-const latticeServiceNames = new WeakMap<IConstruct, Map<string, string>>();
+const latticeServiceNames = new WeakMap<IConstruct, Map<string, Array<[string, string]>>>();
 
 /** Route hostnames already used, app-wide (custom domain names of Lattice services and DNS records). */
 const hostnames = new WeakMap<IConstruct, Map<string, string>>();
@@ -359,12 +360,15 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
       names = new Map();
       latticeServiceNames.set(root, names);
     }
-    const account = Stack.of(this).account;
-    const key = `${Token.isUnresolved(account) ? 'this-account' : account}/${this.latticeServiceName}`;
-    const other = names.get(key);
+    // Lattice service names are unique per account and region.
+    const env = environmentOf(this);
+    let places = names.get(this.latticeServiceName);
+    if (!places) names.set(this.latticeServiceName, places = []);
+    const other = places.find(([otherEnv]) => mayCollide(env, otherEnv, 'account-and-region'));
     if (other) {
-      throw validationError(this, KIND, `route '${this.namespace}/${this.routeName}' becomes Lattice service '${this.latticeServiceName}', which ${other} already uses in this account; give one of them another routeName`);
+      throw validationError(this, KIND, `route '${this.namespace}/${this.routeName}' becomes Lattice service '${this.latticeServiceName}', which ${other[1]} ` +
+        'already uses in this account and region (or an environment-agnostic stack); give one of them another routeName');
     }
-    names.set(key, this.node.path);
+    places.push([env, this.node.path]);
   }
 }
