@@ -22,8 +22,8 @@ describe('LatticeEksCluster bad input', () => {
     ['nodeCount 0 with minNodes 0', { nodeCount: 0, minNodes: 0 }, /nodeCount 0 leaves the cluster without nodes/],
     ['more nodes than a node group can have', { nodeCount: 500 }, /nodeCount 500 is more than an EKS managed node group can have \(450\); use a larger nodeInstanceType/],
     ['maxNodes over the node group limit', { maxNodes: 451 }, /maxNodes 451 is more than an EKS managed node group can have/],
-    ['a token as nodeCount', { nodeCount: Lazy.number({ produce: () => 3 }) }, /nodeCount must be literal numbers, not tokens/],
-    ['a token as maxNodes', { maxNodes: Lazy.number({ produce: () => 3 }) }, /maxNodes must be literal numbers, not tokens/],
+    ['a token as nodeCount', { nodeCount: Lazy.number({ produce: () => 3 }) }, /nodeCount must be a literal number, not a token \(needed at synth to check the node group's sizes/],
+    ['a token as maxNodes', { maxNodes: Lazy.number({ produce: () => 3 }) }, /maxNodes must be a literal number, not a token/],
     ['clusterName left out by a JavaScript caller', { clusterName: undefined as any }, /clusterName is required/],
     ['serviceNetwork left out by a JavaScript caller', { serviceNetwork: undefined as any }, /serviceNetwork is required/],
     ['kubectlLayer left out by a JavaScript caller', { kubectlLayer: undefined as any }, /kubectlLayer is required/],
@@ -67,8 +67,8 @@ describe('LatticeServiceRoute bad input', () => {
     ['a target port of 0', { targetPort: 0 }, /targetPort 0 is not a TCP port/],
     ['a target port over 65535', { targetPort: 70000 }, /targetPort 70000 is not a TCP port/],
     ['a fractional port', { port: 80.5 }, /port 80\.5 is not a TCP port/],
-    ['a token as port', { port: Lazy.number({ produce: () => 80 }) }, /port is a token \(a value known only at deploy time\); give a literal number/],
-    ['a token as targetPort', { targetPort: Lazy.number({ produce: () => 8080 }) }, /targetPort is a token/],
+    ['a token as port', { port: Lazy.number({ produce: () => 80 }) }, /port must be a literal number, not a token \(needed at synth to check its range\); a token is a value known only at deploy time/],
+    ['a token as targetPort', { targetPort: Lazy.number({ produce: () => 8080 }) }, /targetPort must be a literal number, not a token/],
     ['port left out by a JavaScript caller', { port: undefined }, /port must be a number, got undefined/],
   ])('%s', (_name, options, message) => {
     expect(() => route(options)).toThrow(message);
@@ -109,9 +109,9 @@ describe('LatticePodIdentity and SigV4SidecarPolicy bad input', () => {
   });
 
   test.each<[string, Record<string, unknown>, RegExp]>([
-    ['a token as proxyPort', { proxyPort: Lazy.number({ produce: () => 15180 }) }, /SigV4SidecarPolicy \(Cluster1\/SigV4\): proxyPort is a token/],
-    ['a token as healthPort', { healthPort: Lazy.number({ produce: () => 15181 }) }, /healthPort is a token/],
-    ['a token as proxyUid', { proxyUid: Lazy.number({ produce: () => 4242 }) }, /proxyUid is a token/],
+    ['a token as proxyPort', { proxyPort: Lazy.number({ produce: () => 15180 }) }, /SigV4SidecarPolicy \(Cluster1\/SigV4\): proxyPort must be a literal number, not a token \(needed at synth to check its range\)/],
+    ['a token as healthPort', { healthPort: Lazy.number({ produce: () => 15181 }) }, /healthPort must be a literal number, not a token/],
+    ['a token as proxyUid', { proxyUid: Lazy.number({ produce: () => 4242 }) }, /proxyUid must be a literal number, not a token/],
     ['a string as proxyPort from a JavaScript caller', { proxyPort: '15180' }, /proxyPort must be a number, got "15180"/],
   ])('SigV4SidecarPolicy: %s', (_name, props, message) => {
     const { stack, cluster } = clusterFixture();

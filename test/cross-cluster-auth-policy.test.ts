@@ -699,7 +699,7 @@ describe('bad input', () => {
 
   test('a cluster referenced by token instead of named', () => {
     const token = Lazy.string({ produce: () => 'eks-cluster2' });
-    expect(render(eks({ clusterName: token }))).toThrow(/clusterName must be a literal string, got a token/);
+    expect(render(eks({ clusterName: token }))).toThrow(/clusterName must be a literal string, not a token \(needed at synth to write the eks-cluster-name condition of the auth policy\)/);
   });
 
   test('an invalid namespace', () => {

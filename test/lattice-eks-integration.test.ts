@@ -239,7 +239,7 @@ describe('LatticeEksIntegration bad input', () => {
     ['an imported cluster without its security group', () => imported({}, { clusterSecurityGroupId: undefined }),
       /the cluster has no clusterSecurityGroupId.*give clusterSecurityGroupId to Cluster.fromClusterAttributes, or targetSecurityGroup/],
     ['an eks.Cluster without a name', () => autoMode({}, { clusterName: undefined }),
-      /the cluster's name is a token \(eks.Cluster without clusterName\); give the cluster a literal clusterName, or give clusterName here/],
+      /the cluster's name must be a literal string, not a token \(needed at synth to name the cluster in auth policies, ownership tags and DNS owner ids\); an eks.Cluster without clusterName has a token: give the cluster a literal clusterName, or give clusterName here/],
     ['a clusterName other than the cluster\'s', () => imported({ clusterName: 'other' }),
       /clusterName 'other' differs from the cluster's name 'platform-shared'; omit clusterName or give the cluster's own name/],
     ['BUILT_IN agent on a cluster that is not Auto Mode', () => imported({ podIdentityAgent: PodIdentityAgent.BUILT_IN }),

@@ -165,7 +165,7 @@ describe('bad multi-cluster input', () => {
       /every backend has weight 0/],
     ['one export name twice', (f) => [1, 2].map((i) => f.cluster.exportService(`E${i}`, { serviceName: `s${i}`, exportName: 'e', port: 80 })),
       /exportName 'default\/e' is already exported by 'Cluster1\/Lattice\/E1' on cluster 'eks-cluster1'; give this export another exportName/],
-    ['an invalid export name', (f) => f.cluster.exportService('E', { serviceName: 'a', exportName: 'A_b', port: 80 }), /exportName 'A_b' is not a valid Kubernetes name/],
+    ['an invalid export name', (f) => f.cluster.exportService('E', { serviceName: 'a', exportName: 'A_b', port: 80 }), /exportName 'A_b' is not a valid Kubernetes ServiceExport/],
     ['a health check interval too short', (f) => f.cluster.exportService('E', { serviceName: 'a', port: 80, healthCheck: { interval: Duration.seconds(2) } }),
       /healthCheck\.interval 2 seconds must be whole seconds between 5 and 300/],
     ['a timeout as long as the interval', (f) => f.cluster.exportService('E', { serviceName: 'a', port: 80, healthCheck: { interval: Duration.seconds(5), timeout: Duration.seconds(5) } }),

@@ -480,8 +480,8 @@ describe('validation', () => {
   test('rejects a token domain name', () => {
     const stack = newStack();
     const parameter = new CfnParameter(stack, 'DomainNameParameter');
-    expect(() => build({ domainName: parameter.valueAsString }, stack)).toThrow(/domainName must be a literal string, got the unresolved token "\$\{Token\[/);
-    expect(() => build({ domainName: Lazy.string({ produce: () => 'example.com' }) })).toThrow(/unresolved token/);
+    expect(() => build({ domainName: parameter.valueAsString }, stack)).toThrow(/domainName must be a literal string, not a token \(needed at synth to name the certificate/);
+    expect(() => build({ domainName: Lazy.string({ produce: () => 'example.com' }) })).toThrow(/domainName must be a literal string, not a token/);
   });
 
   test.each([
@@ -511,7 +511,7 @@ describe('validation', () => {
 
   test('rejects a token CA validity', () => {
     const caValidity = Duration.days(Lazy.number({ produce: () => 400 }));
-    expect(() => build({ caValidity })).toThrow(/caValidity must be a literal duration, got the unresolved token/);
+    expect(() => build({ caValidity })).toThrow(/caValidity must be a literal duration, not a token \(needed at synth to check it outlives/);
   });
 
   test('rejects a CA common name over 64 characters', () => {
@@ -523,7 +523,7 @@ describe('validation', () => {
     expect(() => build({ certificateKeyAlgorithm: acm.KeyAlgorithm.RSA_4096 }))
       .toThrow(/certificateKeyAlgorithm "RSA_4096" cannot be requested from a private CA/);
     expect(() => build({ keyAlgorithm: CaKeyAlgorithm.EC_PRIME256V1, certificateKeyAlgorithm: acm.KeyAlgorithm.RSA_2048 }))
-      .toThrow(/certificateKeyAlgorithm "RSA_2048" does not fit the CA's EC key/);
+      .toThrow(/certificateKeyAlgorithm "RSA_2048" does not fit the created CA's EC_prime256v1 key \(keyAlgorithm\)/);
   });
 
   test('rejects associating the zone VPC or a same-stack VPC twice', () => {
@@ -565,7 +565,7 @@ describe('DNS name helpers', () => {
     expect(() => assertDnsName(stack, 'ServiceNetwork', 'hostname', 'API.example.com'))
       .toThrow(/^ServiceNetwork \(Test\): hostname must be a lowercase DNS name such as "example.com", got "API.example.com"/);
     expect(() => assertDnsName(stack, 'ServiceNetwork', 'hostname', Lazy.string({ produce: () => 'api.example.com' })))
-      .toThrow(/hostname must be a literal string, got the unresolved token/);
+      .toThrow(/hostname must be a literal string, not a token \(needed at synth to check it and use it in names\)/);
     expect(() => assertDnsName(stack, 'ServiceNetwork', 'hostname', 'api.example.com')).not.toThrow();
   });
 });

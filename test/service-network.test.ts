@@ -444,7 +444,7 @@ describe('rejects bad input', () => {
   test('service network name: token', () => {
     const name = Lazy.string({ produce: () => 'cross-cluster' });
     expect(() => new LatticeServiceNetwork(newStack(), 'Network', { serviceNetworkName: name }))
-      .toThrow(/must be a literal string known at synth time, got an unresolved token "\$\{Token\[/);
+      .toThrow(/service network name must be a literal string, not a token \(needed at synth/);
   });
 
   test('bad account ID', () => {

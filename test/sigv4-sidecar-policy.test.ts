@@ -409,7 +409,7 @@ describe('SigV4SidecarPolicy bad input', () => {
 
   test.each<[string, Partial<SigV4SidecarPolicyProps>, RegExp]>([
     ['uid 0', { proxyUid: 0 }, /proxyUid 0 \(root\) is not allowed/],
-    ['uid of distroless nonroot', { proxyUid: 65532 }, /proxyUid 65532 is a uid application images commonly run as/],
+    ['uid of distroless nonroot', { proxyUid: 65532 }, /proxyUid 65532 is a uid common images run as \(nonroot of distroless/],
     ['negative uid', { proxyUid: -1 }, /proxyUid -1 is not a uid/],
     ['fractional uid', { proxyUid: 1.5 }, /proxyUid 1.5 is not a uid/],
     ['proxy port on an application port', { proxyPort: 80 }, /proxyPort 80 must be an integer between 1024 and 65535/],
@@ -439,12 +439,12 @@ describe('SigV4SidecarPolicy bad input', () => {
     ['intercepted health port', { healthPort: 20001, interceptedPorts: [20001] }, /interceptedPorts \[20001\]: 20001 is the healthPort/],
     ['16 intercepted ports', { interceptedPorts: Array.from({ length: 16 }, (_, i) => 8000 + i) }, /interceptedPorts \[8000, .*, 8015\] has 16 ports; at most 15 are allowed/],
     ['intercepted port token', { interceptedPorts: [80, Token.asNumber({ Ref: 'Port' })] },
-      /interceptedPorts \[80, a token\]: element 1 is a token; the ports are needed at synth time: give a literal port number/],
-    ['intercepted ports list token', { interceptedPorts: Token.asList({ Ref: 'Ports' }) as any }, /interceptedPorts is a token; .*give a list of literal port numbers/],
+      /interceptedPorts \[80, a token\]: element 1 must be a literal port number, not a token \(needed at synth/],
+    ['intercepted ports list token', { interceptedPorts: Token.asList({ Ref: 'Ports' }) as any }, /interceptedPorts must be a literal list of port numbers, not a token/],
     ['unknown iptables backend (JavaScript)', { iptablesBackend: 'foo' as IptablesBackend },
       /iptablesBackend "foo" is not a backend .*use IptablesBackend.NFT \('nft', the default\) or IptablesBackend.LEGACY \('legacy'\)/],
     ['iptables backend in upper case', { iptablesBackend: 'NFT' as IptablesBackend }, /iptablesBackend "NFT" is not a backend/],
-    ['iptables backend token', { iptablesBackend: Token.asString({ Ref: 'Mode' }) as IptablesBackend }, /iptablesBackend a token is not a backend/],
+    ['iptables backend token', { iptablesBackend: Token.asString({ Ref: 'Mode' }) as IptablesBackend }, /iptablesBackend must be a literal string, not a token \(needed at synth to pick the iptables-<backend>-restore binary/],
   ])('%s', (_name, props, error) => {
     expect(() => make(props)).toThrow(error);
   });

@@ -43,7 +43,7 @@ describe('Gateway API bundles', () => {
 
   test.each([
     ['v1.4.1', undefined, /'v1.4.1' is older than v1.5: the AWS Gateway API Controller v2.1 needs Gateway API v1.5 or newer; give a v1.5.x to v1.7.x release/],
-    ['v0.8.0', 'a'.repeat(64), /'v0.8.0' is not a Gateway API release; give one such as 'v1.6.3'/],
+    ['v0.8.0', 'a'.repeat(64), /'v0.8.0' is not a Gateway API release tag; give one such as 'v1.6.3'/],
     ['v1.8.0', 'a'.repeat(64), /'v1.8.0' is newer than v1.7.x, the newest Gateway API the library and AWS Gateway API Controller v2.1 were checked with/],
     ['v1.6', undefined, /'v1.6' is not a Gateway API release/],
     ['v1.6.4', undefined, /'v1.6.4' needs versions.gatewayApiStandardInstallSha256 .*run 'scripts\/gateway-api-bundle-sha256.sh v1.6.4'.*knows v1.5.0, v1.5.1, v1.6.0/],

@@ -9,8 +9,8 @@ import {
   LATTICE_INVOKE_ACTION,
   volatileSessionTagOf,
 } from '../private/auth-policy-vocabulary';
-import { validationError } from '../private/errors';
-import { isDnsLabel } from '../private/k8s-names';
+import { literalRequired, validationError } from '../private/errors';
+import { k8sNameProblem } from '../private/k8s-names';
 import { accountIdProblem, organizationIdProblem, organizationPathProblem } from '../private/lattice-names';
 import { authPolicySizeProblem } from '../private/policy-size';
 
@@ -18,8 +18,6 @@ const KIND = 'LatticeAuthPolicy';
 
 /** EKS cluster names: 1-100 letters, digits, `-` and `_`, starting with a letter or digit. */
 const EKS_CLUSTER_NAME_RE = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
-/** Kubernetes service account names: RFC 1123 subdomains. */
-const DNS_SUBDOMAIN_RE = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const VPC_ID_RE = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** Conditions whose values may be merged into one list (OR) without changing the meaning. */
@@ -657,7 +655,7 @@ function asList(value: unknown): string[] {
 
 function clusterNameProblem(name: string): string | undefined {
   if (Token.isUnresolved(name)) {
-    return `clusterName must be a literal string, got a token ('${name}'): name the other cluster ` +
+    return `${literalRequired('clusterName', 'string', 'write the eks-cluster-name condition of the auth policy')}: name the other cluster ` +
       '(e.g. its LatticeEksCluster.clusterName) instead of referencing a resource, which would tie the stacks together';
   }
   if (!EKS_CLUSTER_NAME_RE.test(name)) {
@@ -667,13 +665,11 @@ function clusterNameProblem(name: string): string | undefined {
 }
 
 function namespaceProblem(namespace: string): string | undefined {
-  if (isDnsLabel(namespace)) return undefined;
-  return `namespace '${namespace}' is not a valid Kubernetes namespace (RFC 1123 label: lowercase letters, digits and '-', at most 63 characters)`;
+  return k8sNameProblem('namespace', namespace, 'rfc1123-label', 'namespace');
 }
 
 function serviceAccountProblem(serviceAccount: string): string | undefined {
-  if (!Token.isUnresolved(serviceAccount) && DNS_SUBDOMAIN_RE.test(serviceAccount)) return undefined;
-  return `service account '${serviceAccount}' is not a valid Kubernetes service account name (RFC 1123 subdomain)`;
+  return k8sNameProblem('service account', serviceAccount, 'rfc1123-subdomain', 'ServiceAccount');
 }
 
 function methodProblem(method: string): string | undefined {
@@ -682,7 +678,7 @@ function methodProblem(method: string): string | undefined {
 }
 
 function pathPrefixProblem(prefix: string): string | undefined {
-  if (Token.isUnresolved(prefix)) return `path prefix '${prefix}' must be a literal string, not a token`;
+  if (Token.isUnresolved(prefix)) return literalRequired('path prefix', 'string', 'check it and write the auth policy condition');
   if (!prefix.startsWith('/')) return `path prefix '${prefix}' must start with '/'`;
   if (/[*?]|\$\{/.test(prefix)) return `path prefix '${prefix}' must not contain wildcards ('*', '?') or policy variables ('\${...}')`;
   return undefined;

@@ -41,7 +41,7 @@ export interface GatewayApiBundle {
 export function resolveGatewayApiBundle(scope: IConstruct, kind: string, version: string, sha256?: string): GatewayApiBundle {
   const m = /^v1\.(\d+)\.(\d+)$/.exec(version);
   if (!m) {
-    throw validationError(scope, kind, `versions.gatewayApi '${version}' is not a Gateway API release; give one such as 'v1.6.3' (v1.<minor>.<patch>)`);
+    throw validationError(scope, kind, `versions.gatewayApi '${version}' is not a Gateway API release tag; give one such as 'v1.6.3' (v1.<minor>.<patch>, with the leading 'v')`);
   }
   const minor = Number(m[1]);
   if (minor < MIN_GATEWAY_API_MINOR) {

@@ -21,7 +21,7 @@ import { PrivateCaDomain } from '../domain/private-ca-domain';
 import { ILatticeServiceNetwork } from '../network/service-network-ref';
 import { validateClusterInputs } from '../private/app-checks';
 import { validateClusterName } from '../private/cluster-name';
-import { validationError } from '../private/errors';
+import { literalRequired, validationError } from '../private/errors';
 import { acknowledge, FRAMEWORK_RUNTIME_REASON } from '../private/nag';
 import { nodegroupAmiType } from '../private/node-ami';
 import { ExposeServiceOptions, ImportServiceOptions, LatticeServiceRoute } from '../service/lattice-service-route';
@@ -498,7 +498,7 @@ function validateRequired(scope: Construct, props: LatticeEksClusterProps): void
 function nodeScaling(scope: Construct, props: LatticeEksClusterProps): { desired: number; min: number; max: number } {
   const tokens = (['nodeCount', 'minNodes', 'maxNodes'] as const).filter((name) => props[name] !== undefined && Token.isUnresolved(props[name]));
   if (tokens.length > 0) {
-    throw validationError(scope, KIND, `${tokens.join(', ')} must be literal numbers, not tokens: the node group's sizes are checked at synth time`);
+    throw validationError(scope, KIND, literalRequired(tokens.join(', '), 'number', 'check the node group\'s sizes against each other and the EKS limits'));
   }
   const desired = props.nodeCount ?? 2;
   const min = props.minNodes ?? Math.min(1, desired);

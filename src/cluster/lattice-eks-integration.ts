@@ -36,7 +36,8 @@ import { validateClusterName } from '../private/cluster-name';
 import {
   acknowledgeGatewayControllerPolicy, controllerManagedBy, gatewayControllerStatements, takeoverStatements,
 } from '../private/controller-policy';
-import { validationError } from '../private/errors';
+import { clusterDomainClashProblem } from '../private/dns';
+import { literalRequired, validationError } from '../private/errors';
 import { recordCluster } from '../private/export-registry';
 import { externalDnsRecordNames, externalDnsRecordStatement } from '../private/external-dns-policy';
 import { validateDnsLabel } from '../private/k8s-names';
@@ -306,11 +307,16 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     this.sources = props.sources ?? ArtifactSources.publicRegistries();
     const versions = resolveVersions(this.errorScope, this.kind, undefined, this.sources, props.versions);
     const routeMaxConcurrentReconciles = props.routeMaxConcurrentReconciles ?? 10;
-    if (Token.isUnresolved(routeMaxConcurrentReconciles) || !Number.isInteger(routeMaxConcurrentReconciles)
+    if (Token.isUnresolved(routeMaxConcurrentReconciles)) {
+      throw validationError(this.errorScope, this.kind, literalRequired('routeMaxConcurrentReconciles', 'number', 'check it and write the controller\'s Helm values'));
+    }
+    if (!Number.isInteger(routeMaxConcurrentReconciles)
       || routeMaxConcurrentReconciles < 1 || routeMaxConcurrentReconciles > 100) {
       throw validationError(this.errorScope, this.kind, `routeMaxConcurrentReconciles ${routeMaxConcurrentReconciles} must be a literal integer between 1 and 100`);
     }
     recordCluster(this.errorScope, this.kind, this.clusterName);
+    const domainProblem = props.domain ? clusterDomainClashProblem(props.domain.domainName) : undefined;
+    if (domainProblem) throw validationError(this.errorScope, this.kind, domainProblem);
     this.domain = props.domain;
     this.serviceNetwork = props.serviceNetwork;
     this.gatewayName = props.serviceNetwork.serviceNetworkName;

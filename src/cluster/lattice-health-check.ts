@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import type { HealthCheckSpec } from '../k8s/multi-cluster';
-import { validationError } from '../private/errors';
+import { literalRequired, validationError } from '../private/errors';
 
 /**
  * HTTP health check of the Lattice target groups of a Service or export
@@ -67,7 +67,7 @@ export function resolveHealthCheck(scope: IConstruct, kind: string, prop: string
   const seconds = (name: string, value: Duration | undefined, dflt: number, min: number, max: number): number => {
     if (value === undefined) return dflt;
     if (Token.isUnresolved(value.toSeconds({ integral: false }))) {
-      throw validationError(scope, kind, `${prop}.${name} is a token; give a literal duration`);
+      throw validationError(scope, kind, literalRequired(`${prop}.${name}`, 'duration', 'check it against the VPC Lattice limits'));
     }
     const s = value.toSeconds({ integral: false });
     if (!Number.isInteger(s) || s < min || s > max) {
@@ -77,13 +77,15 @@ export function resolveHealthCheck(scope: IConstruct, kind: string, prop: string
   };
   const count = (name: string, value: number | undefined, dflt: number): number => {
     if (value === undefined) return dflt;
-    if (Token.isUnresolved(value) || !Number.isInteger(value) || value < 2 || value > 10) {
+    if (Token.isUnresolved(value)) throw validationError(scope, kind, literalRequired(`${prop}.${name}`, 'number', 'check it against the VPC Lattice limits'));
+    if (!Number.isInteger(value) || value < 2 || value > 10) {
       throw validationError(scope, kind, `${prop}.${name} ${value} must be an integer between 2 and 10 (a VPC Lattice limit)`);
     }
     return value;
   };
   const path = input.path ?? HEALTH_CHECK_DEFAULTS.path;
-  if (Token.isUnresolved(path) || !/^\/[\x21-\x7e]{0,2047}$/.test(path)) {
+  if (Token.isUnresolved(path)) throw validationError(scope, kind, literalRequired(`${prop}.path`, 'string', 'check it and write the health check'));
+  if (!/^\/[\x21-\x7e]{0,2047}$/.test(path)) {
     throw validationError(scope, kind, `${prop}.path '${path}' must start with '/' and hold printable characters without spaces (at most 2048)`);
   }
   const intervalSeconds = seconds('interval', input.interval, HEALTH_CHECK_DEFAULTS.intervalSeconds, 5, 300);
@@ -93,10 +95,14 @@ export function resolveHealthCheck(scope: IConstruct, kind: string, prop: string
       `${prop}.timeout (${timeoutSeconds} s) must be shorter than ${prop}.interval (${intervalSeconds} s), or checks overlap`);
   }
   const statusMatch = input.statusMatch ?? HEALTH_CHECK_DEFAULTS.statusMatch;
-  if (Token.isUnresolved(statusMatch) || !STATUS_MATCH.test(statusMatch)) {
+  if (Token.isUnresolved(statusMatch)) throw validationError(scope, kind, literalRequired(`${prop}.statusMatch`, 'string', 'check it and write the health check'));
+  if (!STATUS_MATCH.test(statusMatch)) {
     throw validationError(scope, kind, `${prop}.statusMatch '${statusMatch}' must be HTTP codes or ranges, e.g. '200', '200-399' or '200,204'`);
   }
-  if (input.port !== undefined && (Token.isUnresolved(input.port) || !Number.isInteger(input.port) || input.port < 1 || input.port > 65535)) {
+  if (input.port !== undefined && Token.isUnresolved(input.port)) {
+    throw validationError(scope, kind, literalRequired(`${prop}.port`, 'number', 'check it is the port the pods serve'));
+  }
+  if (input.port !== undefined && (!Number.isInteger(input.port) || input.port < 1 || input.port > 65535)) {
     throw validationError(scope, kind, `${prop}.port ${input.port} is not a TCP port (1-65535)`);
   }
   return {

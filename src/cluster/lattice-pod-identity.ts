@@ -9,6 +9,7 @@ import { serviceAccountObject } from '../k8s/object';
 import { validationError } from '../private/errors';
 import { validateDnsLabel, validateDnsSubdomain } from '../private/k8s-names';
 import { podIdentityAssociation, podIdentityRole } from '../private/pod-identity';
+import { claimUniqueName } from '../private/unique-names';
 
 const KIND = 'LatticePodIdentity';
 
@@ -117,7 +118,7 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
   constructor(scope: Construct, id: string, props: LatticePodIdentityProps) {
     super(scope, id);
     validateDnsLabel(this, KIND, 'namespace', props.namespace);
-    validateDnsSubdomain(this, KIND, 'serviceAccountName', props.serviceAccountName);
+    validateDnsSubdomain(this, KIND, 'serviceAccountName', props.serviceAccountName, 'ServiceAccount');
     this.namespace = props.namespace;
     this.serviceAccountName = props.serviceAccountName;
     if (props.role && props.roleName !== undefined) {
@@ -125,6 +126,15 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
     }
     if (props.roleName !== undefined && !Token.isUnresolved(props.roleName) && !/^[\w+=,.@-]{1,64}$/.test(props.roleName)) {
       throw validationError(this, KIND, `roleName "${props.roleName}" must be 1-64 letters, digits or +=,.@_-`);
+    }
+    if (props.roleName !== undefined) {
+      claimUniqueName(this, KIND, {
+        what: 'IAM role',
+        prop: 'roleName',
+        name: props.roleName,
+        uniqueness: 'account',
+        fix: 'give each role its own roleName (or leave it out to get a generated one)',
+      });
     }
     const targetRoleArn = props.targetRoleArn;
     if (targetRoleArn !== undefined && !Token.isUnresolved(targetRoleArn) && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(targetRoleArn)) {

@@ -6,7 +6,7 @@ import { LatticeHealthCheck, resolveHealthCheck } from './lattice-health-check';
 import { serviceExport, targetGroupPolicy } from '../k8s/multi-cluster';
 import { validationError } from '../private/errors';
 import { recordExport } from '../private/export-registry';
-import { validateDnsLabel } from '../private/k8s-names';
+import { validateDnsLabel, validateK8sName, validateServiceName } from '../private/k8s-names';
 import { requireTcpPort } from '../private/ports';
 import { PinnedVersions } from '../versions';
 
@@ -114,9 +114,9 @@ export class LatticeServiceExport extends Construct {
     this.namespace = props.namespace ?? 'default';
     this.exportName = props.exportName ?? props.serviceName;
     this.clusterName = props.cluster.clusterName;
-    validateDnsLabel(this, KIND, 'serviceName', props.serviceName);
+    validateServiceName(this, KIND, 'serviceName', props.serviceName);
     validateDnsLabel(this, KIND, 'namespace', this.namespace);
-    validateDnsLabel(this, KIND, 'exportName', this.exportName);
+    validateK8sName(this, KIND, 'exportName', this.exportName, 'rfc1035-label', 'ServiceExport (and its ServiceImport)');
     this.port = requireTcpPort(this, KIND, 'port', props.port);
     const targetPort = requireTcpPort(this, KIND, 'targetPort', props.targetPort ?? this.port);
     const healthCheck = resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck);

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ArtifactSources } from '../artifact-sources';
 import { resolveGatewayApiBundle } from './gateway-api-bundles';
 import { validatePinnedImage } from '../private/images';
+import { requireLiteralVersion, validateAddonVersion, validateChartVersion } from '../private/version-strings';
 import { PinnedVersions } from '../versions';
 
 /**
@@ -91,7 +92,23 @@ export interface ResolvedVersions {
 export function resolveVersions(
   scope: Construct, kind: string, version: eks.KubernetesVersion | undefined, sources: ArtifactSources, v: LatticeEksClusterVersions = {},
 ): ResolvedVersions {
-  const bundle = resolveGatewayApiBundle(scope, kind, v.gatewayApi ?? PinnedVersions.GATEWAY_API, v.gatewayApiStandardInstallSha256);
+  const gatewayApi = v.gatewayApi === undefined ? PinnedVersions.GATEWAY_API
+    : requireLiteralVersion(scope, kind, 'versions.gatewayApi', v.gatewayApi, PinnedVersions.GATEWAY_API);
+  const bundle = resolveGatewayApiBundle(scope, kind, gatewayApi, v.gatewayApiStandardInstallSha256);
+  if (v.gatewayApiControllerChart !== undefined) {
+    validateChartVersion(scope, kind, 'versions.gatewayApiControllerChart', v.gatewayApiControllerChart, PinnedVersions.GATEWAY_API_CONTROLLER_CHART);
+  }
+  if (v.externalDnsChart !== undefined) {
+    validateChartVersion(scope, kind, 'versions.externalDnsChart', v.externalDnsChart, PinnedVersions.EXTERNAL_DNS_CHART);
+  }
+  for (const [prop, value, example] of [
+    ['vpcCniAddon', v.vpcCniAddon, PinnedVersions.ADDON_VPC_CNI],
+    ['corednsAddon', v.corednsAddon, PinnedVersions.ADDON_COREDNS],
+    ['kubeProxyAddon', v.kubeProxyAddon, PinnedVersions.ADDON_KUBE_PROXY],
+    ['podIdentityAgentAddon', v.podIdentityAgentAddon, PinnedVersions.ADDON_POD_IDENTITY_AGENT],
+  ] as const) {
+    if (value !== undefined) validateAddonVersion(scope, kind, `versions.${prop}`, value, example);
+  }
   for (const [prop, image] of [['kubectlImage', v.kubectlImage], ['downloadImage', v.downloadImage], ['awsCliImage', v.awsCliImage]] as const) {
     if (image !== undefined) validatePinnedImage(scope, kind, `versions.${prop}`, image);
   }

@@ -8,11 +8,13 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { assertDnsName, dnsNameProblem } from '../private/dns';
-import { validationError } from '../private/errors';
+import { literalRequired, validationError } from '../private/errors';
 import { externalDnsRecordNames } from '../private/external-dns-policy';
 import { CA_SHARE_PERMISSION, spokeRoleName } from '../private/hub-zone';
 import { accountIdProblem, organizationalUnitArnProblem, organizationArnProblem } from '../private/lattice-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';
+import { validateRemovalPolicy } from '../private/removal-policy';
+import { claimUniqueName } from '../private/unique-names';
 
 const KIND = 'PrivateCaDomain';
 
@@ -151,6 +153,19 @@ export interface PrivateCaDomainProps {
    * @default - a new ROOT CA is created, self-signed and activated
    */
   readonly certificateAuthority?: acmpca.ICertificateAuthority;
+
+  /**
+   * Key algorithm of the CA given as `certificateAuthority`, when you know it
+   * (`aws acm-pca describe-certificate-authority` shows it as
+   * `CertificateAuthorityConfiguration.KeyAlgorithm`). It is checked at synth
+   * against `certificateKeyAlgorithm` (ACM requires the certificate key's
+   * family, RSA or ECDSA, to be the CA's) and picks that family's default for
+   * it. Without it only the deploy can tell: ACM then fails the certificate
+   * request when the families differ.
+   *
+   * @default - unknown: `certificateKeyAlgorithm` (RSA_2048 by default) is not checked against the CA
+   */
+  readonly certificateAuthorityKeyAlgorithm?: CaKeyAlgorithm;
 
   /**
    * Key algorithm of the created CA. Only for a created CA.
@@ -327,7 +342,7 @@ export class PrivateCaDomain extends Construct {
     const domainName = props.domainName;
     if (Token.isUnresolved(domainName)) {
       throw validationError(this, KIND,
-        `domainName must be a literal string, got the unresolved token "${domainName}"; it becomes the certificate's name and the Lattice custom domain, which must be known at synth time`);
+        `${literalRequired('domainName', 'string', 'name the certificate, the zone and the routes\' hostnames under it')}; give a name such as "example.com"`);
     }
     assertDnsName(this, KIND, 'domainName', domainName);
     if (domainName.length > MAX_COMMON_NAME_LENGTH) {
@@ -336,18 +351,29 @@ export class PrivateCaDomain extends Construct {
     }
     this.domainName = domainName;
 
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     if (props.hubHostedZone) this.assertSpokeProps(props, props.hubHostedZone);
+    const removalPolicy = validateRemovalPolicy(this, KIND, 'removalPolicy', props.removalPolicy,
+      props.certificateAuthority ? 'the private hosted zone (AWS::Route53::HostedZone)'
+        : 'the private hosted zone (AWS::Route53::HostedZone) and the private CA (AWS::ACMPCA::CertificateAuthority)', RemovalPolicy.DESTROY);
 
     // Validate everything before creating resources.
     let caSettings: CaSettings | undefined;
+    let importedKey: CaKeyAlgorithm | undefined;
     if (props.certificateAuthority) {
       this.assertNoCaSettings(props);
+      importedKey = this.importedCaKeyAlgorithm(props.certificateAuthorityKeyAlgorithm);
     } else {
+      if (props.certificateAuthorityKeyAlgorithm !== undefined) {
+        throw validationError(this, KIND,
+          `certificateAuthorityKeyAlgorithm ("${props.certificateAuthorityKeyAlgorithm}") describes a CA given as certificateAuthority; ` +
+          'for the CA this construct creates use keyAlgorithm');
+      }
       caSettings = this.caSettings(props);
     }
-    const certificateKeyAlgorithm = props.certificateKeyAlgorithm ?? caSettings?.leafKeyAlgorithm ?? acm.KeyAlgorithm.RSA_2048;
-    this.assertCertificateKeyAlgorithm(certificateKeyAlgorithm, caSettings?.family);
+    const caKey = caSettings?.keyAlgorithm ?? importedKey;
+    const certificateKeyAlgorithm = props.certificateKeyAlgorithm ?? caSettings?.leafKeyAlgorithm
+      ?? (importedKey !== undefined ? leafKeyAlgorithmFor(importedKey) : acm.KeyAlgorithm.RSA_2048);
+    this.assertCertificateKeyAlgorithm(certificateKeyAlgorithm, caKey, importedKey !== undefined);
 
     // Certificate authority.
     if (props.certificateAuthority) {
@@ -511,19 +537,29 @@ export class PrivateCaDomain extends Construct {
     const problem = accountIdProblem(accountId);
     if (problem !== undefined) throw validationError(this, KIND, `addSpokeAccount(): ${problem}`);
     if (Token.isUnresolved(accountId)) {
-      throw validationError(this, KIND, 'addSpokeAccount(): the account ID must be a literal (it names the role the spoke assumes)');
+      throw validationError(this, KIND, `addSpokeAccount(): ${literalRequired('the account ID', 'string', 'name the role the spoke assumes')}`);
     }
     if (this.spokeRoles.has(accountId)) {
       throw validationError(this, KIND, `addSpokeAccount("${accountId}") was already called for this domain`);
     }
     const hostnames = (options.hostnames ?? []).map((h) => h.toLowerCase());
     for (const hostname of hostnames) {
-      const nameProblem = Token.isUnresolved(hostname) ? 'must be a literal' : dnsNameProblem(hostname);
+      if (Token.isUnresolved(hostname)) {
+        throw validationError(this, KIND, `addSpokeAccount("${accountId}"): ${literalRequired('hostname', 'string', 'scope the spoke role to its records')}`);
+      }
+      const nameProblem = dnsNameProblem(hostname);
       if (nameProblem !== undefined || !hostname.endsWith(`.${this.domainName}`)) {
         throw validationError(this, KIND,
           `addSpokeAccount("${accountId}"): hostname "${hostname}" must be a literal DNS name under ${this.domainName} (e.g. demo.${this.domainName})`);
       }
     }
+    claimUniqueName(this, KIND, {
+      what: 'IAM role',
+      prop: `addSpokeAccount("${accountId}"): role name`,
+      name: spokeRoleName(this.domainName, accountId),
+      uniqueness: 'account',
+      fix: `call addSpokeAccount("${accountId}") on one PrivateCaDomain of ${this.domainName} per account`,
+    });
     const role = new iam.Role(this, `Spoke${accountId}`, {
       roleName: spokeRoleName(this.domainName, accountId),
       assumedBy: new iam.AccountPrincipal(accountId).withSessionTags(),
@@ -672,7 +708,10 @@ export class PrivateCaDomain extends Construct {
     }
     const problem = accountIdProblem(hub.accountId);
     if (problem !== undefined) throw validationError(this, KIND, `hubHostedZone.accountId: ${problem}`);
-    if (Token.isUnresolved(hub.hostedZoneId) || !/^Z[A-Z0-9]{1,31}$/.test(hub.hostedZoneId)) {
+    if (Token.isUnresolved(hub.hostedZoneId)) {
+      throw validationError(this, KIND, literalRequired('hubHostedZone.hostedZoneId', 'string', 'name the zone in the hub role\'s ARN and the records'));
+    }
+    if (!/^Z[A-Z0-9]{1,31}$/.test(hub.hostedZoneId)) {
       throw validationError(this, KIND, `hubHostedZone.hostedZoneId "${hub.hostedZoneId}" must be a literal hosted zone ID such as Z0123456789ABCDEFGHIJ`);
     }
     const account = Stack.of(this).account;
@@ -717,13 +756,7 @@ export class PrivateCaDomain extends Construct {
         `caCommonName "${commonName}" must be 1 to ${MAX_COMMON_NAME_LENGTH} characters long, got ${commonName.length}`);
     }
 
-    let leafKeyAlgorithm = acm.KeyAlgorithm.RSA_2048;
-    if (keyAlgorithm === CaKeyAlgorithm.EC_PRIME256V1) {
-      leafKeyAlgorithm = acm.KeyAlgorithm.EC_PRIME256V1;
-    } else if (keyAlgorithm === CaKeyAlgorithm.EC_SECP384R1) {
-      leafKeyAlgorithm = acm.KeyAlgorithm.EC_SECP384R1;
-    }
-    return { keyAlgorithm, signingAlgorithm, validityDays, commonName, family, leafKeyAlgorithm };
+    return { keyAlgorithm, signingAlgorithm, validityDays, commonName, family, leafKeyAlgorithm: leafKeyAlgorithmFor(keyAlgorithm) };
   }
 
   private createCertificateAuthority(settings: CaSettings, removalPolicy: RemovalPolicy) {
@@ -756,7 +789,7 @@ export class PrivateCaDomain extends Construct {
 
   private caValidityDays(validity: Duration): number {
     if (validity.isUnresolved()) {
-      throw validationError(this, KIND, `caValidity must be a literal duration, got the unresolved token "${validity.toString()}"`);
+      throw validationError(this, KIND, literalRequired('caValidity', 'duration', 'check it outlives the certificates it signs'));
     }
     const days = validity.toDays({ integral: false });
     if (!Number.isInteger(days)) {
@@ -770,7 +803,18 @@ export class PrivateCaDomain extends Construct {
     return days;
   }
 
-  private assertCertificateKeyAlgorithm(algorithm: acm.KeyAlgorithm, caFamily: KeyFamily | undefined): void {
+  private importedCaKeyAlgorithm(algorithm: CaKeyAlgorithm | undefined): CaKeyAlgorithm | undefined {
+    if (algorithm === undefined) return undefined;
+    if (!Object.values(CaKeyAlgorithm).includes(algorithm)) {
+      throw validationError(this, KIND,
+        `certificateAuthorityKeyAlgorithm ${JSON.stringify(algorithm)} is not a CA key algorithm; use one of ${Object.values(CaKeyAlgorithm).join(', ')} ` +
+        '(the CA\'s CertificateAuthorityConfiguration.KeyAlgorithm)');
+    }
+    return algorithm;
+  }
+
+  private assertCertificateKeyAlgorithm(algorithm: acm.KeyAlgorithm, caKey: CaKeyAlgorithm | undefined, imported: boolean): void {
+    const caFamily = caKey !== undefined ? keyFamily(caKey) : undefined;
     const requestable = [acm.KeyAlgorithm.RSA_2048.name, acm.KeyAlgorithm.EC_PRIME256V1.name, acm.KeyAlgorithm.EC_SECP384R1.name];
     if (!requestable.includes(algorithm.name)) {
       throw validationError(this, KIND,
@@ -779,7 +823,9 @@ export class PrivateCaDomain extends Construct {
     const family: KeyFamily = algorithm.name.startsWith('RSA') ? 'RSA' : 'EC';
     if (caFamily !== undefined && family !== caFamily) {
       throw validationError(this, KIND,
-        `certificateKeyAlgorithm "${algorithm.name}" does not fit the CA's ${caFamily} key; ACM requires the certificate key family to match the CA's`);
+        `certificateKeyAlgorithm "${algorithm.name}" does not fit the ${imported ? 'imported' : 'created'} CA's ${caKey} key ` +
+        `(${imported ? 'certificateAuthorityKeyAlgorithm' : 'keyAlgorithm'}); ACM requires the certificate key family (RSA or ECDSA) to match the CA's, ` +
+        `so the certificate request would fail at deploy: use certificateKeyAlgorithm ${leafKeyAlgorithmFor(caKey!).name}, or leave it out`);
     }
   }
 
@@ -830,6 +876,13 @@ interface CaSettings {
   readonly family: KeyFamily;
   /** Default key algorithm of the ACM certificate: the CA's family. */
   readonly leafKeyAlgorithm: acm.KeyAlgorithm;
+}
+
+/** The default certificate key algorithm for a CA key: the same family (and curve). */
+function leafKeyAlgorithmFor(keyAlgorithm: CaKeyAlgorithm): acm.KeyAlgorithm {
+  if (keyAlgorithm === CaKeyAlgorithm.EC_PRIME256V1) return acm.KeyAlgorithm.EC_PRIME256V1;
+  if (keyAlgorithm === CaKeyAlgorithm.EC_SECP384R1) return acm.KeyAlgorithm.EC_SECP384R1;
+  return acm.KeyAlgorithm.RSA_2048;
 }
 
 function keyFamily(algorithm: CaKeyAlgorithm): KeyFamily {

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { LatticeAuthType, LatticeServiceNetwork } from './service-network';
 import { ILatticeServiceNetwork } from './service-network-ref';
 import { dnsNameProblem } from '../private/dns';
-import { validationError } from '../private/errors';
+import { literalRequired, validationError } from '../private/errors';
 import {
   arnProblem,
   domainVerificationIdProblem,
@@ -16,6 +16,7 @@ import {
   RESOURCE_GATEWAY_NAME_RULES,
 } from '../private/lattice-names';
 import { describeValue, formatPortRange, parsePortRanges, PortRange, portRangesOverlap } from '../private/ports';
+import { claimUniqueName } from '../private/unique-names';
 
 const KIND = 'LatticeResourceGateway';
 
@@ -474,6 +475,13 @@ export class LatticeResourceGateway extends Resource implements ec2.IConnectable
     if (nameProblem !== undefined) {
       throw validationError(this, KIND, `resourceGatewayName: ${nameProblem}`);
     }
+    claimUniqueName(this, KIND, {
+      what: 'Lattice resource gateway',
+      prop: 'resourceGatewayName',
+      name: this.resourceGatewayName,
+      uniqueness: 'account-and-region',
+      fix: 'give each gateway its own resourceGatewayName (or leave it out to get a generated one)',
+    });
 
     const ipAddressType = props.ipAddressType ?? ResourceGatewayIpAddressType.IPV4;
     if (!Object.values(ResourceGatewayIpAddressType).includes(ipAddressType)) {
@@ -489,7 +497,10 @@ export class LatticeResourceGateway extends Resource implements ec2.IConnectable
     }
     const perEni = props.ipv4AddressesPerEni;
     if (perEni !== undefined) {
-      if (Token.isUnresolved(perEni) || !Number.isInteger(perEni) || perEni < MIN_IPV4_PER_ENI || perEni > MAX_IPV4_PER_ENI) {
+      if (Token.isUnresolved(perEni)) {
+        throw validationError(this, KIND, literalRequired('ipv4AddressesPerEni', 'number', `check it is between ${MIN_IPV4_PER_ENI} and ${MAX_IPV4_PER_ENI}`));
+      }
+      if (!Number.isInteger(perEni) || perEni < MIN_IPV4_PER_ENI || perEni > MAX_IPV4_PER_ENI) {
         throw validationError(this, KIND,
           `ipv4AddressesPerEni ${describeValue(perEni)} must be a literal integer between ${MIN_IPV4_PER_ENI} and ${MAX_IPV4_PER_ENI}`);
       }
@@ -578,6 +589,13 @@ export class LatticeResourceGateway extends Resource implements ec2.IConnectable
       if (problem !== undefined) throw fail(`name: ${problem}`);
       const same = this.configurations.find((c) => c.resourceConfigurationName === options.name);
       if (same) throw fail(`name "${options.name}" is already used by "${same.node.path}"; resource configuration names are unique in an account`);
+      claimUniqueName(this, KIND, {
+        what: 'Lattice resource configuration',
+        prop: `${where}: name`,
+        name: options.name,
+        uniqueness: 'account-and-region',
+        fix: 'give each resource configuration its own name (or leave it out to get a generated one)',
+      });
     }
 
     this.validateResource(fail, resource);
@@ -666,7 +684,7 @@ export class LatticeResourceGateway extends Resource implements ec2.IConnectable
       return;
     }
     if (Token.isUnresolved(domain)) {
-      throw fail('customDomainName is a token; it is checked for clashes at synth time: give a literal name such as "orders-db.example.com"');
+      throw fail(`${literalRequired('customDomainName', 'string', 'check it for clashes with the other resource configurations')}; give a name such as "orders-db.example.com"`);
     }
     const problem = dnsNameProblem(domain);
     if (problem !== undefined) throw fail(`customDomainName "${domain}" is not a lowercase DNS name such as "orders-db.example.com": ${problem}`);

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import type { ILatticeServiceNetwork } from './service-network-ref';
 import { dnsNameProblem } from '../private/dns';
-import { validationError } from '../private/errors';
+import { literalRequired, validationError } from '../private/errors';
 import { serviceNetworkAssociationId } from '../private/lattice-ids';
 import { acknowledge } from '../private/nag';
 
@@ -154,7 +154,7 @@ export class LatticeServiceNetworkEndpoint extends Resource implements ec2.IConn
         throw fail(`privateDnsDomains has ${domains.length} domains; give 1 to ${MAX_PRIVATE_DNS_DOMAINS}, or omit it`);
       }
       for (const domain of domains) {
-        if (Token.isUnresolved(domain)) throw fail('privateDnsDomains contains a token; give literal domains such as "example.com"');
+        if (Token.isUnresolved(domain)) throw fail(`${literalRequired('privateDnsDomains entry', 'string', 'check it is a domain')}; give literal domains such as "example.com"`);
         const problem = dnsNameProblem(domain.startsWith('*.') ? domain.slice(2) : domain);
         if (problem !== undefined) {
           throw fail(`privateDnsDomains entry "${domain}" is not a lowercase domain such as "example.com" or "*.example.com": ${problem}`);

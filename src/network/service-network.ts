@@ -4,6 +4,7 @@ import {
   RemovalPolicy,
   Resource,
   Stack,
+  Token,
 } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,7 +16,7 @@ import { Construct, IConstruct } from 'constructs';
 import { LatticeServiceNetworkEndpoint, ServiceNetworkVpcEndpointOptions } from './service-network-endpoint';
 import { ILatticeServiceNetwork, ServiceNetworkVpcAssociationOptions } from './service-network-ref';
 import { LatticeAuthPolicyDocument, LatticeCaller } from '../auth/lattice-auth-policy';
-import { validationError } from '../private/errors';
+import { literalRequired, validationError } from '../private/errors';
 import { serviceNetworkAssociationId, serviceNetworkEndpointId } from '../private/lattice-ids';
 import {
   accountIdProblem,
@@ -29,8 +30,24 @@ import {
   serviceNetworkNameProblem,
 } from '../private/lattice-names';
 import { authPolicySizeProblem } from '../private/policy-size';
+import { validateRemovalPolicy } from '../private/removal-policy';
+import { claimUniqueName } from '../private/unique-names';
 
 const KIND = 'LatticeServiceNetwork';
+
+/** The retention of the access log group: one of the periods CloudWatch Logs accepts (CloudFormation rejects any other at deploy). */
+function validateRetention(scope: IConstruct, retention: logs.RetentionDays | undefined): logs.RetentionDays {
+  if (retention === undefined) return logs.RetentionDays.ONE_MONTH;
+  if (Token.isUnresolved(retention)) {
+    throw validationError(scope, KIND, literalRequired('accessLogRetention', 'number', 'check it is a period CloudWatch Logs accepts'));
+  }
+  const valid = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number');
+  if (!valid.includes(retention)) {
+    throw validationError(scope, KIND,
+      `accessLogRetention ${JSON.stringify(retention)} is not a retention CloudWatch Logs accepts; use a logs.RetentionDays value such as RetentionDays.ONE_MONTH (30 days)`);
+  }
+  return retention;
+}
 
 /** Lattice limit on security groups per VPC association (not adjustable). */
 const MAX_ASSOCIATION_SECURITY_GROUPS = 5;
@@ -444,6 +461,13 @@ export class LatticeServiceNetwork extends Resource implements ILatticeServiceNe
     super(scope, id);
 
     throwIfProblem(this, serviceNetworkNameProblem(props.serviceNetworkName));
+    claimUniqueName(this, KIND, {
+      what: 'Lattice service network',
+      prop: 'serviceNetworkName',
+      name: props.serviceNetworkName,
+      uniqueness: 'account-and-region',
+      fix: 'create one LatticeServiceNetwork per name and pass it to every cluster, or give each network its own name',
+    });
 
     const authType = props.authType ?? LatticeAuthType.AWS_IAM;
     if (!Object.values(LatticeAuthType).includes(authType)) {
@@ -523,8 +547,9 @@ export class LatticeServiceNetwork extends Resource implements ILatticeServiceNe
     let destinationArn: string | undefined;
     if (destination === undefined) {
       const logGroup = new logs.LogGroup(this, 'AccessLogs', {
-        retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
-        removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+        retention: validateRetention(this, props.accessLogRetention),
+        removalPolicy: validateRemovalPolicy(this, KIND, 'removalPolicy', props.removalPolicy,
+          'the access log group (AWS::Logs::LogGroup)', RemovalPolicy.DESTROY),
       });
       this.accessLogGroup = logGroup;
       destinationArn = logGroup.logGroupArn;

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { validationError } from './errors';
+import { literalRequired, validationError } from './errors';
 
 /** Maximum length of a DNS name in presentation form, without a trailing dot (RFC 1035). */
 export const MAX_DNS_NAME_LENGTH = 253;
@@ -84,11 +84,27 @@ export function isDnsName(value: string): boolean {
 export function assertDnsName(scope: IConstruct, kind: string, propName: string, value: string): void {
   if (Token.isUnresolved(value)) {
     throw validationError(scope, kind,
-      `${propName} must be a literal string, got the unresolved token "${value}"; it is validated and used in names at synth time`);
+      `${literalRequired(propName, 'string', 'check it and use it in names')}; give a name such as "example.com"`);
   }
   const problem = dnsNameProblem(value);
   if (problem !== undefined) {
     throw validationError(scope, kind,
       `${propName} must be a lowercase DNS name such as "example.com", got "${value}": ${problem}`);
   }
+}
+
+/** The DNS domain of Kubernetes Services on EKS (kubelet `clusterDomain`): CoreDNS answers every name under it itself. */
+export const KUBERNETES_CLUSTER_DOMAIN = 'cluster.local';
+
+/**
+ * What is wrong with `domainName` as a private domain for pods of a
+ * Kubernetes cluster, undefined when nothing is: a name at or under the
+ * cluster's DNS domain (`cluster.local`) is answered by CoreDNS, so pods never
+ * reach Route 53 for it and never resolve a Lattice service there.
+ */
+export function clusterDomainClashProblem(domainName: string): string | undefined {
+  if (Token.isUnresolved(domainName)) return undefined;
+  if (domainName !== KUBERNETES_CLUSTER_DOMAIN && !domainName.endsWith(`.${KUBERNETES_CLUSTER_DOMAIN}`)) return undefined;
+  return `domain '${domainName}' is the cluster's own DNS domain (${KUBERNETES_CLUSTER_DOMAIN}) or under it: CoreDNS answers those names itself, ` +
+    'so pods would never resolve the Lattice services in the private zone; use a domain of your own, such as \'internal.example.com\'';
 }

@@ -1,6 +1,6 @@
-import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { validationError } from './errors';
+import { environmentOf, mayCollide } from './unique-names';
 
 /** Exports of an app, per exporting cluster name: `<namespace>/<export name>` -> export port. */
 const registries = new WeakMap<IConstruct, Map<string, Map<string, number>>>();
@@ -20,14 +20,9 @@ export function recordCluster(scope: IConstruct, kind: string, clusterName: stri
   if (!names) clusterNames.set(scope.node.root, names = new Map());
   let places = names.get(clusterName);
   if (!places) names.set(clusterName, places = new Map());
-  const stack = Stack.of(scope);
-  const env = `${Token.isUnresolved(stack.account) ? '*' : stack.account}/${Token.isUnresolved(stack.region) ? '*' : stack.region}`;
+  const env = environmentOf(scope);
   for (const [otherEnv, path] of places) {
-    const [a1, r1] = env.split('/');
-    const [a2, r2] = otherEnv.split('/');
-    const sameAccount = a1 === '*' || a2 === '*' || a1 === a2;
-    const sameRegion = r1 === '*' || r2 === '*' || r1 === r2;
-    if (sameAccount && sameRegion) {
+    if (mayCollide(env, otherEnv, 'account-and-region')) {
       throw validationError(scope, kind,
         `clusterName '${clusterName}' is already used by '${path}' in the same account and region (or an environment-agnostic stack); ` +
         'EKS cluster names are unique per account and region, and auth policies, ownership tags and DNS owner ids name clusters by it: give each cluster its own name, or give the stacks explicit, different env');

@@ -6,10 +6,10 @@ import { validationError } from './errors';
  * A pinned image reference: `registry/repository:tag`, `registry/repository@sha256:digest` or
  * `registry/repository:tag@sha256:digest` (the digest decides what is pulled; the tag is for people).
  */
-const PINNED_IMAGE = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w][\w.-]*)?(@sha256:[0-9a-f]{64})?$/;
+const PINNED_IMAGE = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:\w[\w.-]{0,127})?(@sha256:[0-9a-f]{64})?$/;
 
 /** Whether an image reference names a tag or a digest (not only a repository). */
-const HAS_TAG_OR_DIGEST = /(:[\w][\w.-]*|@sha256:[0-9a-f]{64})$/;
+const HAS_TAG_OR_DIGEST = /(:\w[\w.-]*|@sha256:[0-9a-f]{64})$/;
 
 /** A registry host with an optional path, where mirrored repositories start (e.g. `registry.example.com/docker-hub`). */
 const REGISTRY_PREFIX = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/;
@@ -31,10 +31,17 @@ export function splitImage(image: string): ImageParts {
 
 /** Throws unless `image` is a pinned image reference (tokens pass). */
 export function validatePinnedImage(scope: IConstruct, kind: string, prop: string, image: string): string {
+  if (typeof image !== 'string') {
+    throw validationError(scope, kind, `${prop} must be an image reference string (registry/repository:tag or @sha256:digest), got ${String(image)}`);
+  }
   if (Token.isUnresolved(image)) return image;
+  if (image.trim() === '') {
+    throw validationError(scope, kind, `${prop} '${image}' is empty; give a pinned image reference (registry/repository:tag or @sha256:digest), or leave ${prop} out for the pinned default`);
+  }
   if (!PINNED_IMAGE.test(image) || !HAS_TAG_OR_DIGEST.test(image.slice(image.indexOf('/'))) || /:latest$/.test(image)) {
     throw validationError(scope, kind,
-      `${prop} '${image}' is not a pinned image reference (registry/repository:tag, @sha256:<64 hex digits> or :tag@sha256:<digest>; not latest without a digest)`);
+      `${prop} '${image}' is not a pinned image reference (registry/repository:tag, @sha256:<64 hex digits> or :tag@sha256:<digest>; ` +
+      "not latest without a digest; a tag is 1-128 letters, digits, '_', '.' or '-', not starting with '.' or '-')");
   }
   return image;
 }

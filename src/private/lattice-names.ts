@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { literalRequired } from './errors';
 
 /**
  * Validation of Amazon VPC Lattice names and of the AWS identifiers that the
@@ -57,7 +58,7 @@ export const SERVICE_NAME_RULES: LatticeNameRules = {
  */
 export function latticeNameProblem(name: string, rules: LatticeNameRules): string | undefined {
   if (Token.isUnresolved(name)) {
-    return `${rules.kind} must be a literal string known at synth time, got an unresolved token "${name}"`;
+    return literalRequired(rules.kind, 'string', 'check it and name Kubernetes objects after it');
   }
   if (name.length < rules.minLength || name.length > rules.maxLength) {
     return `${rules.kind} "${name}" must be ${rules.minLength}-${rules.maxLength} characters long (it has ${name.length})`;

@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { validationError } from './errors';
+import { literalRequired, validationError } from './errors';
 
 /**
  * Throws a ValidationError of construct `kind` when `value` of `prop` is a
@@ -13,7 +13,7 @@ export function requireLiteralNumber(scope: IConstruct, kind: string, prop: stri
     throw validationError(scope, kind, `${prop} must be a number, got ${value === undefined ? 'undefined' : JSON.stringify(value)}`);
   }
   if (Token.isUnresolved(value)) {
-    throw validationError(scope, kind, `${prop} is a token (a value known only at deploy time); give a literal number, it is checked at synth time`);
+    throw validationError(scope, kind, `${literalRequired(prop, 'number', 'check its range')}; a token is a value known only at deploy time`);
   }
   return value;
 }

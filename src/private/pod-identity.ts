@@ -1,13 +1,29 @@
 // L1s from aws-eks: aws-eks-v2 re-exports them only since aws-cdk-lib 2.27x.
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { validationError } from './errors';
+import { environmentOf } from './unique-names';
 
-/** Pod Identity associations per cluster, keyed `namespace/serviceAccount`, with the path of their construct. */
-const associations = new WeakMap<eks.ICluster, Map<string, string>>();
+/**
+ * Pod Identity associations per cluster, keyed `namespace/serviceAccount`, with
+ * the path of their construct. A cluster with a literal name is keyed by its
+ * app, account, region and name, so two imports of one cluster share one map.
+ */
+const associations = new WeakMap<object, Map<string, Map<string, string>>>();
+
+function associationsOf(cluster: eks.ICluster): Map<string, string> {
+  const literal = !Token.isUnresolved(cluster.clusterName);
+  const owner: object = literal ? cluster.node.root : cluster;
+  const key = literal ? `${environmentOf(cluster)}/${cluster.clusterName}` : '';
+  let byCluster = associations.get(owner);
+  if (!byCluster) associations.set(owner, byCluster = new Map());
+  let claimed = byCluster.get(key);
+  if (!claimed) byCluster.set(key, claimed = new Map());
+  return claimed;
+}
 
 /** Service principal of EKS Pod Identity. */
 export const POD_IDENTITY_PRINCIPAL = 'pods.eks.amazonaws.com';
@@ -49,7 +65,7 @@ export function podIdentityRole(scope: Construct, id: string, description: strin
 
 /** Path of the Pod Identity association of `namespace/serviceAccount` on `cluster`, if this app made one. */
 export function podIdentityAssociationOf(cluster: eks.ICluster, namespace: string, serviceAccount: string): string | undefined {
-  return associations.get(cluster)?.get(`${namespace}/${serviceAccount}`);
+  return associationsOf(cluster).get(`${namespace}/${serviceAccount}`);
 }
 
 /**
@@ -59,11 +75,7 @@ export function podIdentityAssociationOf(cluster: eks.ICluster, namespace: strin
 export function podIdentityAssociation(
   scope: Construct, id: string, cluster: eks.ICluster, namespace: string, serviceAccount: string, role: iam.IRole, targetRoleArn?: string,
 ): CfnPodIdentityAssociation {
-  let claimed = associations.get(cluster);
-  if (!claimed) {
-    claimed = new Map();
-    associations.set(cluster, claimed);
-  }
+  const claimed = associationsOf(cluster);
   const key = `${namespace}/${serviceAccount}`;
   const existing = claimed.get(key);
   if (existing !== undefined) {

@@ -25,7 +25,7 @@ export type ReservedPorts = ReadonlyMap<number, string>;
  */
 export function portListProblem(ports: unknown, maxPorts: number, reserved: ReservedPorts = new Map()): string | undefined {
   if (Token.isUnresolved(ports)) {
-    return 'is a token; the ports are needed at synth time: give a list of literal port numbers';
+    return 'must be a literal list of port numbers, not a token (needed at synth to check them and write the rules that use them)';
   }
   if (!Array.isArray(ports)) {
     return `${describeValue(ports)} is not a list; give a list of port numbers such as [80]`;
@@ -40,7 +40,7 @@ export function portListProblem(ports: unknown, maxPorts: number, reserved: Rese
   const seen = new Set<number>();
   for (const [i, port] of ports.entries()) {
     if (Token.isUnresolved(port)) {
-      return `${shown}: element ${i} is a token; the ports are needed at synth time: give a literal port number`;
+      return `${shown}: element ${i} must be a literal port number, not a token (needed at synth to check it and write the rules that use it)`;
     }
     if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > MAX_TCP_PORT) {
       return `${shown}: ${describeValue(port)} is not a TCP port; give an integer between 1 and ${MAX_TCP_PORT}`;
@@ -82,7 +82,7 @@ export function portRangesOverlap(a: PortRange, b: PortRange): boolean {
  */
 export function parsePortRanges(ranges: unknown): PortRange[] | string {
   if (Token.isUnresolved(ranges)) {
-    return 'is a token; the port ranges are needed at synth time: give a list of literal strings such as ["5432"]';
+    return 'must be a literal list of strings such as ["5432"], not a token (needed at synth to check the ranges and write the security group rules)';
   }
   if (!Array.isArray(ranges)) {
     return `${describeValue(ranges)} is not a list; give a list such as ["5432"] or ["8000-8080"]`;
@@ -94,7 +94,7 @@ export function parsePortRanges(ranges: unknown): PortRange[] | string {
   const parsed: PortRange[] = [];
   for (const [i, value] of ranges.entries()) {
     if (Token.isUnresolved(value)) {
-      return `${shown}: element ${i} is a token; the port ranges are needed at synth time: give a literal string such as "5432"`;
+      return `${shown}: element ${i} must be a literal string such as "5432", not a token (needed at synth to check it and write the security group rules)`;
     }
     const match = typeof value === 'string' ? PORT_RANGE_RE.exec(value) : null;
     if (!match) {

@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { validationError } from './errors';
+import { literalRequired, validationError } from './errors';
 
 /** preStop sleep of the controller's FAQ: the pod keeps serving while the controller deregisters it. */
 export const DEFAULT_PRE_STOP_SECONDS = 60;
@@ -17,7 +17,7 @@ export interface RolloutTimings {
 
 function wholeSeconds(scope: IConstruct, kind: string, prop: string, value: Duration): number {
   const s = value.toSeconds({ integral: false });
-  if (Token.isUnresolved(s)) throw validationError(scope, kind, `${prop} is a token; give a literal duration`);
+  if (Token.isUnresolved(s)) throw validationError(scope, kind, literalRequired(prop, 'duration', 'work out the pods\' shutdown timings'));
   if (!Number.isInteger(s) || s < 0) throw validationError(scope, kind, `${prop} ${value.toHumanString()} must be whole, non-negative seconds`);
   return s;
 }
@@ -53,7 +53,10 @@ const MANAGED_BY = /^(\d{12})\/([0-9A-Za-z][A-Za-z0-9_-]{0,99})\/(vpc-[0-9a-f]{8
 
 /** Throws unless `value` is a literal `<12-digit account>/<EKS cluster name>/<vpc-id>`. */
 export function validateManagedBy(scope: IConstruct, kind: string, prop: string, value: string): void {
-  if (Token.isUnresolved(value) || !MANAGED_BY.test(value)) {
+  if (Token.isUnresolved(value)) {
+    throw validationError(scope, kind, literalRequired(prop, 'string', 'write the takeover rule of the controller\'s policy'));
+  }
+  if (!MANAGED_BY.test(value)) {
     throw validationError(scope, kind,
       `${prop} '${value}' is not a controller owner '<12-digit account>/<EKS cluster name>/<vpc-id>' ` +
       "(the value of the previous owner's application-networking.k8s.aws/ManagedBy tag, e.g. '123456789012/blue-cluster/vpc-0abc123def4567890')");

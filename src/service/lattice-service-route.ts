@@ -1,4 +1,4 @@
-import { Annotations, Aspects, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
 import { CrossClusterAuthPolicy } from '../auth/cross-cluster-auth-policy';
@@ -13,12 +13,13 @@ import { ALLOW_TAKEOVER_FROM_ANNOTATION, serviceImport, targetGroupPolicy } from
 import { K8sObject } from '../k8s/object';
 import { isAuthPolicyClaimed, routeAuthPolicyTarget } from '../private/auth-policy-owners';
 import { dnsNameProblem } from '../private/dns';
-import { validationError } from '../private/errors';
+import { literalRequired, validationError } from '../private/errors';
 import { exportsOf, isClusterOfApp } from '../private/export-registry';
-import { validateDnsLabel } from '../private/k8s-names';
+import { validateDnsLabel, validateK8sName, validateServiceName } from '../private/k8s-names';
 import { latticeNameProblem, SERVICE_NAME_RULES } from '../private/lattice-names';
 import { requireTcpPort } from '../private/ports';
 import { validateManagedBy } from '../private/rollout';
+import { environmentOf, mayCollide } from '../private/unique-names';
 
 const KIND = 'LatticeServiceRoute';
 /** Construct id of the auth policy created by `allow()`. */
@@ -124,7 +125,7 @@ export interface LatticeServiceRouteProps extends ExposeServiceOptions {
 }
 
 /** Lattice service names already used per account, app-wide. */
-const latticeServiceNames = new WeakMap<IConstruct, Map<string, string>>();
+const latticeServiceNames = new WeakMap<IConstruct, Map<string, Array<[string, string]>>>();
 
 /** Route hostnames already used, app-wide (custom domain names of Lattice services and DNS records). */
 const hostnames = new WeakMap<IConstruct, Map<string, string>>();
@@ -178,9 +179,11 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     this.serviceName = props.serviceName;
     this.namespace = props.namespace ?? 'default';
     this.routeName = props.routeName ?? props.serviceName;
-    validateDnsLabel(this, KIND, 'serviceName', this.serviceName);
+    // importService: serviceName is the routeName, and no Service has that name (the backends are ServiceImports).
+    const importsGiven = (props as LatticeServiceRouteProps & ImportedBackendsProps)._serviceImports !== undefined;
+    if (!importsGiven) validateServiceName(this, KIND, 'serviceName', this.serviceName);
     validateDnsLabel(this, KIND, 'namespace', this.namespace);
-    validateDnsLabel(this, KIND, 'routeName', this.routeName);
+    validateDnsLabel(this, KIND, 'routeName', this.routeName, 'HTTPRoute');
     requireTcpPort(this, KIND, 'port', props.port);
     const targetPort = requireTcpPort(this, KIND, 'targetPort', props.targetPort ?? props.port, 'give the number the Service\'s targetPort resolves to');
     this.hostname = this.resolveHostname(props);
@@ -254,12 +257,15 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     }
     const seen = new Set<string>();
     const refs = backends.map((b, i) => {
-      validateDnsLabel(this, KIND, `backends[${i}].exportName`, b.exportName);
+      validateK8sName(this, KIND, `backends[${i}].exportName`, b.exportName, 'rfc1035-label', 'ServiceImport (the exported Service\'s)');
       const key = `${b.clusterName}/${b.exportName}`;
       if (seen.has(key)) throw validationError(this, KIND, `backends[${i}] repeats export '${b.exportName}' of cluster '${b.clusterName}'; give each export once`);
       seen.add(key);
       const weight = b.weight ?? 1;
-      if (Token.isUnresolved(weight) || !Number.isInteger(weight) || weight < 0 || weight > MAX_WEIGHT) {
+      if (Token.isUnresolved(weight)) {
+        throw validationError(this, KIND, literalRequired(`backends[${i}].weight`, 'number', 'check it and write the route\'s backend weights'));
+      }
+      if (!Number.isInteger(weight) || weight < 0 || weight > MAX_WEIGHT) {
         throw validationError(this, KIND, `backends[${i}].weight ${weight} must be an integer between 0 and ${MAX_WEIGHT}`);
       }
       const name = `${this.routeName.slice(0, 56)}-${i + 1}`;
@@ -311,7 +317,10 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     if (!domain) {
       throw validationError(this, KIND, `hostname '${props.hostname}' needs a cluster with a domain (LatticeEksClusterProps.domain)`);
     }
-    const problem = Token.isUnresolved(props.hostname) ? 'it is a token' : dnsNameProblem(props.hostname);
+    if (Token.isUnresolved(props.hostname)) {
+      throw validationError(this, KIND, literalRequired('hostname', 'string', 'check it against the domain\'s certificate and the other routes'));
+    }
+    const problem = dnsNameProblem(props.hostname);
     if (problem) throw validationError(this, KIND, `hostname '${props.hostname}' is not a valid DNS name: ${problem}`);
     if (!props.hostname.endsWith(`.${domain}`)) {
       throw validationError(this, KIND, `hostname '${props.hostname}' is outside the cluster's domain '${domain}'`);
@@ -351,12 +360,15 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
       names = new Map();
       latticeServiceNames.set(root, names);
     }
-    const account = Stack.of(this).account;
-    const key = `${Token.isUnresolved(account) ? 'this-account' : account}/${this.latticeServiceName}`;
-    const other = names.get(key);
+    // Lattice service names are unique per account and region.
+    const env = environmentOf(this);
+    let places = names.get(this.latticeServiceName);
+    if (!places) names.set(this.latticeServiceName, places = []);
+    const other = places.find(([otherEnv]) => mayCollide(env, otherEnv, 'account-and-region'));
     if (other) {
-      throw validationError(this, KIND, `route '${this.namespace}/${this.routeName}' becomes Lattice service '${this.latticeServiceName}', which ${other} already uses in this account; give one of them another routeName`);
+      throw validationError(this, KIND, `route '${this.namespace}/${this.routeName}' becomes Lattice service '${this.latticeServiceName}', which ${other[1]} ` +
+        'already uses in this account and region (or an environment-agnostic stack); give one of them another routeName');
     }
-    names.set(key, this.node.path);
+    places.push([env, this.node.path]);
   }
 }

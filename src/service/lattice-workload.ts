@@ -9,8 +9,8 @@ import { HEALTH_CHECK_DEFAULTS, LatticeHealthCheck } from '../cluster/lattice-he
 import { LatticePodIdentity } from '../cluster/lattice-pod-identity';
 import { LatticeServiceExport } from '../cluster/lattice-service-export';
 import { workloadObjects } from '../k8s/workload';
-import { validationError } from '../private/errors';
-import { validateDnsLabel, validateDnsSubdomain } from '../private/k8s-names';
+import { literalRequired, validationError } from '../private/errors';
+import { validateDnsLabel, validateDnsSubdomain, validateServiceName } from '../private/k8s-names';
 import { requireLiteralNumber } from '../private/numbers';
 import { requireTcpPort } from '../private/ports';
 import { resolveRolloutTimings } from '../private/rollout';
@@ -160,10 +160,11 @@ export class LatticeWorkload extends Construct {
     super(scope, id);
     const cluster = props.cluster;
     this.namespace = props.namespace ?? 'default';
-    validateDnsLabel(this, KIND, 'name', props.name);
+    validateServiceName(this, KIND, 'name', props.name);
     validateDnsLabel(this, KIND, 'namespace', this.namespace);
-    if (typeof props.image !== 'string' || Token.isUnresolved(props.image) || !/^[^\s]+$/.test(props.image)) {
-      throw validationError(this, KIND, `image '${props.image}' must be a literal image reference`);
+    if (Token.isUnresolved(props.image)) throw validationError(this, KIND, literalRequired('image', 'string', 'check the image reference'));
+    if (typeof props.image !== 'string' || !/^[^\s]+$/.test(props.image)) {
+      throw validationError(this, KIND, `image '${props.image}' must be a non-empty image reference without spaces, such as registry.example.com/orders:1.4.2`);
     }
     const containerPort = requireTcpPort(this, KIND, 'containerPort', props.containerPort);
     const port = requireTcpPort(this, KIND, 'port', props.port ?? 80);
@@ -183,12 +184,18 @@ export class LatticeWorkload extends Construct {
       if (!isSameLatticeCluster(props.sidecar.cluster, cluster)) {
         throw validationError(this, KIND, `sidecar '${props.sidecar.node.path}' belongs to cluster '${props.sidecar.cluster.clusterName}', not '${cluster.clusterName}'`);
       }
+      const reserved = new Map([[props.sidecar.proxyPort, 'proxyPort'], [props.sidecar.healthPort, 'healthPort']]);
+      if (reserved.has(containerPort)) {
+        throw validationError(this, KIND,
+          `containerPort ${containerPort} is the SigV4 proxy's ${reserved.get(containerPort)} ('${props.sidecar.node.path}'); both listen in the pod's network namespace, ` +
+          'so the pod could not start (and the admission guard refuses it at deploy): use another containerPort, or give the sidecar other ports');
+      }
       props.sidecar.addNamespace(this.namespace);
     }
 
     // The service account: the pods' identity, cross-checked against the one given.
     const serviceAccountName = props.serviceAccountName ?? props.podIdentity?.serviceAccountName ?? props.name;
-    validateDnsSubdomain(this, KIND, 'serviceAccountName', serviceAccountName);
+    validateDnsSubdomain(this, KIND, 'serviceAccountName', serviceAccountName, 'ServiceAccount');
     if (props.podIdentity) {
       const identity = props.podIdentity;
       if (identity.clusterName !== cluster.clusterName) {

@@ -21,12 +21,14 @@ import {
   proxyConfigMap,
 } from '../k8s/sidecar';
 import { LATTICE_INVOKE_ACTION } from '../private/auth-policy-vocabulary';
-import { validationError } from '../private/errors';
+import { clusterDomainClashProblem } from '../private/dns';
+import { literalRequired, validationError } from '../private/errors';
 import { validatePinnedImage } from '../private/images';
-import { isDnsLabel } from '../private/k8s-names';
+import { validateDnsLabel } from '../private/k8s-names';
 import { acknowledgeOnce } from '../private/nag';
 import { requireLiteralNumber } from '../private/numbers';
 import { describeValue, portListProblem } from '../private/ports';
+import { requireLiteralVersion } from '../private/version-strings';
 import { PinnedVersions } from '../versions';
 
 const KIND = 'SigV4SidecarPolicy';
@@ -34,8 +36,29 @@ const KIND = 'SigV4SidecarPolicy';
 /** Oldest Kyverno chart minor (3.x) whose Kyverno (1.17) serves `policies.kyverno.io/v1` MutatingPolicy. */
 const MIN_KYVERNO_CHART_MINOR = 7;
 
-/** uids that application images commonly run as: a proxy uid among them would let those applications bypass it. */
-const COMMON_APP_UIDS = [65532, 65534];
+/**
+ * uids that common images run as, with the images: connections of the proxy
+ * uid are not redirected, so an application running as the same uid would
+ * call Lattice unsigned (and be refused), and the admission guard only sees
+ * a uid set in the pod spec, not an image's default user.
+ */
+const COMMON_IMAGE_UIDS: ReadonlyMap<number, string> = new Map([
+  [33, 'www-data of Debian and Ubuntu based images (php, httpd workers)'],
+  [70, 'postgres of the Alpine based postgres images'],
+  [82, 'www-data of Alpine based images (php-fpm)'],
+  [101, 'nginx of the official nginx and nginx-unprivileged images, and envoy of the official Envoy images'],
+  [472, 'grafana of the grafana/grafana image'],
+  [999, 'postgres, redis, mysql and mongodb of their Debian based official images'],
+  [1000, 'node of the official node images, and the first user of most distributions'],
+  [1001, 'the default user of Bitnami and OpenShift S2I images'],
+  [65532, 'nonroot of distroless and Chainguard images'],
+  [65534, 'nobody (Prometheus, busybox and many others)'],
+]);
+
+/** uids that only some clusters use: a warning, not an error. */
+const SOMETIMES_USED_UIDS: ReadonlyMap<number, string> = new Map([
+  [1337, 'the Istio sidecar proxy: in an Istio mesh its own connections to Lattice would skip the SigV4 proxy'],
+]);
 
 /** One policy per cluster: its names (policy, containers, ConfigMaps) are cluster-wide. */
 const policiesByCluster = new WeakMap<ClusterWiring, SigV4SidecarPolicy>();
@@ -307,6 +330,7 @@ export class SigV4SidecarPolicy extends Construct {
     const upstreamTls = props.upstreamTls ?? true;
     const mode = validateIptablesBackend(this, props.iptablesBackend ?? IptablesBackend.NFT);
     const domain = props.domain ?? props.cluster.domain;
+    validateSidecarDomain(this, props.domain, props.cluster.domain);
     const caDomain = upstreamTls ? domain : undefined;
     policiesByCluster.set(clusterWiring(this, KIND, props.cluster), this);
 
@@ -500,7 +524,8 @@ function nagResource(stack: Stack, resource: string): string {
 }
 
 function validateAnnotationKey(scope: Construct, key: string): void {
-  const problem = Token.isUnresolved(key) ? 'it is a token' : annotationKeyProblem(key);
+  if (Token.isUnresolved(key)) throw validationError(scope, KIND, literalRequired('annotationKey', 'string', 'write the injection policy\'s opt-in match'));
+  const problem = annotationKeyProblem(key);
   if (problem) {
     throw validationError(scope, KIND, `annotationKey '${key}' is not a valid Kubernetes annotation key: ${problem}`);
   }
@@ -535,8 +560,16 @@ function validateUid(scope: Construct, uid: number): number {
   if (uid === 0) {
     throw validationError(scope, KIND, 'proxyUid 0 (root) is not allowed: connections of the proxy uid are not redirected, so every root process of the pod would bypass the proxy');
   }
-  if (COMMON_APP_UIDS.includes(uid)) {
-    throw validationError(scope, KIND, `proxyUid ${uid} is a uid application images commonly run as (nonroot/nobody); their calls would bypass the proxy: choose a dedicated uid`);
+  const image = COMMON_IMAGE_UIDS.get(uid);
+  if (image !== undefined) {
+    throw validationError(scope, KIND,
+      `proxyUid ${uid} is a uid common images run as (${image}); connections of the proxy uid are not redirected, so such an application ` +
+      `would call Lattice unsigned: choose a dedicated uid such as the default ${SigV4SidecarPolicy.DEFAULT_PROXY_UID}`);
+  }
+  const sometimes = SOMETIMES_USED_UIDS.get(uid);
+  if (sometimes !== undefined) {
+    Annotations.of(scope).addWarningV2(`${KIND}:proxyUid`,
+      `proxyUid ${uid} is the uid of ${sometimes}; choose another uid unless the cluster never runs it`);
   }
   return uid;
 }
@@ -555,7 +588,10 @@ function validateInterceptedPorts(scope: Construct, ports: number[], proxyPort: 
 
 function validateIptablesBackend(scope: Construct, backend: IptablesBackend): IptablesBackend {
   const valid: string[] = Object.values(IptablesBackend);
-  if (typeof backend !== 'string' || Token.isUnresolved(backend) || !valid.includes(backend)) {
+  if (Token.isUnresolved(backend)) {
+    throw validationError(scope, KIND, literalRequired('iptablesBackend', 'string', 'pick the iptables-<backend>-restore binary and its capabilities'));
+  }
+  if (typeof backend !== 'string' || !valid.includes(backend)) {
     throw validationError(scope, KIND, `iptablesBackend ${describeValue(backend)} is not a backend (it names the iptables-<backend>-restore binary at synth time); `
       + 'use IptablesBackend.NFT (\'nft\', the default) or IptablesBackend.LEGACY (\'legacy\')');
   }
@@ -563,14 +599,11 @@ function validateIptablesBackend(scope: Construct, backend: IptablesBackend): Ip
 }
 
 function validateImage(scope: Construct, prop: string, image: string): string {
-  if (Token.isUnresolved(image)) return image;
-  if (image.trim() === '') {
-    throw validationError(scope, KIND, `${prop} '${image}' is empty; give a pinned image reference (registry/repository:tag or @sha256:digest)`);
-  }
   return validatePinnedImage(scope, KIND, prop, image);
 }
 
 function validateKyvernoChart(scope: Construct, version: string): string {
+  requireLiteralVersion(scope, KIND, 'kyvernoChartVersion', version, PinnedVersions.KYVERNO_CHART);
   const match = /^v?3\.(\d+)\.(\d+)$/.exec(version);
   if (!match) {
     throw validationError(scope, KIND, `kyvernoChartVersion '${version}' is not a Kyverno 3.x chart version such as '${PinnedVersions.KYVERNO_CHART}'`);
@@ -581,8 +614,17 @@ function validateKyvernoChart(scope: Construct, version: string): string {
   return version;
 }
 
-function validateNamespace(scope: Construct, prop: string, namespace: string): void {
-  if (!isDnsLabel(namespace)) {
-    throw validationError(scope, KIND, `${prop} '${namespace}' is not a valid Kubernetes namespace (RFC 1123 label: lowercase letters, digits and '-', at most 63 characters)`);
+function validateSidecarDomain(scope: Construct, given: PrivateCaDomain | undefined, clusters: PrivateCaDomain | undefined): void {
+  const problem = given ? clusterDomainClashProblem(given.domainName) : undefined;
+  if (problem) throw validationError(scope, KIND, problem);
+  const literal = given && clusters && !Token.isUnresolved(given.domainName) && !Token.isUnresolved(clusters.domainName);
+  if (literal && given.domainName !== clusters.domainName) {
+    Annotations.of(scope).addWarningV2(`${KIND}:domain`,
+      `domain '${given.domainName}' is not the cluster's domain '${clusters.domainName}': the proxy signs only for hosts under '${given.domainName}' ` +
+      `(and Lattice-generated names), so calls to services under '${clusters.domainName}' get a 403 from the proxy; leave domain out to use the cluster's`);
   }
+}
+
+function validateNamespace(scope: Construct, prop: string, namespace: string): void {
+  validateDnsLabel(scope, KIND, prop, namespace);
 }
