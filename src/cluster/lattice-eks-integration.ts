@@ -37,6 +37,7 @@ import {
 import { validationError } from '../private/errors';
 import { recordCluster } from '../private/export-registry';
 import { externalDnsRecordNames, externalDnsRecordStatement } from '../private/external-dns-policy';
+import { spokeRolePath } from '../private/hub-zone';
 import { validateDnsLabel } from '../private/k8s-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';
 import { podIdentityAssociation, podIdentityAssociationOf, podIdentityRole } from '../private/pod-identity';
@@ -680,9 +681,11 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
 
   private installExternalDns(domain: PrivateCaDomain, versions: ResolvedVersions): { role: iam.Role; chart: eks.HelmChart } {
     const stack = Stack.of(this);
-    const role = podIdentityRole(this, 'ExternalDnsRole', `ExternalDNS of EKS cluster ${this.clusterName}: records in ${domain.domainName} only`,
-      { clusterName: this.clusterName, namespace: EXTERNAL_DNS_NAMESPACE, serviceAccount: EXTERNAL_DNS_SERVICE_ACCOUNT });
     const hubRoleArn = domain.hubRoleArn;
+    // A hub trusts only ExternalDNS roles under this path of the spoke account.
+    const rolePath = hubRoleArn ? spokeRolePath(domain.domainName, 'dns') : undefined;
+    const role = podIdentityRole(this, 'ExternalDnsRole', `ExternalDNS of EKS cluster ${this.clusterName}: records in ${domain.domainName} only`,
+      { clusterName: this.clusterName, namespace: EXTERNAL_DNS_NAMESPACE, serviceAccount: EXTERNAL_DNS_SERVICE_ACCOUNT }, undefined, rolePath);
     if (hubRoleArn) {
       // The zone is in the hub account: every Route 53 call goes through the hub's role for this account.
       // Pod Identity session tags are transitive, so the chained AssumeRole carries them (sts:TagSession).

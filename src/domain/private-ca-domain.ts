@@ -10,9 +10,12 @@ import { Construct } from 'constructs';
 import { assertDnsName, dnsNameProblem } from '../private/dns';
 import { validationError } from '../private/errors';
 import { externalDnsRecordNames } from '../private/external-dns-policy';
-import { CA_SHARE_PERMISSION, spokeRoleName } from '../private/hub-zone';
+import {
+  CA_SHARE_PERMISSION, route53VpcConditionValue, spokeRoleArnPattern, spokeRoleName, spokeVpcRoleName,
+} from '../private/hub-zone';
 import { accountIdProblem, organizationalUnitArnProblem, organizationArnProblem } from '../private/lattice-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';
+import { hubZoneAssociation } from './hub-zone-association';
 
 const KIND = 'PrivateCaDomain';
 
@@ -89,6 +92,18 @@ export interface SpokeAccountOptions {
    * @default - none: the spoke may associate its VPCs with the zone but write no records
    */
   readonly hostnames?: string[];
+
+  /**
+   * IDs of the spoke's VPCs (`vpc-...`) that may be authorized to associate
+   * with the zone. When set, the hub's VPC role may authorize these VPCs only
+   * (`route53:VPCs` condition), so not even the spoke's association role can
+   * let a VPC of another account resolve the zone.
+   *
+   * @default - any VPC: only the spoke's zone-association roles (IAM path
+   * `/lattice-zone/<domain>/vpc/`) may use the hub's VPC role, but they may
+   * name any VPC
+   */
+  readonly vpcIds?: string[];
 }
 
 /**
@@ -301,12 +316,23 @@ export class PrivateCaDomain extends Construct {
   public readonly placeholderVpc?: ec2.CfnVPC;
 
   /**
-   * ARN of the hub's role for this account (`hubHostedZone` only): it
-   * authorizes VPC associations and writes this account's records.
+   * ARN of the hub's role for this account that ExternalDNS uses
+   * (`hubHostedZone` only): it reads the zone and writes this account's
+   * records. Only roles under the IAM path `/lattice-zone/<domain>/dns/` of
+   * this account may assume it (clusters put their ExternalDNS role there).
    *
    * @default - none, when the zone is in this stack
    */
   public readonly hubRoleArn?: string;
+
+  /**
+   * ARN of the hub's role that authorizes this account's VPC associations
+   * (`hubHostedZone` only). Only roles under the IAM path
+   * `/lattice-zone/<domain>/vpc/` of this account may assume it.
+   *
+   * @default - none, when the zone is in this stack
+   */
+  public readonly hubVpcRoleArn?: string;
 
   /**
    * Roles made by `addSpokeAccount()`, by spoke account ID.
@@ -386,9 +412,9 @@ export class PrivateCaDomain extends Construct {
     if (props.hubHostedZone) {
       const hub = props.hubHostedZone;
       this.hostedZone = route53.PrivateHostedZone.fromPrivateHostedZoneId(this, 'HubHostedZone', hub.hostedZoneId);
-      this.hubRoleArn = Stack.of(this).formatArn({
-        service: 'iam', region: '', account: hub.accountId, resource: 'role', resourceName: spokeRoleName(domainName, Stack.of(this).account),
-      });
+      const hubRole = (name: string) => Stack.of(this).formatArn({ service: 'iam', region: '', account: hub.accountId, resource: 'role', resourceName: name });
+      this.hubRoleArn = hubRole(spokeRoleName(domainName, Stack.of(this).account));
+      this.hubVpcRoleArn = hubRole(spokeVpcRoleName(domainName, Stack.of(this).account));
       return;
     }
 
@@ -491,16 +517,23 @@ export class PrivateCaDomain extends Construct {
   }
 
   /**
-   * Lets a spoke account use this domain's zone (hub side). Creates a role,
-   * named after the domain and the account, that principals of `accountId`
-   * may assume (with session tags, which EKS Pod Identity passes on) to
-   * authorize their VPCs' association with the zone
-   * (`CreateVPCAssociationAuthorization`, `DeleteVPCAssociationAuthorization`)
-   * and to write the records of `hostnames` only. In the spoke, a
-   * `PrivateCaDomain` with `hubHostedZone` uses it.
+   * Lets a spoke account use this domain's zone (hub side). Creates two
+   * roles, named after the domain and the account, that only roles of
+   * `accountId` under a fixed IAM path may assume (`aws:PrincipalArn`
+   * condition), not every principal of the account:
+   * - `lattice-zone-vpc-<account>-<domain>`, for the spoke's zone-association
+   *   function (roles under `/lattice-zone/<domain>/vpc/`): authorize VPC
+   *   associations with the zone (`CreateVPCAssociationAuthorization`,
+   *   `DeleteVPCAssociationAuthorization`), for `vpcIds` only when given;
+   * - `lattice-zone-<account>-<domain>`, for the spoke's ExternalDNS roles
+   *   (under `/lattice-zone/<domain>/dns/`, with session tags, which EKS Pod
+   *   Identity passes on): read the zone and write the records of
+   *   `hostnames` only.
+   * In the spoke, a `PrivateCaDomain` with `hubHostedZone` and the clusters
+   * that use it create their roles under those paths.
    *
    * @param accountId 12-digit ID of the spoke account
-   * @returns the role
+   * @returns the role ExternalDNS of the spoke uses
    */
   public addSpokeAccount(accountId: string, options: SpokeAccountOptions = {}): iam.Role {
     const zone = this.zone;
@@ -524,16 +557,42 @@ export class PrivateCaDomain extends Construct {
           `addSpokeAccount("${accountId}"): hostname "${hostname}" must be a literal DNS name under ${this.domainName} (e.g. demo.${this.domainName})`);
       }
     }
-    const role = new iam.Role(this, `Spoke${accountId}`, {
-      roleName: spokeRoleName(this.domainName, accountId),
-      assumedBy: new iam.AccountPrincipal(accountId).withSessionTags(),
-      description: `Account ${accountId}: associate VPCs with the ${this.domainName} zone, write its own records only`,
+    const vpcIds = options.vpcIds ?? [];
+    for (const vpcId of vpcIds) {
+      if (Token.isUnresolved(vpcId) || !/^vpc-[0-9a-f]{8,17}$/.test(vpcId)) {
+        throw validationError(this, KIND,
+          `addSpokeAccount("${accountId}"): vpcIds entry "${vpcId}" must be a literal VPC ID such as vpc-0123456789abcdef0`);
+      }
+    }
+    const partition = Stack.of(this).partition;
+    // Trusted by the spoke's zone-association roles only (their IAM path), not by the whole account.
+    const vpcRole = new iam.Role(this, `Spoke${accountId}Vpc`, {
+      roleName: spokeVpcRoleName(this.domainName, accountId),
+      assumedBy: new iam.AccountPrincipal(accountId).withConditions({
+        ArnLike: { 'aws:PrincipalArn': spokeRoleArnPattern(partition, accountId, this.domainName, 'vpc') },
+      }),
+      description: `Account ${accountId}: authorize its VPCs to associate with the ${this.domainName} zone`,
     });
-    role.addToPolicy(new iam.PolicyStatement({
+    vpcRole.addToPolicy(new iam.PolicyStatement({
       sid: 'AuthorizeVpcAssociations',
       actions: ['route53:CreateVPCAssociationAuthorization', 'route53:DeleteVPCAssociationAuthorization'],
       resources: [zone.hostedZoneArn],
+      ...(vpcIds.length > 0 ? {
+        conditions: {
+          'ForAllValues:StringLike': { 'route53:VPCs': vpcIds.map((id) => route53VpcConditionValue(id, '*')) },
+          'Null': { 'route53:VPCs': 'false' },
+        },
+      } : {}),
     }));
+
+    // Trusted by the spoke's ExternalDNS roles only (their IAM path); Pod Identity session tags pass on (sts:TagSession).
+    const role = new iam.Role(this, `Spoke${accountId}`, {
+      roleName: spokeRoleName(this.domainName, accountId),
+      assumedBy: new iam.AccountPrincipal(accountId).withSessionTags().withConditions({
+        ArnLike: { 'aws:PrincipalArn': spokeRoleArnPattern(partition, accountId, this.domainName, 'dns') },
+      }),
+      description: `Account ${accountId}: ExternalDNS reads the ${this.domainName} zone and writes its own records only`,
+    });
     if (hostnames.length > 0) {
       role.addToPolicy(new iam.PolicyStatement({
         sid: 'ReadZone',
@@ -559,41 +618,19 @@ export class PrivateCaDomain extends Construct {
     return role;
   }
 
-  /** Authorization in the hub (through its role for this account), then association in this account. */
+  /** Authorization in the hub (through its VPC role for this account), then association in this account. */
   private associateVpcWithHubZone(vpc: ec2.IVpc, associationId: string): void {
     if (Stack.of(vpc).account !== Stack.of(this).account) {
       throw validationError(this, KIND,
         `VPC "${vpc.node.path}" is in account "${Stack.of(vpc).account}" but this spoke domain is in account "${Stack.of(this).account}"; ` +
         'create a PrivateCaDomain with hubHostedZone in the VPC\'s own account');
     }
-    const hostedZoneId = this.hostedZone.hostedZoneId;
-    const vpcRef = { VPCId: vpc.vpcId, VPCRegion: Stack.of(vpc).region };
-    const call = (action: string): cr.AwsSdkCall => ({
-      service: 'Route53',
-      action,
-      parameters: { HostedZoneId: hostedZoneId, VPC: vpcRef },
-      assumedRoleArn: this.hubRoleArn,
-      physicalResourceId: cr.PhysicalResourceId.of(`${hostedZoneId}:${vpc.vpcId}:authorization`),
+    hubZoneAssociation(vpc, associationId, {
+      domainName: this.domainName,
+      hostedZoneId: this.hostedZone.hostedZoneId,
+      hostedZoneArn: this.hostedZone.hostedZoneArn,
+      hubVpcRoleArn: this.hubVpcRoleArn!,
     });
-    const authorization = new cr.AwsCustomResource(vpc, `${associationId}-Authorization`, {
-      resourceType: 'Custom::PrivateZoneVpcAssociationAuthorization',
-      onCreate: call('createVPCAssociationAuthorization'),
-      onUpdate: call('createVPCAssociationAuthorization'),
-      onDelete: {
-        ...call('deleteVPCAssociationAuthorization'),
-        // Already gone (authorization, zone or VPC): nothing left to remove.
-        ignoreErrorCodesMatching: 'VPCAssociationAuthorizationNotFound|NoSuchHostedZone|InvalidVPCId',
-      },
-      // The hub's role does the Route 53 calls; this function may only assume it.
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [this.hubRoleArn!] }),
-      ]),
-      installLatestAwsSdk: false,
-    });
-    acknowledgeAwsCustomResourceProvider(authorization);
-    const association = this.createZoneAssociation(vpc, associationId);
-    // Associated after the authorization; disassociated before it is deleted.
-    association.node.addDependency(authorization);
     this.associatedVpcIds.add(vpc.vpcId);
   }
 
