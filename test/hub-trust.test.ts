@@ -80,6 +80,7 @@ describe('the hub roles of spoke B are assumable only by the spoke roles that ne
   // The spoke's own roles, as its template creates them.
   const associationFn = deployedRole(spokeB, B, (id) => id.startsWith('HubZoneAssociationexamplecomRole'));
   const externalDns = deployedRole(spokeB, B, (id) => id.startsWith('LatticeExternalDnsRole'));
+  const guard = deployedRole(spokeB, B, (id) => /DeletionGuardHandlerRole/.test(id));
   const admin = { arn: `arn:aws:iam::${B}:role/ci-deployer`, policies: [ADMIN_POLICY] };
 
   test('the spoke roles sit under the paths the hub trusts', () => {
@@ -96,15 +97,16 @@ describe('the hub roles of spoke B are assumable only by the spoke roles that ne
     }).toEqual({ associationFunction: 'Allowed', externalDns: 'ImplicitlyDenied', adminOfB: 'ImplicitlyDenied', associationRoleOfC: 'ImplicitlyDenied' });
   });
 
-  test('DNS role: ExternalDNS only, with its session tags', async () => {
+  test('DNS role: ExternalDNS (with its session tags) and the deletion guard only', async () => {
     expect({
       externalDns: await mayAssume(externalDns, dnsRole),
       externalDnsTags: await mayAssume(externalDns, dnsRole, 'sts:TagSession'),
+      deletionGuard: await mayAssume(guard, dnsRole),
       associationFunction: await mayAssume(associationFn, dnsRole),
       adminOfB: await mayAssume(admin, dnsRole),
       adminOfBTags: await mayAssume(admin, dnsRole, 'sts:TagSession'),
     }).toEqual({
-      externalDns: 'Allowed', externalDnsTags: 'Allowed', associationFunction: 'ImplicitlyDenied', adminOfB: 'ImplicitlyDenied', adminOfBTags: 'ImplicitlyDenied',
+      externalDns: 'Allowed', externalDnsTags: 'Allowed', deletionGuard: 'Allowed', associationFunction: 'ImplicitlyDenied', adminOfB: 'ImplicitlyDenied', adminOfBTags: 'ImplicitlyDenied',
     });
   });
 

@@ -134,11 +134,38 @@ describe('multi-account example', () => {
     const hubRole = `arn:aws:iam::${HUB}:role/lattice-zone-${B}-example-com`;
     const chart = Object.values<any>(json.Resources).find((r) => r.Type === 'Custom::AWSCDK-EKS-HelmChart' && r.Properties.Chart === 'external-dns');
     const values = JSON.parse(materialize(chart.Properties.Values, envOf(B)));
-    expect(values.extraArgs).toEqual(['--aws-zone-type=private', `--aws-assume-role=${hubRole}`]);
+    expect(values.extraArgs).toEqual(['--aws-zone-type=private', '--events', `--aws-assume-role=${hubRole}`]);
     const role = Object.entries<any>(json.Resources).find(([id, r]) => r.Type === 'AWS::IAM::Role' && id.startsWith('LatticeExternalDnsRole'))!;
     const policy = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles[0].Ref === role[0]);
     expect(materialize(policy.Properties.PolicyDocument.Statement, envOf(B))).toEqual([
       { Action: ['sts:AssumeRole', 'sts:TagSession'], Effect: 'Allow', Resource: hubRole },
+    ]);
+  });
+
+  test('destroy on a spoke: the guard waits for the hub zone\'s records through the hub role, and only then ExternalDNS goes', () => {
+    const json = spokeB.toJSON();
+    const g = new DependencyGraph(json);
+    const hubRole = `arn:aws:iam::${HUB}:role/lattice-zone-${B}-example-com`;
+    const [guardId, guard] = Object.entries<any>(json.Resources).find(([, r]) => r.Type === 'Custom::LatticeDeletionGuard')!;
+    const { ServiceToken: _token, ManagedBy: _managedBy, ...plain } = guard.Properties;
+    const props = materialize(plain, envOf(B));
+    expect(props).toMatchObject({ HostedZoneId: PLACEHOLDERS.hostedZoneId, HubRoleArn: hubRole, TxtOwnerId: `${B}/${REGION}/eks-b` });
+    // Deletion order: routes and policies -> guard (waits until the records ExternalDNS owns are gone) -> ExternalDNS.
+    const chartId = Object.entries<any>(json.Resources).find(([, r]) => r.Type === 'Custom::AWSCDK-EKS-HelmChart' && r.Properties.Chart === 'external-dns')![0];
+    expect(g.dependsOn(guardId, chartId)).toBe(true);
+    const routes = Object.entries<any>(json.Resources).filter(([, r]) =>
+      r.Type === 'Custom::AWSCDK-EKS-KubernetesResource' && /"kind\\?":\\?"HTTPRoute/.test(JSON.stringify(r.Properties.Manifest)));
+    expect(routes.length).toBeGreaterThan(0);
+    for (const [routeId] of routes) expect(g.dependsOn(routeId, guardId)).toBe(true);
+    // The guard's function reads the hub zone through the hub role only, from the path the hub trusts.
+    const fnId = guard.Properties.ServiceToken['Fn::GetAtt'][0];
+    const roleId = json.Resources[fnId].Properties.Role['Fn::GetAtt'][0];
+    expect(json.Resources[roleId].Properties.Path).toBe('/lattice-zone/example.com/dns/');
+    const policy = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles[0].Ref === roleId);
+    const statements = policy.Properties.PolicyDocument.Statement
+      .filter((s: any) => JSON.stringify(s.Action).match(/route53|sts/)).map((s: any) => materialize(s, envOf(B)));
+    expect(statements).toEqual([
+      { Sid: 'AssumeHubZoneRole', Action: 'sts:AssumeRole', Effect: 'Allow', Resource: hubRole },
     ]);
   });
 

@@ -37,6 +37,7 @@ import {
 import { validationError } from '../private/errors';
 import { recordCluster } from '../private/export-registry';
 import { externalDnsRecordNames, externalDnsRecordStatement } from '../private/external-dns-policy';
+import { assertExternalDnsOwnerId, defaultExternalDnsOwnerId } from '../private/external-dns-owner';
 import { spokeRolePath } from '../private/hub-zone';
 import { validateDnsLabel } from '../private/k8s-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';
@@ -242,6 +243,14 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
   /** The deletion guard (unless disabled). */
   public readonly deletionGuard?: LatticeDeletionGuard;
 
+  /**
+   * ExternalDNS's owner id (`txtOwnerId`), unique per account, region and
+   * cluster unless `externalDnsOwnerId` was given.
+   *
+   * @default - none, without a domain (no ExternalDNS)
+   */
+  public readonly externalDnsOwnerId?: string;
+
   /** Kind and scope that bad input is reported as (the composing LatticeEksCluster, when there is one). */
   private readonly kind: string;
   private readonly errorScope: IConstruct;
@@ -377,7 +386,16 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     this.gatewayApiCrdsRole = crdsReady?.role;
 
     // 2. ExternalDNS (ships the DNSEndpoint CRD, which must exist before the controller starts)
+    if (props.externalDnsOwnerId !== undefined) {
+      if (!props.domain) {
+        throw validationError(this.errorScope, this.kind,
+          `externalDnsOwnerId "${props.externalDnsOwnerId}" needs domain: ExternalDNS is installed only with a domain; drop externalDnsOwnerId or give domain`);
+      }
+      assertExternalDnsOwnerId(this.errorScope, this.kind, props.externalDnsOwnerId);
+    }
     if (props.domain) {
+      this.externalDnsOwnerId = props.externalDnsOwnerId
+        ?? defaultExternalDnsOwnerId(Stack.of(this).account, Stack.of(this).region, this.clusterName);
       const dns = this.installExternalDns(props.domain, versions);
       this.externalDnsRole = dns.role;
       this.externalDnsChart = dns.chart;
@@ -399,9 +417,11 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
       this.deletionGuard = new LatticeDeletionGuard(this, 'DeletionGuard', {
         clusterName: this.clusterName,
         vpcId: this.vpc.vpcId,
-        // The hub's zone is out of this account's reach: its records are checked by the hub's ExternalDNS role only.
-        hostedZone: props.domain?.hubRoleArn ? undefined : props.domain?.hostedZone,
-        txtOwnerId: this.clusterName,
+        // A hub's zone is read (and cleaned) through the hub's role for this account, whose trust names this path.
+        hostedZone: props.domain?.hostedZone,
+        hubRoleArn: props.domain?.hubRoleArn,
+        rolePath: props.domain?.hubRoleArn ? spokeRolePath(props.domain.domainName, 'dns') : undefined,
+        txtOwnerId: this.externalDnsOwnerId,
         timeout: guardOptions.timeout,
         deleteLeftovers: guardOptions.deleteLeftovers,
       });
@@ -510,6 +530,8 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
       const recordNames = Lazy.list({ produce: () => externalDnsRecordNames([...this.routeHostnames]) });
       this.externalDnsRecordStatement = externalDnsRecordStatement(this.domain.hostedZone.hostedZoneArn, recordNames);
       this.externalDnsRole.addToPrincipalPolicy(this.externalDnsRecordStatement);
+      // The guard may delete (with deleteLeftovers) the same names only.
+      this.deletionGuard?._allowRecordDeletion(recordNames);
     }
   }
 
@@ -710,7 +732,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
       createNamespace: true,
       values: externalDnsValues({
         domainName: domain.domainName,
-        txtOwnerId: this.clusterName,
+        txtOwnerId: this.externalDnsOwnerId!,
         region: stack.region,
         assumeRoleArn: hubRoleArn,
         imageRepository: this.mirroredRepository(PinnedVersions.EXTERNAL_DNS_IMAGE_REPOSITORY),

@@ -593,13 +593,17 @@ export class PrivateCaDomain extends Construct {
       }),
       description: `Account ${accountId}: ExternalDNS reads the ${this.domainName} zone and writes its own records only`,
     });
+    // Reads are not narrowed to the spoke's names: ListResourceRecordSets has no condition keys, and every VPC
+    // associated with the zone resolves all of its names anyway. The spoke's deletion guard reads through this role too.
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadZone',
+      actions: ['route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
+      resources: [zone.hostedZoneArn],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'FindZone', actions: ['route53:ListHostedZones'], resources: ['*'] }));
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
+      'route53:ListHostedZones supports no resource-level permissions (ExternalDNS finds the zone with it); record changes are limited to this zone and the named records.');
     if (hostnames.length > 0) {
-      role.addToPolicy(new iam.PolicyStatement({
-        sid: 'ReadZone',
-        actions: ['route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
-        resources: [zone.hostedZoneArn],
-      }));
-      role.addToPolicy(new iam.PolicyStatement({ sid: 'FindZone', actions: ['route53:ListHostedZones'], resources: ['*'] }));
       role.addToPolicy(new iam.PolicyStatement({
         sid: 'ChangeOwnRecordsOnly',
         actions: ['route53:ChangeResourceRecordSets'],
@@ -611,8 +615,6 @@ export class PrivateCaDomain extends Construct {
           },
         },
       }));
-      acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
-        'route53:ListHostedZones supports no resource-level permissions (ExternalDNS finds the zone with it); record changes are limited to this zone and the named records.');
     }
     this.spokeRoles.set(accountId, role);
     return role;
