@@ -329,8 +329,10 @@ describe('deletion guard handler: one function that polls and answers CloudForma
   beforeAll(() => guard._test.setIo({
     respond: async (_e: any, status: string, id: string, reason?: string) => { responses.push({ status, id, reason }); },
     sleep: async (ms: number) => { sleeps.push(ms); },
+    stackStatus: async () => stackStatus,
   }));
-  beforeEach(() => { responses.length = 0; sleeps.length = 0; });
+  let stackStatus = 'DELETE_IN_PROGRESS';
+  beforeEach(() => { responses.length = 0; sleeps.length = 0; stackStatus = 'DELETE_IN_PROGRESS'; });
   const context = (ms = 900_000) => ({ getRemainingTimeInMillis: () => ms });
 
   test('create answers SUCCESS at once', async () => {
@@ -367,6 +369,16 @@ describe('deletion guard handler: one function that polls and answers CloudForma
     zone(SOA);
     await guard.handler(event('Delete'), context(30_000));
     expect(responses[0]).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/time is running out/) });
+  });
+
+  test('a guard removed or replaced by a stack update (the stack stays) answers SUCCESS without waiting or deleting anything', async () => {
+    tagged(SERVICE);
+    latticeMock.on(GetServiceCommand).resolves({});
+    stackStatus = 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS';
+    await guard.handler(event('Delete', { WaitSeconds: '0', DeleteLeftovers: 'true', CleanupSeconds: '0' }), context());
+    expect(responses.map((r) => r.status)).toEqual(['SUCCESS']);
+    expect(taggingMock.calls()).toHaveLength(0);
+    expect(latticeMock.commandCalls(DeleteServiceCommand)).toHaveLength(0);
   });
 
   test('on a spoke, the hub zone is read with the hub role\'s credentials, not the function\'s', async () => {

@@ -259,7 +259,7 @@ describe('teardown order: the deletion guard', () => {
   test('least privilege: reads only; no delete permission unless opted in', () => {
     const statements = handlerStatements(b);
     expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([
-      'route53:ListResourceRecordSets', 'tag:GetResources', 'vpc-lattice:GetAccessLogSubscription', 'vpc-lattice:GetListener',
+      'cloudformation:DescribeStacks', 'route53:ListResourceRecordSets', 'tag:GetResources', 'vpc-lattice:GetAccessLogSubscription', 'vpc-lattice:GetListener',
       'vpc-lattice:GetRule', 'vpc-lattice:GetService', 'vpc-lattice:GetServiceNetworkServiceAssociation', 'vpc-lattice:GetTargetGroup',
     ]);
     const star = statements.filter((s) => s.Resource === '*');

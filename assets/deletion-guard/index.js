@@ -5,7 +5,8 @@
  * polls within one invocation, so its wait and cleanup fit the Lambda limit of
  * 15 minutes.
  *
- * Create and Update do nothing. On Delete, the first step sets the deadlines;
+ * Create and Update do nothing, nor does a Delete while the stack stays (the
+ * guard removed or replaced by an update). On Delete, the first step sets the deadlines;
  * every later step (one poll every 15 s) looks for what the AWS Gateway API
  * Controller and ExternalDNS of this cluster created and must have removed:
  *   - VPC Lattice resources tagged `application-networking.k8s.aws/ManagedBy`
@@ -414,12 +415,41 @@ function respond(event, status, physicalResourceId, reason) {
   });
 }
 
-let io = { respond, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+/** Status of the stack the resource belongs to (the Lambda runtime's SDK has CloudFormation). */
+async function stackStatus(stackId) {
+  const cfn = require('@aws-sdk/client-cloudformation');
+  const out = await new cfn.CloudFormationClient(clientConfig).send(new cfn.DescribeStacksCommand({ StackName: stackId }));
+  return out.Stacks?.[0]?.StackStatus;
+}
+
+let io = { respond, stackStatus, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+/**
+ * Whether a Delete removes only the guard while the stack stays: the guard was
+ * disabled or replaced in an update (`UPDATE_..._CLEANUP_IN_PROGRESS`). The
+ * routes then still exist; waiting would fail and deleting leftovers would
+ * remove live services.
+ */
+async function stackStays(event) {
+  try {
+    const status = await io.stackStatus(event.StackId);
+    log('stack status', { status });
+    return typeof status === 'string' && status.startsWith('UPDATE_');
+  } catch (e) {
+    log('stack status unknown: guarding as for a stack deletion', { error: `${e.name}: ${e.message}` });
+    return false;
+  }
+}
 
 /** Runs the steps within this invocation (polling on Delete) and answers CloudFormation. */
 exports.handler = async (event, context) => {
   let physicalResourceId = event.PhysicalResourceId || `deletion-guard-${event.ResourceProperties?.ClusterName ?? 'cluster'}`;
   try {
+    if (event.RequestType === 'Delete' && await stackStays(event)) {
+      log('the stack stays (update clean-up): nothing to guard', {});
+      await io.respond(event, 'SUCCESS', physicalResourceId);
+      return;
+    }
     const first = await step(event);
     physicalResourceId = first.PhysicalResourceId ?? physicalResourceId;
     if (event.RequestType === 'Delete') {

@@ -228,8 +228,10 @@ export class LatticeDeletionGuard extends Construct {
     this.acknowledgeFindings();
   }
 
-  /** Read-only: find tagged resources, confirm they exist, list the zone. */
+  /** Read-only: its own stack's status, find tagged resources, confirm they exist, list the zone. */
   private grantChecks(stack: Stack, zone?: route53.IHostedZone): void {
+    // A Delete while the stack stays (the guard removed or replaced in an update) must neither wait nor clean up.
+    this.handler.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadOwnStackStatus', actions: ['cloudformation:DescribeStacks'], resources: [stack.stackId] }));
     this.handler.addToRolePolicy(new iam.PolicyStatement({ sid: 'FindTaggedResources', actions: ['tag:GetResources'], resources: ['*'] }));
     this.handler.addToRolePolicy(new iam.PolicyStatement({
       sid: 'ConfirmLatticeResources',

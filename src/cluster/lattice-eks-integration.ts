@@ -36,8 +36,8 @@ import {
 } from '../private/controller-policy';
 import { validationError } from '../private/errors';
 import { recordCluster } from '../private/export-registry';
-import { externalDnsRecordNames, externalDnsRecordStatement } from '../private/external-dns-policy';
 import { assertExternalDnsOwnerId, defaultExternalDnsOwnerId } from '../private/external-dns-owner';
+import { externalDnsRecordNames, externalDnsRecordStatement } from '../private/external-dns-policy';
 import { spokeRolePath } from '../private/hub-zone';
 import { validateDnsLabel } from '../private/k8s-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';

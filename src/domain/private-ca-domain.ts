@@ -7,6 +7,7 @@ import * as ram from 'aws-cdk-lib/aws-ram';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { hubZoneAssociation } from './hub-zone-association';
 import { assertDnsName, dnsNameProblem } from '../private/dns';
 import { validationError } from '../private/errors';
 import { externalDnsRecordNames } from '../private/external-dns-policy';
@@ -15,7 +16,6 @@ import {
 } from '../private/hub-zone';
 import { accountIdProblem, organizationalUnitArnProblem, organizationArnProblem } from '../private/lattice-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';
-import { hubZoneAssociation } from './hub-zone-association';
 
 const KIND = 'PrivateCaDomain';
 
