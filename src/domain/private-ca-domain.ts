@@ -104,6 +104,16 @@ export interface SpokeAccountOptions {
    * name any VPC
    */
   readonly vpcIds?: string[];
+
+  /**
+   * One DNS label: the spoke may write records under `*.<subdomain>.<domain>`
+   * only (the spoke's `PrivateCaDomain` sets the same `subdomain`, so its
+   * certificate covers that subdomain only). `hostnames`, if given, must be
+   * under it.
+   *
+   * @default - only the records of `hostnames`
+   */
+  readonly subdomain?: string;
 }
 
 /**
@@ -250,6 +260,19 @@ export interface PrivateCaDomainProps {
    * @default - a private hosted zone is created in this stack
    */
   readonly hubHostedZone?: HubHostedZone;
+
+  /**
+   * One DNS label (e.g. `team-b`) that binds this domain's certificate and
+   * services to a subdomain: the certificate is issued for
+   * `<subdomain>.<domainName>` and `*.<subdomain>.<domainName>` instead of the
+   * apex and `*.<domainName>`, and services get host names under it. Use it
+   * on each spoke with a distinct label, together with
+   * `addSpokeAccount({ subdomain })` on the hub, so that no spoke holds a
+   * certificate or record for another spoke's host names.
+   *
+   * @default - the certificate covers the apex and `*.<domainName>`
+   */
+  readonly subdomain?: string;
 }
 
 /**
@@ -277,6 +300,13 @@ export interface PrivateCaDomainProps {
 export class PrivateCaDomain extends Construct {
   /** The private DNS domain, e.g. `example.com`. */
   public readonly domainName: string;
+
+  /**
+   * The name the certificate is issued for (with its wildcard), under which
+   * services get their host names: `<subdomain>.<domainName>` with
+   * `subdomain`, else `domainName`.
+   */
+  public readonly certificateDomainName: string;
 
   /** The Route 53 private hosted zone for `domainName`. */
   public readonly hostedZone: route53.IPrivateHostedZone;
@@ -361,6 +391,7 @@ export class PrivateCaDomain extends Construct {
         `domainName "${domainName}" is ${domainName.length} characters long; ACM allows at most ${MAX_COMMON_NAME_LENGTH} for a certificate's domain name`);
     }
     this.domainName = domainName;
+    this.certificateDomainName = props.subdomain === undefined ? domainName : this.subdomainName(props.subdomain);
 
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     if (props.hubHostedZone) this.assertSpokeProps(props, props.hubHostedZone);
@@ -395,10 +426,10 @@ export class PrivateCaDomain extends Construct {
       this.acmRenewalPermission.node.addDependency(ca.activation);
     }
 
-    // Certificate for the domain and its wildcard.
+    // Certificate for the domain (or the subdomain) and its wildcard.
     const certificate = new acm.PrivateCertificate(this, 'Certificate', {
-      domainName,
-      subjectAlternativeNames: [`*.${domainName}`],
+      domainName: this.certificateDomainName,
+      subjectAlternativeNames: [`*.${this.certificateDomainName}`],
       certificateAuthority: this.certificateAuthority,
       keyAlgorithm: certificateKeyAlgorithm,
     });
@@ -557,6 +588,13 @@ export class PrivateCaDomain extends Construct {
           `addSpokeAccount("${accountId}"): hostname "${hostname}" must be a literal DNS name under ${this.domainName} (e.g. demo.${this.domainName})`);
       }
     }
+    const subdomain = options.subdomain === undefined ? undefined : this.subdomainName(options.subdomain, `addSpokeAccount("${accountId}"): subdomain`);
+    for (const hostname of subdomain === undefined ? [] : hostnames) {
+      if (!hostname.endsWith(`.${subdomain}`)) {
+        throw validationError(this, KIND,
+          `addSpokeAccount("${accountId}"): hostname "${hostname}" is outside the spoke's subdomain ${subdomain}; use a name like app.${subdomain}`);
+      }
+    }
     const vpcIds = options.vpcIds ?? [];
     for (const vpcId of vpcIds) {
       if (Token.isUnresolved(vpcId) || !/^vpc-[0-9a-f]{8,17}$/.test(vpcId)) {
@@ -603,7 +641,18 @@ export class PrivateCaDomain extends Construct {
     role.addToPolicy(new iam.PolicyStatement({ sid: 'FindZone', actions: ['route53:ListHostedZones'], resources: ['*'] }));
     acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
       'route53:ListHostedZones supports no resource-level permissions (ExternalDNS finds the zone with it); record changes are limited to this zone and the named records.');
-    if (hostnames.length > 0) {
+    if (subdomain !== undefined) {
+      // Every name under the spoke's subdomain (and its TXT ownership records, `cname-<label>.<subdomain>...`).
+      role.addToPolicy(new iam.PolicyStatement({
+        sid: 'ChangeOwnSubdomainOnly',
+        actions: ['route53:ChangeResourceRecordSets'],
+        resources: [zone.hostedZoneArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`*.${subdomain}`] },
+          'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME', 'TXT'] },
+        },
+      }));
+    } else if (hostnames.length > 0) {
       role.addToPolicy(new iam.PolicyStatement({
         sid: 'ChangeOwnRecordsOnly',
         actions: ['route53:ChangeResourceRecordSets'],
@@ -696,6 +745,20 @@ export class PrivateCaDomain extends Construct {
       actions: ['acm-pca:GetCertificateAuthorityCertificate'],
       resourceArns: [this.certificateAuthority.certificateAuthorityArn],
     });
+  }
+
+  /** `<label>.<domainName>`, checked: one literal DNS label, and a certificate name ACM accepts. */
+  private subdomainName(label: string, where = 'subdomain'): string {
+    if (Token.isUnresolved(label) || !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label)) {
+      throw validationError(this, KIND,
+        `${where} "${label}" must be one literal lowercase DNS label (letters, digits, hyphens; at most 63 characters), e.g. "team-b"`);
+    }
+    const name = `${label}.${this.domainName}`;
+    if (name.length > MAX_COMMON_NAME_LENGTH) {
+      throw validationError(this, KIND,
+        `${where} "${label}" makes the certificate name "${name}" ${name.length} characters long; ACM allows at most ${MAX_COMMON_NAME_LENGTH}: use a shorter label`);
+    }
+    return name;
   }
 
   private assertSpokeProps(props: PrivateCaDomainProps, hub: HubHostedZone): void {
