@@ -28,6 +28,7 @@ function deployed(value: any, account: string, zoneId = 'Z0HUBZONE'): any {
   const refs = (v: any): any => {
     if (Array.isArray(v)) return v.map(refs);
     if (!v || typeof v !== 'object') return v;
+    if (v.Ref === 'AWS::StackId') return `arn:aws:cloudformation:${REGION}:${account}:stack/stack/guid`;
     if (typeof v.Ref === 'string' && !v.Ref.startsWith('AWS::')) return /HostedZone/.test(v.Ref) ? zoneId : `ref-${v.Ref}`;
     if (v['Fn::GetAtt']) return `att-${v['Fn::GetAtt'].join('.')}`;
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, refs(x)]));
