@@ -49,7 +49,9 @@ export interface DeletionGuardOptions {
    * tagged for this cluster, records ExternalDNS owns for it), for up to
    * `LatticeDeletionGuard.CLEANUP_TIME` more, instead of failing at once.
    * Gives the guard's function delete permissions, limited to resources
-   * carrying this cluster's tag and to record deletions in the domain's zone.
+   * carrying this cluster's tag and to deleting the record names ExternalDNS
+   * may write for the cluster's routes (through the hub's role, which allows
+   * only this account's names, when the zone is a hub's).
    *
    * @default false - the deletion fails with the list of leftovers
    */
@@ -118,7 +120,10 @@ export interface LatticeDeletionGuardProps {
  * VPC Lattice services, listeners, rules, target groups and associations tagged
  * `application-networking.k8s.aws/ManagedBy=<account>/<cluster>/<vpc>`, and the
  * records of the private zone that ExternalDNS's TXT registry marks as owned by
- * the cluster. Create and update do nothing.
+ * the cluster. Create and update do nothing, nor does a deletion while the
+ * stack stays (the guard removed or replaced by an update). It is one Lambda
+ * function that polls every 15 seconds within one invocation and answers
+ * CloudFormation itself.
  *
  * Place it between the objects those controllers clean up (they depend on it)
  * and the controllers (it depends on them): CloudFormation then deletes the
