@@ -8,8 +8,8 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
-import { materialize } from './util/lattice-eval';
 import { LatticeEksCluster, LatticeServiceNetwork, PrivateCaDomain } from '../src';
+import { materialize } from './util/lattice-eval';
 
 const HUB = '111111111111';
 const B = '222222222222';
