@@ -188,6 +188,21 @@ describe('deletion guard handler: checks', () => {
     expect(await guard.step(poll(-1))).toEqual({ IsComplete: true });
   });
 
+  test('owner ids <account>/<region>/<cluster>: a same-named cluster of another region, or the bare cluster name, is not this cluster; cleanup deletes only its own', async () => {
+    const own = '111122223333/us-east-1/eks-cluster1';
+    tagged();
+    zone(SOA,
+      cname('mine.example.com.'), txt('cname-mine.example.com.', own),
+      cname('theirs.example.com.'), txt('cname-theirs.example.com.', '111122223333/eu-west-1/eks-cluster1'),
+      cname('legacy.example.com.'), txt('cname-legacy.example.com.', 'eks-cluster1'));
+    route53Mock.on(ChangeResourceRecordSetsCommand).resolves({});
+    const message = await guard.step(poll(-1, { TxtOwnerId: own, DeleteLeftovers: 'true' }, -1)).catch((e: Error) => e.message);
+    expect(message).toMatch(/2 resource\(s\)/);
+    const deleted = route53Mock.commandCalls(ChangeResourceRecordSetsCommand)
+      .flatMap((c) => c.args[0].input.ChangeBatch!.Changes!.map((ch) => `${ch.Action} ${ch.ResourceRecordSet!.Type} ${ch.ResourceRecordSet!.Name}`));
+    expect(deleted.sort()).toEqual(['DELETE CNAME mine.example.com.', 'DELETE TXT cname-mine.example.com.']);
+  });
+
   test('many leftovers: the message lists 40 and counts the rest', async () => {
     const arns = Array.from({ length: 45 }, (_, i) => `${ARN}:targetgroup/tg-${String(i).padStart(17, '0')}`);
     tagged(...arns);
