@@ -4,6 +4,7 @@
  * the good inputs that look unusual must keep working.
  */
 import { App, Lazy, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -48,6 +49,30 @@ describe('LatticeEksCluster bad input', () => {
     const usStack = new Stack(same.app, 'Us', { env: { region: 'us-east-1' } });
     expect(() => new LatticeEksCluster(usStack, 'Lattice', { clusterName: 'us', kubectlLayer: (same.cluster as any).cluster.kubectlProvider?.kubectlLayer ?? {}, serviceNetwork: euNetwork }))
       .toThrow(/serviceNetwork 'eu-net' is in region eu-west-1 but the cluster's stack is in us-east-1; .*create the network in the cluster's region/);
+  });
+});
+
+describe('externalDnsOwnerId bad input', () => {
+  test.each<[string, string, boolean, RegExp]>([
+    ['a comma (ExternalDNS splits its TXT value on it)', 'a,b', true, /externalDnsOwnerId "a,b" must be 1 to 128 characters of letters, digits and \. _ : \/ @ -/],
+    ['an equals sign', 'owner=x', true, /externalDnsOwnerId "owner=x" must be/],
+    ['empty', '', true, /externalDnsOwnerId "" must be 1 to 128/],
+    ['too long for the TXT record', 'x'.repeat(129), true, /must be 1 to 128 characters/],
+    ['a token', Lazy.string({ produce: () => 'x' }), true, /externalDnsOwnerId must be a literal, got the unresolved token/],
+    ['without a domain (no ExternalDNS)', 'eks-cluster1', false, /externalDnsOwnerId "eks-cluster1" needs domain: ExternalDNS is installed only with a domain/],
+  ])('%s', (_name, externalDnsOwnerId, withDomain, message) => {
+    expect(() => clusterFixture({ externalDnsOwnerId }, withDomain)).toThrow(message);
+    expect(() => clusterFixture({ externalDnsOwnerId }, withDomain)).toThrow(PATH);
+  });
+
+  test('the cluster name, to keep the owner id of earlier releases, goes to ExternalDNS and the guard', () => {
+    const f = clusterFixture({ externalDnsOwnerId: 'eks-cluster1' });
+    expect(f.cluster.lattice.externalDnsOwnerId).toBe('eks-cluster1');
+    const json = Template.fromStack(f.stack).toJSON();
+    const guard = Object.values<any>(json.Resources).find((r) => r.Type === 'Custom::LatticeDeletionGuard');
+    expect(guard.Properties.TxtOwnerId).toBe('eks-cluster1');
+    const chart = Object.values<any>(json.Resources).find((r) => r.Type === 'Custom::AWSCDK-EKS-HelmChart' && r.Properties.Chart === 'external-dns');
+    expect(JSON.stringify(chart.Properties.Values)).toContain('\\"txtOwnerId\\":\\"eks-cluster1\\"');
   });
 });
 

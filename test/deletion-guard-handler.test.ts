@@ -50,7 +50,7 @@ function event(requestType: string, extra: Record<string, string> = {}, data?: R
   };
 }
 
-/** isComplete event of a Delete whose wait ends in `waitMs` (negative: already over) and cleanup `cleanupMs` later. */
+/** A later step (poll) of a Delete whose wait ends in `waitMs` (negative: already over) and cleanup `cleanupMs` later. */
 function poll(waitMs: number, extra: Record<string, string> = {}, cleanupMs = 300_000): any {
   const now = Date.now();
   return event('Delete', extra, { GuardWaitUntil: now + waitMs, GuardCleanupUntil: now + waitMs + cleanupMs });
@@ -84,27 +84,27 @@ afterEach(() => jest.restoreAllMocks());
 
 describe('deletion guard handler: create, update, first delete call', () => {
   test('create and update complete at once and call no AWS API', async () => {
-    expect(await guard.handler(event('Create'))).toEqual({ PhysicalResourceId: 'deletion-guard-eks-cluster1', IsComplete: true });
-    expect(await guard.handler(event('Update'))).toEqual({ PhysicalResourceId: 'deletion-guard-eks-cluster1', IsComplete: true });
+    expect(await guard.step(event('Create'))).toEqual({ PhysicalResourceId: 'deletion-guard-eks-cluster1', IsComplete: true });
+    expect(await guard.step(event('Update'))).toEqual({ PhysicalResourceId: 'deletion-guard-eks-cluster1', IsComplete: true });
     expect(taggingMock.calls()).toHaveLength(0);
     expect(route53Mock.calls()).toHaveLength(0);
   });
 
   test('a create with bad properties fails the deployment', async () => {
-    await expect(guard.handler(event('Create', { WaitSeconds: 'ten' }))).rejects.toThrow(/WaitSeconds 'ten'/);
-    await expect(guard.handler(event('Create', { ManagedBy: '' }))).rejects.toThrow(/ManagedBy is missing/);
+    await expect(guard.step(event('Create', { WaitSeconds: 'ten' }))).rejects.toThrow(/WaitSeconds 'ten'/);
+    await expect(guard.step(event('Create', { ManagedBy: '' }))).rejects.toThrow(/ManagedBy is missing/);
   });
 
   test('deleting a resource whose creation failed on bad properties completes without checking (rollback never blocks)', async () => {
-    const first = await guard.handler(event('Delete', { ManagedBy: '' }));
+    const first = await guard.step(event('Delete', { ManagedBy: '' }));
     expect(first.Data.GuardSkip).toBe('true');
-    expect(await guard.handler({ ...event('Delete', { ManagedBy: '' }), Data: first.Data })).toEqual({ IsComplete: true });
+    expect(await guard.step({ ...event('Delete', { ManagedBy: '' }), Data: first.Data })).toEqual({ IsComplete: true });
     expect(taggingMock.calls()).toHaveLength(0);
   });
 
   test('the first delete call (onEvent) sets the wait and cleanup deadlines and checks nothing yet', async () => {
     const before = Date.now();
-    const result = await guard.handler(event('Delete'));
+    const result = await guard.step(event('Delete'));
     expect(result.PhysicalResourceId).toBe('deletion-guard-eks-cluster1');
     expect(result.Data.GuardWaitUntil).toBeGreaterThanOrEqual(before + 600_000);
     expect(result.Data.GuardWaitUntil).toBeLessThanOrEqual(Date.now() + 600_000);
@@ -118,7 +118,7 @@ describe('deletion guard handler: checks', () => {
   test('fast path: nothing tagged, no owned record -> complete after one pass', async () => {
     tagged();
     zone(SOA, cname('other.example.com.'), txt('cname-other.example.com.', 'eks-cluster2'));
-    expect(await guard.handler(poll(600_000))).toEqual({ IsComplete: true });
+    expect(await guard.step(poll(600_000))).toEqual({ IsComplete: true });
     expect(taggingMock.commandCalls(GetResourcesCommand, {
       TagFilters: [{ Key: 'application-networking.k8s.aws/ManagedBy', Values: [MANAGED_BY] }],
     })).toHaveLength(1);
@@ -128,7 +128,7 @@ describe('deletion guard handler: checks', () => {
 
   test('no zone (cluster without a domain): only Lattice is checked', async () => {
     tagged();
-    expect(await guard.handler(poll(600_000, { HostedZoneId: '' }))).toEqual({ IsComplete: true });
+    expect(await guard.step(poll(600_000, { HostedZoneId: '' }))).toEqual({ IsComplete: true });
     expect(route53Mock.calls()).toHaveLength(0);
   });
 
@@ -137,7 +137,7 @@ describe('deletion guard handler: checks', () => {
     latticeMock.on(GetServiceCommand).rejects(notFound());
     latticeMock.on(GetTargetGroupCommand).rejects(notFound());
     zone(SOA);
-    expect(await guard.handler(poll(600_000))).toEqual({ IsComplete: true });
+    expect(await guard.step(poll(600_000))).toEqual({ IsComplete: true });
     expect(latticeMock.commandCalls(GetServiceCommand, { serviceIdentifier: 'svc-0123456789abcdef0' })).toHaveLength(1);
     expect(latticeMock.commandCalls(GetTargetGroupCommand, { targetGroupIdentifier: 'tg-0123456789abcdef0' })).toHaveLength(1);
   });
@@ -148,8 +148,8 @@ describe('deletion guard handler: checks', () => {
     route53Mock.on(ListResourceRecordSetsCommand)
       .resolvesOnce({ ResourceRecordSets: [SOA, cname('demo.example.com.'), txt('cname-demo.example.com.', 'eks-cluster1')], IsTruncated: false, MaxItems: 300 })
       .resolves({ ResourceRecordSets: [SOA], IsTruncated: false, MaxItems: 300 });
-    expect(await guard.handler(poll(600_000))).toEqual({ IsComplete: false });
-    expect(await guard.handler(poll(590_000))).toEqual({ IsComplete: true });
+    expect(await guard.step(poll(600_000))).toEqual({ IsComplete: false });
+    expect(await guard.step(poll(590_000))).toEqual({ IsComplete: true });
     expect(latticeMock.commandCalls(DeleteServiceCommand)).toHaveLength(0);
     expect(route53Mock.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
   });
@@ -160,7 +160,7 @@ describe('deletion guard handler: checks', () => {
     latticeMock.on(GetListenerCommand).resolves({ arn: LISTENER });
     latticeMock.on(GetTargetGroupCommand).resolves({ arn: TARGET_GROUP });
     zone(SOA, cname('demo.example.com.'), txt('cname-demo.example.com.', 'eks-cluster1'), cname('keep.example.com.'));
-    const failure = guard.handler(poll(-1));
+    const failure = guard.step(poll(-1));
     await expect(failure).rejects.toThrow(/5 resource\(s\).*still exist after 600 s/);
     const message: string = await failure.catch((e: Error) => e.message);
     expect(message.split('\n').filter((l) => l.startsWith('- ')).sort()).toEqual([
@@ -179,13 +179,28 @@ describe('deletion guard handler: checks', () => {
     tagged();
     zone(SOA, { ...cname('legacy.example.com.') }, txt('legacy.example.com.', 'eks-cluster1'), txt('a-shared.example.com.', 'eks-cluster2'),
       { Name: 'shared.example.com.', Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.0.0.1' }] });
-    await expect(guard.handler(poll(-1))).rejects.toThrow(/2 resource\(s\)/);
+    await expect(guard.step(poll(-1))).rejects.toThrow(/2 resource\(s\)/);
   });
 
   test('an owner id that is a prefix of another does not match it', async () => {
     tagged();
     zone(SOA, cname('demo.example.com.'), txt('cname-demo.example.com.', 'eks-cluster10'));
-    expect(await guard.handler(poll(-1))).toEqual({ IsComplete: true });
+    expect(await guard.step(poll(-1))).toEqual({ IsComplete: true });
+  });
+
+  test('owner ids <account>/<region>/<cluster>: a same-named cluster of another region, or the bare cluster name, is not this cluster; cleanup deletes only its own', async () => {
+    const own = '111122223333/us-east-1/eks-cluster1';
+    tagged();
+    zone(SOA,
+      cname('mine.example.com.'), txt('cname-mine.example.com.', own),
+      cname('theirs.example.com.'), txt('cname-theirs.example.com.', '111122223333/eu-west-1/eks-cluster1'),
+      cname('legacy.example.com.'), txt('cname-legacy.example.com.', 'eks-cluster1'));
+    route53Mock.on(ChangeResourceRecordSetsCommand).resolves({});
+    const message = await guard.step(poll(-1, { TxtOwnerId: own, DeleteLeftovers: 'true' }, -1)).catch((e: Error) => e.message);
+    expect(message).toMatch(/2 resource\(s\)/);
+    const deleted = route53Mock.commandCalls(ChangeResourceRecordSetsCommand)
+      .flatMap((c) => c.args[0].input.ChangeBatch!.Changes!.map((ch) => `${ch.Action} ${ch.ResourceRecordSet!.Type} ${ch.ResourceRecordSet!.Name}`));
+    expect(deleted.sort()).toEqual(['DELETE CNAME mine.example.com.', 'DELETE TXT cname-mine.example.com.']);
   });
 
   test('many leftovers: the message lists 40 and counts the rest', async () => {
@@ -193,7 +208,7 @@ describe('deletion guard handler: checks', () => {
     tagged(...arns);
     latticeMock.on(GetTargetGroupCommand).resolves({});
     zone(SOA);
-    await expect(guard.handler(poll(-1))).rejects.toThrow(/45 resource\(s\)[\s\S]*\.\.\. and 5 more/);
+    await expect(guard.step(poll(-1))).rejects.toThrow(/45 resource\(s\)[\s\S]*\.\.\. and 5 more/);
   });
 });
 
@@ -207,7 +222,7 @@ describe('deletion guard handler: pagination', () => {
     route53Mock.on(ListResourceRecordSetsCommand)
       .resolvesOnce({ ResourceRecordSets: [SOA, txt('cname-demo.example.com.', 'eks-cluster1')], IsTruncated: true, NextRecordName: 'demo.example.com.', NextRecordType: 'CNAME', MaxItems: 2 })
       .resolvesOnce({ ResourceRecordSets: [cname('demo.example.com.')], IsTruncated: false, MaxItems: 2 });
-    const message = await guard.handler(poll(-1)).catch((e: Error) => e.message);
+    const message = await guard.step(poll(-1)).catch((e: Error) => e.message);
     expect(message).toMatch(/3 resource\(s\)/);
     expect(message).toContain(`target group ${TARGET_GROUP}`);
     expect(message).toContain('CNAME record demo.example.com.');
@@ -224,26 +239,26 @@ describe('deletion guard handler: API errors', () => {
   test('throttling before the deadline: tries again at the next poll', async () => {
     taggingMock.on(GetResourcesCommand).rejectsOnce(throttled()).resolves({ ResourceTagMappingList: [] });
     zone(SOA);
-    expect(await guard.handler(poll(600_000))).toEqual({ IsComplete: false });
-    expect(await guard.handler(poll(595_000))).toEqual({ IsComplete: true });
+    expect(await guard.step(poll(600_000))).toEqual({ IsComplete: false });
+    expect(await guard.step(poll(595_000))).toEqual({ IsComplete: true });
   });
 
   test('Lattice throttling while confirming a resource is transient too', async () => {
     tagged(SERVICE);
     latticeMock.on(GetServiceCommand).rejects(new ThrottlingException({ message: 'slow down', $metadata: { httpStatusCode: 429 } }));
     zone(SOA);
-    expect(await guard.handler(poll(600_000))).toEqual({ IsComplete: false });
+    expect(await guard.step(poll(600_000))).toEqual({ IsComplete: false });
   });
 
   test('throttling at the deadline fails with the error', async () => {
     taggingMock.on(GetResourcesCommand).rejects(throttled());
-    await expect(guard.handler(poll(-1))).rejects.toThrow(/cannot list .*ThrottledException: Rate exceeded/);
+    await expect(guard.step(poll(-1))).rejects.toThrow(/cannot list .*ThrottledException: Rate exceeded/);
   });
 
   test('access denied fails at once (waiting would not help)', async () => {
     tagged(SERVICE);
     latticeMock.on(GetServiceCommand).rejects(new AccessDeniedException({ message: 'not authorized to perform vpc-lattice:GetService', $metadata: { httpStatusCode: 403 } }));
-    await expect(guard.handler(poll(600_000))).rejects.toThrow(/eks-cluster1: cannot list .*AccessDeniedException: not authorized to perform vpc-lattice:GetService/);
+    await expect(guard.step(poll(600_000))).rejects.toThrow(/eks-cluster1: cannot list .*AccessDeniedException: not authorized to perform vpc-lattice:GetService/);
   });
 });
 
@@ -263,14 +278,14 @@ describe('deletion guard handler: opt-in cleanup', () => {
 
   test('not before the wait deadline', async () => {
     leftovers();
-    expect(await guard.handler(poll(1_000, { DeleteLeftovers: 'true' }))).toEqual({ IsComplete: false });
+    expect(await guard.step(poll(1_000, { DeleteLeftovers: 'true' }))).toEqual({ IsComplete: false });
     expect(latticeMock.commandCalls(DeleteServiceCommand)).toHaveLength(0);
     expect(route53Mock.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(0);
   });
 
   test('after the wait deadline: deletes associations, services, targets, target groups and records, then completes once they are gone', async () => {
     leftovers();
-    expect(await guard.handler(poll(-1, { DeleteLeftovers: 'true' }))).toEqual({ IsComplete: false });
+    expect(await guard.step(poll(-1, { DeleteLeftovers: 'true' }))).toEqual({ IsComplete: false });
     expect(latticeMock.commandCalls(DeleteServiceNetworkServiceAssociationCommand, { serviceNetworkServiceAssociationIdentifier: 'snsa-0123456789abcdef0' })).toHaveLength(1);
     expect(latticeMock.commandCalls(DeleteServiceCommand, { serviceIdentifier: 'svc-0123456789abcdef0' })).toHaveLength(1);
     expect(latticeMock.commandCalls(DeregisterTargetsCommand)[0].args[0].input).toEqual({
@@ -290,19 +305,19 @@ describe('deletion guard handler: opt-in cleanup', () => {
     latticeMock.on(GetServiceCommand).rejects(notFound());
     latticeMock.on(GetTargetGroupCommand).rejects(notFound());
     zone(SOA);
-    expect(await guard.handler(poll(-5_000, { DeleteLeftovers: 'true' }))).toEqual({ IsComplete: true });
+    expect(await guard.step(poll(-5_000, { DeleteLeftovers: 'true' }))).toEqual({ IsComplete: true });
   });
 
   test('a conflict (association still deleting) is retried at the next poll, not an error', async () => {
     leftovers();
     latticeMock.on(DeleteServiceCommand).rejects(new ConflictException({ message: 'service has associations', $metadata: {}, resourceId: 's', resourceType: 'SERVICE' }));
-    expect(await guard.handler(poll(-1, { DeleteLeftovers: 'true' }))).toEqual({ IsComplete: false });
+    expect(await guard.step(poll(-1, { DeleteLeftovers: 'true' }))).toEqual({ IsComplete: false });
   });
 
   test('still there at the cleanup deadline: fails listing them and the cleanup errors', async () => {
     leftovers();
     latticeMock.on(DeleteTargetGroupCommand).rejects(new AccessDeniedException({ message: 'tag condition not met', $metadata: { httpStatusCode: 403 } }));
-    const message = await guard.handler(poll(-301_000, { DeleteLeftovers: 'true' })).catch((e: Error) => e.message);
+    const message = await guard.step(poll(-301_000, { DeleteLeftovers: 'true' })).catch((e: Error) => e.message);
     expect(message).toMatch(/4 resource\(s\).*still exist after 900 s/);
     expect(message).toContain(`${TARGET_GROUP}: AccessDeniedException: tag condition not met`);
   });
@@ -320,5 +335,78 @@ describe('deletion guard handler: helpers', () => {
       { name: 'cname-demo.example.com.', type: undefined }, { name: 'demo.example.com.', type: 'CNAME' },
     ]);
     expect(guard._test.ownedNames('my-app.example.com.')).toEqual([{ name: 'my-app.example.com.', type: undefined }]);
+  });
+});
+
+describe('deletion guard handler: one function that polls and answers CloudFormation itself', () => {
+  const responses: Array<{ status: string; id: string; reason?: string }> = [];
+  const sleeps: number[] = [];
+  beforeAll(() => guard._test.setIo({
+    respond: async (_e: any, status: string, id: string, reason?: string) => { responses.push({ status, id, reason }); },
+    sleep: async (ms: number) => { sleeps.push(ms); },
+    stackStatus: async () => stackStatus,
+  }));
+  let stackStatus = 'DELETE_IN_PROGRESS';
+  beforeEach(() => { responses.length = 0; sleeps.length = 0; stackStatus = 'DELETE_IN_PROGRESS'; });
+  const context = (ms = 900_000) => ({ getRemainingTimeInMillis: () => ms });
+
+  test('create answers SUCCESS at once', async () => {
+    await guard.handler(event('Create'), context());
+    expect(responses).toEqual([{ status: 'SUCCESS', id: 'deletion-guard-eks-cluster1', reason: undefined }]);
+    expect(taggingMock.calls()).toHaveLength(0);
+  });
+
+  test('delete polls every 15 s in the same invocation until the leftovers are gone, then answers SUCCESS', async () => {
+    taggingMock.on(GetResourcesCommand)
+      .resolvesOnce({ ResourceTagMappingList: [{ ResourceARN: SERVICE }] })
+      .resolvesOnce({ ResourceTagMappingList: [{ ResourceARN: SERVICE }] })
+      .resolves({ ResourceTagMappingList: [] });
+    latticeMock.on(GetServiceCommand).resolves({});
+    zone(SOA);
+    await guard.handler(event('Delete'), context());
+    expect(sleeps).toEqual([15_000, 15_000]);
+    expect(responses.map((r) => r.status)).toEqual(['SUCCESS']);
+  });
+
+  test('delete with leftovers at the deadline answers FAILED with the list', async () => {
+    tagged(SERVICE);
+    latticeMock.on(GetServiceCommand).resolves({});
+    zone(SOA);
+    await guard.handler(event('Delete', { WaitSeconds: '0' }), context());
+    expect(responses).toHaveLength(1);
+    expect(responses[0].status).toBe('FAILED');
+    expect(responses[0].reason).toMatch(/1 resource\(s\)[\s\S]*VPC Lattice service/);
+  });
+
+  test('a function about to time out answers FAILED instead of dying silently', async () => {
+    tagged(SERVICE);
+    latticeMock.on(GetServiceCommand).resolves({});
+    zone(SOA);
+    await guard.handler(event('Delete'), context(30_000));
+    expect(responses[0]).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/time is running out/) });
+  });
+
+  test('a guard removed or replaced by a stack update (the stack stays) answers SUCCESS without waiting or deleting anything', async () => {
+    tagged(SERVICE);
+    latticeMock.on(GetServiceCommand).resolves({});
+    stackStatus = 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS';
+    await guard.handler(event('Delete', { WaitSeconds: '0', DeleteLeftovers: 'true', CleanupSeconds: '0' }), context());
+    expect(responses.map((r) => r.status)).toEqual(['SUCCESS']);
+    expect(taggingMock.calls()).toHaveLength(0);
+    expect(latticeMock.commandCalls(DeleteServiceCommand)).toHaveLength(0);
+  });
+
+  test('on a spoke, the hub zone is read with the hub role\'s credentials, not the function\'s', async () => {
+    tagged();
+    zone(txt('cname-demo.example.com.', 'eks-cluster1'), cname('demo.example.com.'));
+    const result = await guard.step(poll(600_000, { HubRoleArn: 'arn:aws:iam::111111111111:role/lattice-zone-222222222222-example-com' }));
+    expect(result).toEqual({ IsComplete: false });
+    const call = route53Mock.commandCalls(ListResourceRecordSetsCommand)[0];
+    expect(call.args[0].input.HostedZoneId).toBe('Z0123456789');
+    // The client that listed is the hub role's, not this account's.
+    const hubRoleArn = 'arn:aws:iam::111111111111:role/lattice-zone-222222222222-example-com';
+    const hubClient = guard._test.zoneClient({ hubRoleArn });
+    expect((call as any).thisValue).toBe(hubClient);
+    expect(hubClient).not.toBe(guard._test.zoneClient({}));
   });
 });

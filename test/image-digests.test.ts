@@ -47,7 +47,7 @@ describe('image references with digests', () => {
     [`registry.k8s.io/kubectl@${DIGEST}:v1.35.0`],
   ])('%s is rejected, naming the forms that are pinned', (image) => {
     expect(() => validatePinnedImage(stack, 'Test', 'versions.kubectlImage', image))
-      .toThrow(`versions.kubectlImage '${image}' is not a pinned image reference (registry/repository:tag, @sha256:<64 hex digits> or :tag@sha256:<digest>; not latest without a digest
+      .toThrow(`versions.kubectlImage '${image}' is not a pinned image reference (registry/repository:tag, @sha256:<64 hex digits> or :tag@sha256:<digest>; not latest without a digest`);
   });
 });
 

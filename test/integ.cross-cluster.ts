@@ -76,7 +76,8 @@ function addProbe(from: ClusterStack, allowed: ClusterStack, shared: LatticeServ
 /**
  * What the deletion guard of `cluster` looks for exists while the stacks are up:
  * the demo service among the Lattice resources tagged with the cluster's
- * ManagedBy value, and ExternalDNS TXT registry records owned by the cluster.
+ * ManagedBy value, and ExternalDNS TXT registry records owned by the cluster
+ * (owner id `<account>/<region>/<cluster>`).
  */
 function addGuardAssertions(integ: IntegTest, cluster: ClusterStack, hostedZoneId: string): void {
   const guard = cluster.lattice.deletionGuard!;
@@ -93,7 +94,7 @@ function addGuardAssertions(integ: IntegTest, cluster: ClusterStack, hostedZoneI
     .expect(ExpectedResult.objectLike({
       ResourceRecordSets: Match.arrayWith([Match.objectLike({
         Type: 'TXT',
-        ResourceRecords: Match.arrayWith([Match.objectLike({ Value: Match.stringLikeRegexp(`external-dns/owner=${cluster.lattice.clusterName}[,"]`) })]),
+        ResourceRecords: Match.arrayWith([Match.objectLike({ Value: Match.stringLikeRegexp(`external-dns/owner=[0-9]{12}/[a-z0-9-]+/${cluster.lattice.clusterName}[,"]`) })]),
       })]),
     }));
 }

@@ -56,24 +56,40 @@ describe('multi-account example', () => {
     expect(new DependencyGraph(json).dependsOn(caShare, activation)).toBe(true);
   });
 
-  test('the hub role of each workload account: trusted by that account only, zone authorizations and its own records only', () => {
+  test('the hub roles of each workload account: trusted by path-pinned roles of that account only, zone authorizations and its own records only', () => {
     const roles = hub.findResources('AWS::IAM::Role');
+    const principal = (account: string) => ({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:root`]] } });
+    const pathPattern = (account: string, kind: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:role/lattice-zone/example.com/${kind}/*`]],
+    });
+    const policyOf = (id: string) => Object.values<any>(hub.findResources('AWS::IAM::Policy')).find((p) => p.Properties.Roles[0].Ref === id)!;
     for (const [account, host] of [[B, 'demo-b.example.com'], [C, 'demo-c.example.com']]) {
       const [id, role] = Object.entries<any>(roles).find(([, r]) => r.Properties.RoleName === `lattice-zone-${account}-example-com`)!;
       expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
         Action: ['sts:AssumeRole', 'sts:TagSession'],
         Effect: 'Allow',
-        Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:root`]] } },
+        Principal: principal(account),
+        Condition: { ArnLike: { 'aws:PrincipalArn': pathPattern(account, 'dns') } },
       }]);
-      const policy = Object.values<any>(hub.findResources('AWS::IAM::Policy')).find((p) => p.Properties.Roles[0].Ref === id)!;
-      const statements: any[] = policy.Properties.PolicyDocument.Statement;
-      expect(statements.map((s) => s.Sid)).toEqual(['AuthorizeVpcAssociations', 'ReadZone', 'FindZone', 'ChangeOwnRecordsOnly']);
-      expect(statements[0].Action).toEqual(['route53:CreateVPCAssociationAuthorization', 'route53:DeleteVPCAssociationAuthorization']);
-      expect(statements[3].Condition['ForAllValues:StringEquals']).toEqual({
+      const statements: any[] = policyOf(id).Properties.PolicyDocument.Statement;
+      expect(statements.map((s) => s.Sid)).toEqual(['ReadZone', 'FindZone', 'ChangeOwnRecordsOnly']);
+      expect(statements[2].Condition['ForAllValues:StringEquals']).toEqual({
         'route53:ChangeResourceRecordSetsNormalizedRecordNames': [host, `cname-${host}`],
         'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME', 'TXT'],
       });
       for (const s of statements.filter((x) => x.Sid !== 'FindZone')) expect(JSON.stringify(s.Resource)).toContain('DomainHostedZone');
+
+      const [vpcId, vpcRole] = Object.entries<any>(roles).find(([, r]) => r.Properties.RoleName === `lattice-zone-vpc-${account}-example-com`)!;
+      expect(vpcRole.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: principal(account),
+        Condition: { ArnLike: { 'aws:PrincipalArn': pathPattern(account, 'vpc') } },
+      }]);
+      const vpcStatements: any[] = policyOf(vpcId).Properties.PolicyDocument.Statement;
+      expect(vpcStatements.map((s) => [s.Sid, s.Action])).toEqual([
+        ['AuthorizeVpcAssociations', ['route53:CreateVPCAssociationAuthorization', 'route53:DeleteVPCAssociationAuthorization']],
+      ]);
     }
   });
 
@@ -91,32 +107,26 @@ describe('multi-account example', () => {
     });
   });
 
-  test('zone: authorization through the hub role, then association, each undone at teardown, in that order', () => {
+  test('zone: one association resource whose own function authorizes through the hub VPC role, then associates', () => {
     const json = spokeB.toJSON();
-    const [authId, auth] = Object.entries<any>(json.Resources).find(([, r]) => r.Type === 'Custom::PrivateZoneVpcAssociationAuthorization')!;
-    const [assocId, assoc] = Object.entries<any>(json.Resources).find(([, r]) => r.Type === 'Custom::PrivateZoneVpcAssociation')!;
-    const hubRole = `arn:aws:iam::${HUB}:role/lattice-zone-${B}-example-com`;
-    // Resource references (the VPC) become their logical IDs; pseudo parameters get the account's values.
-    const refsAsIds = (v: any): any => (Array.isArray(v) ? v.map(refsAsIds)
-      : v && typeof v === 'object' ? (typeof v.Ref === 'string' && !v.Ref.startsWith('AWS::') ? `<${v.Ref}>`
-        : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, refsAsIds(x)]))) : v);
-    const call = (r: any, phase: string) => JSON.parse(materialize(refsAsIds(r.Properties[phase]), envOf(B)));
-    expect(call(auth, 'Create')).toMatchObject({
-      action: 'createVPCAssociationAuthorization',
-      assumedRoleArn: hubRole,
-      parameters: { HostedZoneId: PLACEHOLDERS.hostedZoneId, VPC: { VPCId: expect.stringMatching(/^<LatticeVpc/), VPCRegion: REGION } },
+    const associations = Object.entries<any>(json.Resources).filter(([, r]) => r.Type === 'Custom::PrivateZoneVpcAssociation');
+    expect(associations).toHaveLength(1);
+    const [, assoc] = associations[0];
+    expect(Object.values<any>(json.Resources).filter((r) => r.Type === 'Custom::PrivateZoneVpcAssociationAuthorization')).toHaveLength(0);
+    const hubVpcRole = `arn:aws:iam::${HUB}:role/lattice-zone-vpc-${B}-example-com`;
+    expect(materialize({ ...assoc.Properties, ServiceToken: undefined, VpcId: undefined }, envOf(B))).toEqual({
+      HostedZoneId: PLACEHOLDERS.hostedZoneId, VpcRegion: REGION, HubRoleArn: hubVpcRole,
     });
-    expect(call(auth, 'Delete')).toMatchObject({ action: 'deleteVPCAssociationAuthorization', assumedRoleArn: hubRole });
-    expect(call(assoc, 'Create')).toMatchObject({ action: 'associateVPCWithHostedZone', parameters: { HostedZoneId: PLACEHOLDERS.hostedZoneId } });
-    expect(call(assoc, 'Create').assumedRoleArn).toBeUndefined();
-    expect(call(assoc, 'Delete')).toMatchObject({ action: 'disassociateVPCFromHostedZone' });
-    const g = new DependencyGraph(json);
-    expect(g.dependsOn(assocId, authId)).toBe(true);
-    // The authorization's function may only assume the hub role.
-    const policies = Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::IAM::Policy'
-      && JSON.stringify(r.Properties.PolicyDocument).includes('sts:AssumeRole') && !JSON.stringify(r.Properties.PolicyDocument).includes('route53'));
-    expect(policies.map((p) => materialize(p.Properties.PolicyDocument.Statement, envOf(B)))).toContainEqual(
-      [{ Action: 'sts:AssumeRole', Effect: 'Allow', Resource: hubRole }]);
+    expect(assoc.Properties.VpcId).toEqual({ Ref: expect.stringMatching(/^LatticeVpc/) });
+    // The function's role sits under the path the hub trusts and may assume the hub's VPC role, nothing else of the hub.
+    const fnId = assoc.Properties.ServiceToken['Fn::GetAtt'][0];
+    const roleId = json.Resources[fnId].Properties.Role['Fn::GetAtt'][0];
+    expect(json.Resources[roleId].Properties.Path).toBe('/lattice-zone/example.com/vpc/');
+    const policy = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles[0].Ref === roleId);
+    const statements = materialize(JSON.parse(JSON.stringify(policy.Properties.PolicyDocument.Statement).replace(/\{"Ref":"[A-Za-z0-9]+"\}/g, '"x"')), envOf(B));
+    expect(statements.filter((s: any) => JSON.stringify(s.Action).includes('sts:'))).toEqual([
+      { Sid: 'AssumeHubVpcRole', Action: 'sts:AssumeRole', Effect: 'Allow', Resource: hubVpcRole },
+    ]);
   });
 
   test('ExternalDNS writes the hub zone through the hub role only', () => {
@@ -124,11 +134,38 @@ describe('multi-account example', () => {
     const hubRole = `arn:aws:iam::${HUB}:role/lattice-zone-${B}-example-com`;
     const chart = Object.values<any>(json.Resources).find((r) => r.Type === 'Custom::AWSCDK-EKS-HelmChart' && r.Properties.Chart === 'external-dns');
     const values = JSON.parse(materialize(chart.Properties.Values, envOf(B)));
-    expect(values.extraArgs).toEqual(['--aws-zone-type=private', `--aws-assume-role=${hubRole}`]);
+    expect(values.extraArgs).toEqual(['--aws-zone-type=private', '--events', `--aws-assume-role=${hubRole}`]);
     const role = Object.entries<any>(json.Resources).find(([id, r]) => r.Type === 'AWS::IAM::Role' && id.startsWith('LatticeExternalDnsRole'))!;
     const policy = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles[0].Ref === role[0]);
     expect(materialize(policy.Properties.PolicyDocument.Statement, envOf(B))).toEqual([
       { Action: ['sts:AssumeRole', 'sts:TagSession'], Effect: 'Allow', Resource: hubRole },
+    ]);
+  });
+
+  test('destroy on a spoke: the guard waits for the hub zone\'s records through the hub role, and only then ExternalDNS goes', () => {
+    const json = spokeB.toJSON();
+    const g = new DependencyGraph(json);
+    const hubRole = `arn:aws:iam::${HUB}:role/lattice-zone-${B}-example-com`;
+    const [guardId, guard] = Object.entries<any>(json.Resources).find(([, r]) => r.Type === 'Custom::LatticeDeletionGuard')!;
+    const { ServiceToken: _token, ManagedBy: _managedBy, ...plain } = guard.Properties;
+    const props = materialize(plain, envOf(B));
+    expect(props).toMatchObject({ HostedZoneId: PLACEHOLDERS.hostedZoneId, HubRoleArn: hubRole, TxtOwnerId: `${B}/${REGION}/eks-b` });
+    // Deletion order: routes and policies -> guard (waits until the records ExternalDNS owns are gone) -> ExternalDNS.
+    const chartId = Object.entries<any>(json.Resources).find(([, r]) => r.Type === 'Custom::AWSCDK-EKS-HelmChart' && r.Properties.Chart === 'external-dns')![0];
+    expect(g.dependsOn(guardId, chartId)).toBe(true);
+    const routes = Object.entries<any>(json.Resources).filter(([, r]) =>
+      r.Type === 'Custom::AWSCDK-EKS-KubernetesResource' && /"kind\\?":\\?"HTTPRoute/.test(JSON.stringify(r.Properties.Manifest)));
+    expect(routes.length).toBeGreaterThan(0);
+    for (const [routeId] of routes) expect(g.dependsOn(routeId, guardId)).toBe(true);
+    // The guard's function reads the hub zone through the hub role only, from the path the hub trusts.
+    const fnId = guard.Properties.ServiceToken['Fn::GetAtt'][0];
+    const roleId = json.Resources[fnId].Properties.Role['Fn::GetAtt'][0];
+    expect(json.Resources[roleId].Properties.Path).toBe('/lattice-zone/example.com/dns/');
+    const policy = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles[0].Ref === roleId);
+    const statements = policy.Properties.PolicyDocument.Statement
+      .filter((s: any) => JSON.stringify(s.Action).match(/route53|sts/)).map((s: any) => materialize(s, envOf(B)));
+    expect(statements).toEqual([
+      { Sid: 'AssumeHubZoneRole', Action: 'sts:AssumeRole', Effect: 'Allow', Resource: hubRole },
     ]);
   });
 

@@ -234,29 +234,32 @@ describe('teardown order: the deletion guard', () => {
     expect(missing(b.g, routesAndPolicies.map((o): [string, string] => [o.logicalId, guard]))).toEqual([]);
   });
 
-  test('keeps its own function, provider and permissions until it is deleted', () => {
+  test('keeps its own function and permissions until it is deleted; one function, no provider framework', () => {
     const handlerPolicy = b.cluster.deletionGuard!.handler.role!.node.findAll().find((c) => (c as any).cfnResourceType === 'AWS::IAM::Policy')!;
     const fn = idOf(b.stack, b.cluster.deletionGuard!.handler);
     expect(missing(b.g, [[guard, fn], [guard, idOf(b.stack, handlerPolicy)]])).toEqual([]);
-    expect(b.g.ofType('AWS::StepFunctions::StateMachine').every((sm) => b.g.dependsOn(guard, sm))).toBe(true);
+    expect(b.g.ofType('AWS::StepFunctions::StateMachine')).toEqual([]);
+    expect(b.json.Resources[guard].Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [fn, 'Arn'] });
   });
 
   test('is told the controller\'s ManagedBy tag, the zone and the owner id, and waits 10 minutes by default', () => {
     const props = b.json.Resources[guard].Properties;
     expect(b.json.Resources[guard].Type).toBe('Custom::LatticeDeletionGuard');
-    expect(props).toMatchObject({ ClusterName: 'eks-cluster1', TxtOwnerId: 'eks-cluster1', WaitSeconds: '600', CleanupSeconds: '0', DeleteLeftovers: 'false' });
+    expect(props).toMatchObject({ ClusterName: 'eks-cluster1', WaitSeconds: '600', CleanupSeconds: '0', DeleteLeftovers: 'false', HubRoleArn: '' });
+    // The owner id ExternalDNS is given: <account>/<region>/<cluster>.
+    expect(props.TxtOwnerId).toEqual(b.stack.resolve(`${b.stack.account}/${b.stack.region}/eks-cluster1`));
+    expect(props.TxtOwnerId).toEqual(b.stack.resolve(b.cluster.lattice.externalDnsOwnerId));
     expect(JSON.stringify(b.stack.resolve(props.ManagedBy))).toBe(JSON.stringify(b.stack.resolve(
       `${b.stack.account}/eks-cluster1/${b.cluster.vpc.vpcId}`)));
     expect(props.HostedZoneId).toEqual(b.stack.resolve(b.domain!.hostedZone.hostedZoneId));
-    // The framework's own timeout leaves the handler time to fail with the list of leftovers first.
-    const sm = Object.values<any>(b.json.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
-    expect(JSON.stringify(sm.Properties.DefinitionString)).toMatch(/"MaxAttempts\\?":48/);
+    // The function runs the whole wait in one invocation and keeps a minute to answer CloudFormation.
+    expect(b.json.Resources[idOf(b.stack, b.cluster.deletionGuard!.handler)].Properties.Timeout).toBe(660);
   });
 
   test('least privilege: reads only; no delete permission unless opted in', () => {
     const statements = handlerStatements(b);
     expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([
-      'route53:ListResourceRecordSets', 'tag:GetResources', 'vpc-lattice:GetAccessLogSubscription', 'vpc-lattice:GetListener',
+      'cloudformation:DescribeStacks', 'route53:ListResourceRecordSets', 'tag:GetResources', 'vpc-lattice:GetAccessLogSubscription', 'vpc-lattice:GetListener',
       'vpc-lattice:GetRule', 'vpc-lattice:GetService', 'vpc-lattice:GetServiceNetworkServiceAssociation', 'vpc-lattice:GetTargetGroup',
     ]);
     const star = statements.filter((s) => s.Resource === '*');
@@ -264,17 +267,22 @@ describe('teardown order: the deletion guard', () => {
   });
 
   test('opted-in cleanup: deletions conditioned on the cluster\'s ManagedBy tag and DELETE-only record changes', () => {
-    const opted = everything({ deletionGuard: { deleteLeftovers: true, timeout: Duration.minutes(20) } });
+    const opted = everything({ deletionGuard: { deleteLeftovers: true, timeout: Duration.minutes(10) } });
     const statements = handlerStatements(opted);
     const deletes = statements.find((s) => s.Sid === 'DeleteTaggedLatticeResources')!;
     expect(deletes.Action).toEqual(expect.arrayContaining(['vpc-lattice:DeleteService', 'vpc-lattice:DeleteTargetGroup']));
     const condition = deletes.Condition.StringEquals['aws:ResourceTag/application-networking.k8s.aws/ManagedBy'];
     expect(condition).toEqual(opted.stack.resolve(opted.cluster.deletionGuard!.managedByTag));
-    const records = statements.find((s) => s.Sid === 'DeleteZoneRecords')!;
-    expect(records.Condition).toEqual({ 'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsActions': ['DELETE'] } });
+    // Record deletions: only the names ExternalDNS may write for this cluster's routes (not any record of the zone).
+    const records = statements.find((s) => s.Sid === 'DeleteOwnRecordsOnly')!;
+    expect(records.Condition['ForAllValues:StringEquals']['route53:ChangeResourceRecordSetsActions']).toEqual(['DELETE']);
+    const names: string[] = records.Condition['ForAllValues:StringEquals']['route53:ChangeResourceRecordSetsNormalizedRecordNames'];
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.every((n) => /^(cname-)?[a-z0-9-]+\.example\.com$/.test(n))).toBe(true);
     expect(records.Resource).toEqual(opted.stack.resolve(opted.domain!.hostedZone.hostedZoneArn));
     const props = opted.json.Resources[idOf(opted.stack, opted.cluster.deletionGuard!.resource)].Properties;
-    expect(props).toMatchObject({ WaitSeconds: '1200', CleanupSeconds: '300', DeleteLeftovers: 'true' });
+    expect(props).toMatchObject({ WaitSeconds: '600', CleanupSeconds: '240', DeleteLeftovers: 'true' });
+    expect(opted.json.Resources[idOf(opted.stack, opted.cluster.deletionGuard!.handler)].Properties.Timeout).toBe(900);
     expect(awsSolutionsFindings(opted.stack)).toEqual([]);
   });
 
@@ -297,8 +305,11 @@ describe('teardown order: the deletion guard', () => {
 
   test('bad timeout: synth-time error naming the construct, prop, value and range', () => {
     expect(() => clusterFixture({ deletionGuard: { timeout: Duration.seconds(30) } }))
-      .toThrow(/LatticeDeletionGuard \(Cluster1\/Lattice\/Default\/DeletionGuard\): timeout 30 seconds is out of range: give between 1 and 50 minutes/);
-    expect(() => clusterFixture({ deletionGuard: { timeout: Duration.hours(2) } })).toThrow(/timeout 2 hours is out of range/);
+      .toThrow(/LatticeDeletionGuard \(Cluster1\/Lattice\/Default\/DeletionGuard\): timeout 30 seconds is out of range: give between 1 and 14 minutes/);
+    expect(() => clusterFixture({ deletionGuard: { timeout: Duration.minutes(15) } })).toThrow(/timeout 15 minutes is out of range.*one Lambda invocation, at most 15 minutes/);
+    // The cleanup runs in the same invocation: 10 minutes at most with deleteLeftovers.
+    expect(() => clusterFixture({ deletionGuard: { timeout: Duration.minutes(11), deleteLeftovers: true } }))
+      .toThrow(/timeout 11 minutes is out of range: give between 1 and 10 minutes with deleteLeftovers \(it adds 4 minutes of cleanup\)/);
   });
 
   test('LatticeDeletionGuard.MANAGED_BY_TAG_KEY is the controller\'s tag key', () => {

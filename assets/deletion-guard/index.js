@@ -1,10 +1,13 @@
 'use strict';
 /**
- * Deletion guard of a LatticeEksCluster (custom resource handler, used as both
- * the onEvent and the isComplete handler of the CDK provider framework).
+ * Deletion guard of a LatticeEksCluster: a Lambda-backed custom resource that
+ * answers CloudFormation itself (one function, no provider framework) and
+ * polls within one invocation, so its wait and cleanup fit the Lambda limit of
+ * 15 minutes.
  *
- * Create and Update do nothing. On Delete, the first call (onEvent) sets the
- * deadlines; every later call (isComplete) looks for what the AWS Gateway API
+ * Create and Update do nothing, nor does a Delete while the stack stays (the
+ * guard removed or replaced by an update). On Delete, the first step sets the deadlines;
+ * every later step (one poll every 15 s) looks for what the AWS Gateway API
  * Controller and ExternalDNS of this cluster created and must have removed:
  *   - VPC Lattice resources tagged `application-networking.k8s.aws/ManagedBy`
  *     = `<account>/<cluster>/<vpc>` (services, listeners, rules, target groups,
@@ -16,11 +19,14 @@
  * checking until the cleanup deadline.
  *
  * Resource properties (strings, as CloudFormation passes them): ClusterName,
- * ManagedBy, HostedZoneId (optional), TxtOwnerId, WaitSeconds, CleanupSeconds,
- * DeleteLeftovers.
+ * ManagedBy, HostedZoneId (optional), HubRoleArn (optional: the zone is in a
+ * hub account, read and cleaned through that role), TxtOwnerId, WaitSeconds,
+ * CleanupSeconds, DeleteLeftovers.
  *
  * Runs on the Lambda Node.js runtime, whose AWS SDK v3 it uses.
  */
+const https = require('https');
+const { URL } = require('url');
 const lattice = require('@aws-sdk/client-vpc-lattice');
 const tagging = require('@aws-sdk/client-resource-groups-tagging-api');
 const route53 = require('@aws-sdk/client-route-53');
@@ -33,8 +39,14 @@ const MAX_LISTED = 40;
 /** Route 53 accepts at most 1000 changes per batch. */
 const MAX_CHANGES = 500;
 
+/** Seconds between two checks. */
+const POLL_MS = 15_000;
+/** Time kept to answer CloudFormation before the function's own timeout. */
+const RESPONSE_MARGIN_MS = 20_000;
+
 const clientConfig = { maxAttempts: 5 };
 let clients;
+let hubRoute53;
 function sdk() {
   clients ??= {
     lattice: new lattice.VPCLatticeClient(clientConfig),
@@ -42,6 +54,26 @@ function sdk() {
     route53: new route53.Route53Client(clientConfig),
   };
   return clients;
+}
+
+/** Credentials of the hub's role (the Lambda runtime's SDK has STS; required only when a hub role is used). */
+function hubCredentials(roleArn) {
+  return async () => {
+    const sts = require('@aws-sdk/client-sts');
+    const { Credentials: c } = await new sts.STSClient(clientConfig).send(new sts.AssumeRoleCommand({
+      RoleArn: roleArn, RoleSessionName: 'lattice-deletion-guard', DurationSeconds: 900,
+    }));
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+  };
+}
+
+/** Route 53 of the zone's account: this account's, or the hub's through its role. */
+function zoneClient(s) {
+  if (!s.hubRoleArn) return sdk().route53;
+  if (hubRoute53?.roleArn !== s.hubRoleArn) {
+    hubRoute53 = { roleArn: s.hubRoleArn, client: new route53.Route53Client({ ...clientConfig, credentials: hubCredentials(s.hubRoleArn) }) };
+  }
+  return hubRoute53.client;
 }
 
 function log(message, details) {
@@ -64,6 +96,7 @@ function settings(properties = {}) {
     clusterName: required('ClusterName'),
     managedBy: required('ManagedBy'),
     hostedZoneId: properties.HostedZoneId ? String(properties.HostedZoneId).replace(/^\/hostedzone\//, '') : undefined,
+    hubRoleArn: properties.HubRoleArn || undefined,
     txtOwnerId: properties.TxtOwnerId || required('ClusterName'),
     waitSeconds: seconds('WaitSeconds'),
     cleanupSeconds: seconds('CleanupSeconds'),
@@ -142,11 +175,12 @@ async function latticeLeftovers(s) {
   return left;
 }
 
-async function listRecordSets(zoneId) {
+async function listRecordSets(s) {
+  const zoneId = s.hostedZoneId;
   const records = [];
   let start;
   do {
-    const page = await sdk().route53.send(new route53.ListResourceRecordSetsCommand({ HostedZoneId: zoneId, MaxItems: 300, ...start }));
+    const page = await zoneClient(s).send(new route53.ListResourceRecordSetsCommand({ HostedZoneId: zoneId, MaxItems: 300, ...start }));
     records.push(...(page.ResourceRecordSets ?? []));
     start = page.IsTruncated
       ? {
@@ -180,7 +214,7 @@ function ownedNames(txtName) {
 /** Record sets of the zone that ExternalDNS created for this cluster: its registry TXT records and what they own. */
 async function dnsLeftovers(s) {
   if (!s.hostedZoneId) return [];
-  const records = await listRecordSets(s.hostedZoneId);
+  const records = await listRecordSets(s);
   const registry = records.filter((r) => ownedBy(r, s.txtOwnerId));
   const wanted = registry.flatMap((r) => ownedNames(r.Name));
   const owned = records.filter((r) => !registry.includes(r) && wanted.some((w) => w.name === r.Name && (w.type ? w.type === r.Type : r.Type !== 'TXT')));
@@ -276,7 +310,7 @@ async function cleanup(leftovers, s) {
   const records = leftovers.filter((l) => l.kind === 'record');
   for (let i = 0; i < records.length; i += MAX_CHANGES) {
     const batch = records.slice(i, i + MAX_CHANGES);
-    await attempt(errors, `${batch.length} record(s) in zone ${s.hostedZoneId}`, () => sdk().route53.send(new route53.ChangeResourceRecordSetsCommand({
+    await attempt(errors, `${batch.length} record(s) in zone ${s.hostedZoneId}`, () => zoneClient(s).send(new route53.ChangeResourceRecordSetsCommand({
       HostedZoneId: s.hostedZoneId,
       ChangeBatch: {
         Comment: `deletion guard of EKS cluster ${s.clusterName}: records ExternalDNS left`,
@@ -333,14 +367,15 @@ async function check(event, now) {
   throw failure(s, leftovers, s.waitSeconds, []);
 }
 
-exports.handler = async (event) => {
+/** One step of the custom resource's life (the former onEvent and isComplete calls). */
+async function step(event) {
   const physicalResourceId = event.PhysicalResourceId || `deletion-guard-${event.ResourceProperties?.ClusterName ?? 'cluster'}`;
   if (event.RequestType !== 'Delete') {
     settings(event.ResourceProperties); // fail the deployment on bad properties, not its deletion
     return { PhysicalResourceId: physicalResourceId, IsComplete: true };
   }
   if (event.Data?.GuardWaitUntil === undefined) {
-    // onEvent of a Delete: set the deadlines; the provider framework then calls isComplete.
+    // First step of a Delete: set the deadlines; the next steps poll.
     let s;
     try {
       s = settings(event.ResourceProperties);
@@ -357,6 +392,84 @@ exports.handler = async (event) => {
   }
   if (event.Data.GuardSkip === 'true') return { IsComplete: true };
   return check(event, Date.now());
+}
+
+function respond(event, status, physicalResourceId, reason) {
+  const body = JSON.stringify({
+    Status: status,
+    // CloudFormation accepts response bodies of up to 4 KiB.
+    Reason: reason ? String(reason).slice(0, 3000) : undefined,
+    PhysicalResourceId: physicalResourceId,
+    StackId: event.StackId,
+    RequestId: event.RequestId,
+    LogicalResourceId: event.LogicalResourceId,
+  });
+  const url = new URL(event.ResponseURL);
+  return new Promise((resolve, reject) => {
+    const req = https.request({
+      hostname: url.hostname, path: url.pathname + url.search, method: 'PUT',
+      headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
+    }, (res) => { res.resume(); res.on('end', resolve); });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Status of the stack the resource belongs to (the Lambda runtime's SDK has CloudFormation). */
+async function stackStatus(stackId) {
+  const cfn = require('@aws-sdk/client-cloudformation');
+  const out = await new cfn.CloudFormationClient(clientConfig).send(new cfn.DescribeStacksCommand({ StackName: stackId }));
+  return out.Stacks?.[0]?.StackStatus;
+}
+
+let io = { respond, stackStatus, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+/**
+ * Whether a Delete removes only the guard while the stack stays: the guard was
+ * disabled or replaced in an update (`UPDATE_..._CLEANUP_IN_PROGRESS`). The
+ * routes then still exist; waiting would fail and deleting leftovers would
+ * remove live services.
+ */
+async function stackStays(event) {
+  try {
+    const status = await io.stackStatus(event.StackId);
+    log('stack status', { status });
+    return typeof status === 'string' && status.startsWith('UPDATE_');
+  } catch (e) {
+    log('stack status unknown: guarding as for a stack deletion', { error: `${e.name}: ${e.message}` });
+    return false;
+  }
+}
+
+/** Runs the steps within this invocation (polling on Delete) and answers CloudFormation. */
+exports.handler = async (event, context) => {
+  let physicalResourceId = event.PhysicalResourceId || `deletion-guard-${event.ResourceProperties?.ClusterName ?? 'cluster'}`;
+  try {
+    if (event.RequestType === 'Delete' && await stackStays(event)) {
+      log('the stack stays (update clean-up): nothing to guard', {});
+      await io.respond(event, 'SUCCESS', physicalResourceId);
+      return;
+    }
+    const first = await step(event);
+    physicalResourceId = first.PhysicalResourceId ?? physicalResourceId;
+    if (event.RequestType === 'Delete') {
+      const polled = { ...event, Data: first.Data };
+      while (!(await step(polled)).IsComplete) {
+        const left = context?.getRemainingTimeInMillis?.() ?? Infinity;
+        if (left < POLL_MS + RESPONSE_MARGIN_MS) throw new Error(`Deletion guard: the function's time is running out (${Math.round(left / 1000)} s left)`);
+        await io.sleep(POLL_MS);
+      }
+    }
+    await io.respond(event, 'SUCCESS', physicalResourceId);
+  } catch (e) {
+    log('failed', { error: e.message });
+    await io.respond(event, 'FAILED', physicalResourceId, e.message);
+  }
 };
 
-exports._test = { settings, classify, ownedNames, isTransient, resetClients: () => { clients = undefined; } };
+exports.step = step;
+exports._test = {
+  settings, classify, ownedNames, isTransient, zoneClient,
+  resetClients: () => { clients = undefined; hubRoute53 = undefined; },
+  setIo: (replacement) => { io = { ...io, ...replacement }; },
+};

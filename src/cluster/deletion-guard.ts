@@ -3,18 +3,21 @@ import { CustomResource, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { CONTROLLER_MANAGED_BY_TAG, controllerManagedBy } from '../private/controller-policy';
 import { validationError } from '../private/errors';
-import { acknowledge, FRAMEWORK_RUNTIME_REASON, nagResource } from '../private/nag';
+import { acknowledge, nagResource } from '../private/nag';
 
 const KIND = 'LatticeDeletionGuard';
 
-/** Tag key the AWS Gateway API Controller puts on every VPC Lattice resource it manages. */
+/** Lambda runs a function for at most 15 minutes; the guard waits and cleans up within one invocation. */
+const LAMBDA_MAX_MINUTES = 15;
 
-/** Longest total wait: CloudFormation gives a custom resource at most one hour. */
-const MAX_TIMEOUT_MINUTES = 50;
+/** Time the function keeps after the wait and cleanup to answer CloudFormation. */
+const RESPONSE_MARGIN = Duration.minutes(1);
+
+/** Longest wait without `deleteLeftovers`: the Lambda limit less the response margin. */
+const MAX_TIMEOUT_MINUTES = LAMBDA_MAX_MINUTES - RESPONSE_MARGIN.toMinutes();
 
 /** Options of the deletion guard of a `LatticeEksCluster`. */
 export interface DeletionGuardOptions {
@@ -32,7 +35,10 @@ export interface DeletionGuardOptions {
 
   /**
    * How long the guard waits, when the stack is deleted, for the controller
-   * and ExternalDNS to remove what they created (1 to 50 minutes).
+   * and ExternalDNS to remove what they created: 1 to 14 minutes, or 1 to 10
+   * with `deleteLeftovers` (the guard waits and cleans up within one Lambda
+   * invocation, at most 15 minutes, keeping one minute to answer
+   * CloudFormation).
    *
    * @default Duration.minutes(10)
    */
@@ -43,7 +49,9 @@ export interface DeletionGuardOptions {
    * tagged for this cluster, records ExternalDNS owns for it), for up to
    * `LatticeDeletionGuard.CLEANUP_TIME` more, instead of failing at once.
    * Gives the guard's function delete permissions, limited to resources
-   * carrying this cluster's tag and to record deletions in the domain's zone.
+   * carrying this cluster's tag and to deleting the record names ExternalDNS
+   * may write for the cluster's routes (through the hub's role, which allows
+   * only this account's names, when the zone is a hub's).
    *
    * @default false - the deletion fails with the list of leftovers
    */
@@ -71,13 +79,30 @@ export interface LatticeDeletionGuardProps {
   readonly hostedZone?: route53.IHostedZone;
 
   /**
-   * ExternalDNS's `txtOwnerId`.
+   * ExternalDNS's `txtOwnerId`: the guard waits for (and deletes) only the
+   * records whose TXT registry record carries exactly this owner id, and the
+   * records those TXT records own.
    * @default - `clusterName`
    */
   readonly txtOwnerId?: string;
 
   /**
-   * How long to wait on deletion (1 to 50 minutes).
+   * ARN of the role of the hub account that owns `hostedZone` (a
+   * `PrivateCaDomain` with `hubHostedZone`): the guard reads the zone, and
+   * with `deleteLeftovers` deletes its records, through that role.
+   * @default - the zone is in this account
+   */
+  readonly hubRoleArn?: string;
+
+  /**
+   * IAM path of the guard function's role; a hub trusts only roles under its
+   * path (`/lattice-zone/<domain>/dns/`).
+   * @default - no path
+   */
+  readonly rolePath?: string;
+
+  /**
+   * How long to wait on deletion: 1 to 14 minutes, or 1 to 10 with `deleteLeftovers`.
    * @default Duration.minutes(10)
    */
   readonly timeout?: Duration;
@@ -95,7 +120,10 @@ export interface LatticeDeletionGuardProps {
  * VPC Lattice services, listeners, rules, target groups and associations tagged
  * `application-networking.k8s.aws/ManagedBy=<account>/<cluster>/<vpc>`, and the
  * records of the private zone that ExternalDNS's TXT registry marks as owned by
- * the cluster. Create and update do nothing.
+ * the cluster. Create and update do nothing, nor does a deletion while the
+ * stack stays (the guard removed or replaced by an update). It is one Lambda
+ * function that polls every 15 seconds within one invocation and answers
+ * CloudFormation itself.
  *
  * Place it between the objects those controllers clean up (they depend on it)
  * and the controllers (it depends on them): CloudFormation then deletes the
@@ -118,7 +146,7 @@ export interface LatticeDeletionGuardProps {
  *   clusterName: 'eks-cluster1',
  *   kubectlLayer,
  *   serviceNetwork,
- *   deletionGuard: { timeout: Duration.minutes(20), deleteLeftovers: true },
+ *   deletionGuard: { timeout: Duration.minutes(8), deleteLeftovers: true },
  * });
  * new CfnOutput(stack, 'GuardTag', { value: cluster.deletionGuard!.managedByTag });
  */
@@ -126,7 +154,7 @@ export class LatticeDeletionGuard extends Construct {
   /** Tag key the AWS Gateway API Controller puts on the VPC Lattice resources it manages. */
   public static readonly MANAGED_BY_TAG_KEY = CONTROLLER_MANAGED_BY_TAG;
   /** How long the guard keeps deleting and checking after `timeout`, with `deleteLeftovers`. */
-  public static readonly CLEANUP_TIME = Duration.minutes(5);
+  public static readonly CLEANUP_TIME = Duration.minutes(4);
 
   /** Value of the controller's `ManagedBy` tag the guard looks for. */
   public readonly managedByTag: string;
@@ -139,6 +167,10 @@ export class LatticeDeletionGuard extends Construct {
   /** The custom resource. */
   public readonly resource: CustomResource;
 
+  private readonly hubRoleArn?: string;
+  private cleanupZone?: route53.IHostedZone;
+  private recordDeletionAllowed = false;
+
   /**
    * @param scope the construct this one is created in
    * @param id its id, unique within `scope`
@@ -148,52 +180,63 @@ export class LatticeDeletionGuard extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     this.timeout = props.timeout ?? Duration.minutes(10);
-    const minutes = this.timeout.toSeconds() / 60;
-    if (Token.isUnresolved(this.timeout.toSeconds()) || minutes < 1 || minutes > MAX_TIMEOUT_MINUTES) {
-      throw validationError(this, KIND,
-        `timeout ${this.timeout.toHumanString()} is out of range: give between 1 and ${MAX_TIMEOUT_MINUTES} minutes (CloudFormation waits at most one hour for a custom resource)`);
-    }
     this.deleteLeftovers = props.deleteLeftovers ?? false;
+    const cleanup = this.deleteLeftovers ? LatticeDeletionGuard.CLEANUP_TIME : Duration.seconds(0);
+    const maxMinutes = MAX_TIMEOUT_MINUTES - cleanup.toMinutes();
+    const minutes = this.timeout.toSeconds() / 60;
+    if (Token.isUnresolved(this.timeout.toSeconds()) || minutes < 1 || minutes > maxMinutes) {
+      throw validationError(this, KIND,
+        `timeout ${this.timeout.toHumanString()} is out of range: give between 1 and ${maxMinutes} minutes` +
+        (this.deleteLeftovers ? ` with deleteLeftovers (it adds ${cleanup.toMinutes()} minutes of cleanup)` : '') +
+        ` (the guard waits within one Lambda invocation, at most ${LAMBDA_MAX_MINUTES} minutes, and keeps one minute to answer CloudFormation)`);
+    }
     const account = props.account ?? stack.account;
     this.managedByTag = controllerManagedBy(account, props.clusterName, props.vpcId);
 
+    const role = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+      path: props.rolePath,
+    });
+    // One function that polls within its invocation and answers CloudFormation itself (no provider framework).
     this.handler = new lambda.Function(this, 'Handler', {
       description: `Deletion guard of EKS cluster ${props.clusterName}: waits for the Gateway API controller and ExternalDNS to clean up`,
       runtime: lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',
       code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'deletion-guard')),
-      timeout: Duration.minutes(2),
+      timeout: Duration.seconds(this.timeout.toSeconds() + cleanup.toSeconds() + RESPONSE_MARGIN.toSeconds()),
       memorySize: 256,
+      role,
     });
+    this.hubRoleArn = props.hubRoleArn;
     this.grantChecks(stack, props.hostedZone);
     if (this.deleteLeftovers) this.grantCleanup(stack, props.hostedZone);
 
-    const cleanup = this.deleteLeftovers ? LatticeDeletionGuard.CLEANUP_TIME : Duration.seconds(0);
-    const provider = new cr.Provider(this, 'Provider', {
-      onEventHandler: this.handler,
-      isCompleteHandler: this.handler,
-      queryInterval: Duration.seconds(15),
-      // The handler fails with the list of leftovers before the framework's generic timeout.
-      totalTimeout: Duration.seconds(this.timeout.toSeconds() + cleanup.toSeconds() + 120),
-    });
-    this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
+    // A new logical ID: CloudFormation does not let a custom resource change its ServiceToken
+    // (releases before this one used a provider framework).
+    this.resource = new CustomResource(this, 'Guard', {
+      serviceToken: this.handler.functionArn,
       resourceType: 'Custom::LatticeDeletionGuard',
       properties: {
         ClusterName: props.clusterName,
         ManagedBy: this.managedByTag,
         HostedZoneId: props.hostedZone?.hostedZoneId ?? '',
+        HubRoleArn: props.hubRoleArn ?? '',
         TxtOwnerId: props.txtOwnerId ?? props.clusterName,
         WaitSeconds: String(this.timeout.toSeconds()),
         CleanupSeconds: String(cleanup.toSeconds()),
         DeleteLeftovers: String(this.deleteLeftovers),
       },
     });
-    this.acknowledgeFindings(provider);
+    // Deleted (and run) before its function's permissions are.
+    this.resource.node.addDependency(role);
+    this.acknowledgeFindings();
   }
 
-  /** Read-only: find tagged resources, confirm they exist, list the zone. */
+  /** Read-only: its own stack's status, find tagged resources, confirm they exist, list the zone. */
   private grantChecks(stack: Stack, zone?: route53.IHostedZone): void {
+    // A Delete while the stack stays (the guard removed or replaced in an update) must neither wait nor clean up.
+    this.handler.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadOwnStackStatus', actions: ['cloudformation:DescribeStacks'], resources: [stack.stackId] }));
     this.handler.addToRolePolicy(new iam.PolicyStatement({ sid: 'FindTaggedResources', actions: ['tag:GetResources'], resources: ['*'] }));
     this.handler.addToRolePolicy(new iam.PolicyStatement({
       sid: 'ConfirmLatticeResources',
@@ -203,7 +246,10 @@ export class LatticeDeletionGuard extends Construct {
       ],
       resources: latticeArns(stack),
     }));
-    if (zone) {
+    if (zone && this.hubRoleArn) {
+      // The hub's zone: read (and cleaned) through the hub's role, which limits the records to this account's names.
+      this.handler.addToRolePolicy(new iam.PolicyStatement({ sid: 'AssumeHubZoneRole', actions: ['sts:AssumeRole'], resources: [this.hubRoleArn] }));
+    } else if (zone) {
       this.handler.addToRolePolicy(new iam.PolicyStatement({ sid: 'ListZoneRecords', actions: ['route53:ListResourceRecordSets'], resources: [zone.hostedZoneArn] }));
     }
   }
@@ -224,51 +270,45 @@ export class LatticeDeletionGuard extends Construct {
       actions: ['vpc-lattice:ListServiceNetworkServiceAssociations', 'vpc-lattice:ListTargets'],
       resources: ['*'],
     }));
-    if (zone) {
-      this.handler.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'DeleteZoneRecords',
-        actions: ['route53:ChangeResourceRecordSets'],
-        resources: [zone.hostedZoneArn],
-        conditions: { 'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsActions': ['DELETE'] } },
-      }));
-    }
+    if (!this.hubRoleArn) this.cleanupZone = zone;
   }
 
-  private acknowledgeFindings(provider: cr.Provider): void {
+  /**
+   * Lets the guard delete, with `deleteLeftovers`, the records `recordNames`
+   * of the zone (the names ExternalDNS may write: its CNAME and TXT records),
+   * and no other record.
+   *
+   * @internal
+   */
+  public _allowRecordDeletion(recordNames: string[]): void {
+    if (!this.deleteLeftovers || !this.cleanupZone || this.recordDeletionAllowed) return;
+    this.recordDeletionAllowed = true;
+    this.handler.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'DeleteOwnRecordsOnly',
+      actions: ['route53:ChangeResourceRecordSets'],
+      resources: [this.cleanupZone.hostedZoneArn],
+      conditions: {
+        'ForAllValues:StringEquals': {
+          'route53:ChangeResourceRecordSetsActions': ['DELETE'],
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': recordNames,
+        },
+      },
+    }));
+  }
+
+  private acknowledgeFindings(): void {
     const stack = Stack.of(this);
     const managed = (policy: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`;
-    acknowledge(this.handler, managed('service-role/AWSLambdaBasicExecutionRole'),
+    acknowledge(this.handler.role!, managed('service-role/AWSLambdaBasicExecutionRole'),
       'The guard function writes its own CloudWatch Logs with the basic execution role; its AWS permissions are separate inline statements.');
-    acknowledge(this.handler, 'AwsSolutions-IAM5[Resource::*]',
+    acknowledge(this.handler.role!, 'AwsSolutions-IAM5[Resource::*]',
       'tag:GetResources (and, with deleteLeftovers, vpc-lattice:ListServiceNetworkServiceAssociations and ListTargets) support no resource-level permissions; they only read.');
     for (const arn of latticeArns(stack)) {
-      acknowledge(this.handler, `AwsSolutions-IAM5[Resource::${nagResource(stack, arn)}]`,
+      acknowledge(this.handler.role!, `AwsSolutions-IAM5[Resource::${nagResource(stack, arn)}]`,
         'Lattice ids of the controller\'s resources are generated at run time; access is limited to this account and region, reads confirm a tagged resource still exists, and deletions require this cluster\'s ManagedBy tag.');
     }
     acknowledge(this.handler, 'AwsSolutions-L1',
       'The guard runs while a stack is deleted; its runtime is pinned (nodejs22.x) so that an aws-cdk-lib upgrade does not change it silently, and it is raised together with the handler.');
-    for (const fn of ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']) {
-      const child = provider.node.tryFindChild(fn);
-      if (!child) continue;
-      acknowledge(child, managed('service-role/AWSLambdaBasicExecutionRole'),
-        'The custom resource framework functions write their logs with the basic execution role.');
-      acknowledge(child, 'AwsSolutions-IAM5[Resource::<' + stack.getLogicalId(this.handler.node.defaultChild as lambda.CfnFunction) + '.Arn>:*]',
-        'The custom resource framework may invoke any version of the guard function (and only that function).');
-      acknowledge(child, 'AwsSolutions-L1', FRAMEWORK_RUNTIME_REASON);
-    }
-    const waiter = provider.node.tryFindChild('waiter-state-machine');
-    if (waiter) {
-      acknowledge(waiter, 'AwsSolutions-SF1',
-        'The waiter state machine only re-invokes the guard function, which logs every check; logging its execution data would write the presigned CloudFormation response URL to CloudWatch Logs.');
-      acknowledge(waiter, 'AwsSolutions-SF2',
-        'The waiter state machine only polls the guard function, whose calls and results are in its own logs; X-Ray adds nothing.');
-      for (const fn of ['framework-isComplete', 'framework-onTimeout']) {
-        const target = provider.node.tryFindChild(fn)?.node.defaultChild as lambda.CfnFunction | undefined;
-        if (!target) continue;
-        acknowledge(waiter, `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(target)}.Arn>:*]`,
-          `The waiter state machine may invoke any version of the framework's ${fn} function (and only that function).`);
-      }
-    }
   }
 }
 

@@ -302,6 +302,7 @@ export class LatticeEksCluster extends Construct implements ILatticeCluster {
       associationSecurityGroups: props.associationSecurityGroups,
       versions: props.versions,
       deletionGuard: props.deletionGuard,
+      externalDnsOwnerId: props.externalDnsOwnerId,
       routeMaxConcurrentReconciles: props.routeMaxConcurrentReconciles,
       tenantIsolation: props.tenantIsolation,
     });

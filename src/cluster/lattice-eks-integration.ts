@@ -39,7 +39,9 @@ import {
 import { clusterDomainClashProblem } from '../private/dns';
 import { literalRequired, validationError } from '../private/errors';
 import { recordCluster } from '../private/export-registry';
+import { assertExternalDnsOwnerId, defaultExternalDnsOwnerId } from '../private/external-dns-owner';
 import { externalDnsRecordNames, externalDnsRecordStatement } from '../private/external-dns-policy';
+import { spokeRolePath } from '../private/hub-zone';
 import { validateDnsLabel } from '../private/k8s-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';
 import { podIdentityAssociation, podIdentityAssociationOf, podIdentityRole } from '../private/pod-identity';
@@ -241,6 +243,14 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
   /** The deletion guard (unless disabled). */
   public readonly deletionGuard?: LatticeDeletionGuard;
 
+  /**
+   * ExternalDNS's owner id (`txtOwnerId`), unique per account, region and
+   * cluster unless `externalDnsOwnerId` was given.
+   *
+   * @default - none, without a domain (no ExternalDNS)
+   */
+  public readonly externalDnsOwnerId?: string;
+
   /** Kind and scope that bad input is reported as (the composing LatticeEksCluster, when there is one). */
   private readonly kind: string;
   private readonly errorScope: IConstruct;
@@ -381,7 +391,16 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     this.gatewayApiCrdsRole = crdsReady?.role;
 
     // 2. ExternalDNS (ships the DNSEndpoint CRD, which must exist before the controller starts)
+    if (props.externalDnsOwnerId !== undefined) {
+      if (!props.domain) {
+        throw validationError(this.errorScope, this.kind,
+          `externalDnsOwnerId "${props.externalDnsOwnerId}" needs domain: ExternalDNS is installed only with a domain; drop externalDnsOwnerId or give domain`);
+      }
+      assertExternalDnsOwnerId(this.errorScope, this.kind, props.externalDnsOwnerId);
+    }
     if (props.domain) {
+      this.externalDnsOwnerId = props.externalDnsOwnerId
+        ?? defaultExternalDnsOwnerId(Stack.of(this).account, Stack.of(this).region, this.clusterName);
       const dns = this.installExternalDns(props.domain, versions);
       this.externalDnsRole = dns.role;
       this.externalDnsChart = dns.chart;
@@ -403,9 +422,11 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
       this.deletionGuard = new LatticeDeletionGuard(this, 'DeletionGuard', {
         clusterName: this.clusterName,
         vpcId: this.vpc.vpcId,
-        // The hub's zone is out of this account's reach: its records are checked by the hub's ExternalDNS role only.
-        hostedZone: props.domain?.hubRoleArn ? undefined : props.domain?.hostedZone,
-        txtOwnerId: this.clusterName,
+        // A hub's zone is read (and cleaned) through the hub's role for this account, whose trust names this path.
+        hostedZone: props.domain?.hostedZone,
+        hubRoleArn: props.domain?.hubRoleArn,
+        rolePath: props.domain?.hubRoleArn ? spokeRolePath(props.domain.domainName, 'dns') : undefined,
+        txtOwnerId: this.externalDnsOwnerId,
         timeout: guardOptions.timeout,
         deleteLeftovers: guardOptions.deleteLeftovers,
       });
@@ -514,6 +535,8 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
       const recordNames = Lazy.list({ produce: () => externalDnsRecordNames([...this.routeHostnames]) });
       this.externalDnsRecordStatement = externalDnsRecordStatement(this.domain.hostedZone.hostedZoneArn, recordNames);
       this.externalDnsRole.addToPrincipalPolicy(this.externalDnsRecordStatement);
+      // The guard may delete (with deleteLeftovers) the same names only.
+      this.deletionGuard?._allowRecordDeletion(recordNames);
     }
   }
 
@@ -692,9 +715,11 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
 
   private installExternalDns(domain: PrivateCaDomain, versions: ResolvedVersions): { role: iam.Role; chart: eks.HelmChart } {
     const stack = Stack.of(this);
-    const role = podIdentityRole(this, 'ExternalDnsRole', `ExternalDNS of EKS cluster ${this.clusterName}: records in ${domain.domainName} only`,
-      { clusterName: this.clusterName, namespace: EXTERNAL_DNS_NAMESPACE, serviceAccount: EXTERNAL_DNS_SERVICE_ACCOUNT });
     const hubRoleArn = domain.hubRoleArn;
+    // A hub trusts only ExternalDNS roles under this path of the spoke account.
+    const rolePath = hubRoleArn ? spokeRolePath(domain.domainName, 'dns') : undefined;
+    const role = podIdentityRole(this, 'ExternalDnsRole', `ExternalDNS of EKS cluster ${this.clusterName}: records in ${domain.domainName} only`,
+      { clusterName: this.clusterName, namespace: EXTERNAL_DNS_NAMESPACE, serviceAccount: EXTERNAL_DNS_SERVICE_ACCOUNT }, undefined, rolePath);
     if (hubRoleArn) {
       // The zone is in the hub account: every Route 53 call goes through the hub's role for this account.
       // Pod Identity session tags are transitive, so the chained AssumeRole carries them (sts:TagSession).
@@ -719,7 +744,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
       createNamespace: true,
       values: externalDnsValues({
         domainName: domain.domainName,
-        txtOwnerId: this.clusterName,
+        txtOwnerId: this.externalDnsOwnerId!,
         region: stack.region,
         assumeRoleArn: hubRoleArn,
         imageRepository: this.mirroredRepository(PinnedVersions.EXTERNAL_DNS_IMAGE_REPOSITORY),

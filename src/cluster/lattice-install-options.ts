@@ -65,6 +65,22 @@ export interface LatticeInstallOptions {
   readonly versions?: LatticeEksClusterVersions;
 
   /**
+   * ExternalDNS's owner id (`txtOwnerId`): it writes it into the TXT record
+   * beside every record it creates, and with `policy: sync` changes and deletes
+   * only records of its owner id; the deletion guard looks for the same id.
+   *
+   * The default is unique per account, region and cluster. Releases before
+   * this one used the cluster name: on an upgrade of a deployed cluster the
+   * records written before keep that owner, so ExternalDNS neither updates
+   * nor deletes them (and the guard does not see them). Set this to the
+   * cluster name to keep the old id (and its collision risk between
+   * same-named clusters sharing a zone), or replace the old records once.
+   *
+   * @default - `<account>/<region>/<cluster name>`
+   */
+  readonly externalDnsOwnerId?: string;
+
+  /**
    * The deletion guard (see `LatticeDeletionGuard`).
    * @default - enabled, 10 minutes, no deletion of leftovers
    */

@@ -7,10 +7,13 @@ import * as ram from 'aws-cdk-lib/aws-ram';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { hubZoneAssociation } from './hub-zone-association';
 import { assertDnsName, dnsNameProblem } from '../private/dns';
 import { literalRequired, validationError } from '../private/errors';
 import { externalDnsRecordNames } from '../private/external-dns-policy';
-import { CA_SHARE_PERMISSION, spokeRoleName } from '../private/hub-zone';
+import {
+  CA_SHARE_PERMISSION, route53VpcConditionValue, spokeRoleArnPattern, spokeRoleName, spokeVpcRoleName,
+} from '../private/hub-zone';
 import { accountIdProblem, organizationalUnitArnProblem, organizationArnProblem } from '../private/lattice-names';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';
 import { validateRemovalPolicy } from '../private/removal-policy';
@@ -91,6 +94,28 @@ export interface SpokeAccountOptions {
    * @default - none: the spoke may associate its VPCs with the zone but write no records
    */
   readonly hostnames?: string[];
+
+  /**
+   * IDs of the spoke's VPCs (`vpc-...`) that may be authorized to associate
+   * with the zone. When set, the hub's VPC role may authorize these VPCs only
+   * (`route53:VPCs` condition), so not even the spoke's association role can
+   * let a VPC of another account resolve the zone.
+   *
+   * @default - any VPC: only the spoke's zone-association roles (IAM path
+   * `/lattice-zone/<domain>/vpc/`) may use the hub's VPC role, but they may
+   * name any VPC
+   */
+  readonly vpcIds?: string[];
+
+  /**
+   * One DNS label: the spoke may write records under `*.<subdomain>.<domain>`
+   * only (the spoke's `PrivateCaDomain` sets the same `subdomain`, so its
+   * certificate covers that subdomain only). `hostnames`, if given, must be
+   * under it.
+   *
+   * @default - only the records of `hostnames`
+   */
+  readonly subdomain?: string;
 }
 
 /**
@@ -250,6 +275,19 @@ export interface PrivateCaDomainProps {
    * @default - a private hosted zone is created in this stack
    */
   readonly hubHostedZone?: HubHostedZone;
+
+  /**
+   * One DNS label (e.g. `team-b`) that binds this domain's certificate and
+   * services to a subdomain: the certificate is issued for
+   * `<subdomain>.<domainName>` and `*.<subdomain>.<domainName>` instead of the
+   * apex and `*.<domainName>`, and services get host names under it. Use it
+   * on each spoke with a distinct label, together with
+   * `addSpokeAccount({ subdomain })` on the hub, so that no spoke holds a
+   * certificate or record for another spoke's host names.
+   *
+   * @default - the certificate covers the apex and `*.<domainName>`
+   */
+  readonly subdomain?: string;
 }
 
 /**
@@ -277,6 +315,13 @@ export interface PrivateCaDomainProps {
 export class PrivateCaDomain extends Construct {
   /** The private DNS domain, e.g. `example.com`. */
   public readonly domainName: string;
+
+  /**
+   * The name the certificate is issued for (with its wildcard), under which
+   * services get their host names: `<subdomain>.<domainName>` with
+   * `subdomain`, else `domainName`.
+   */
+  public readonly certificateDomainName: string;
 
   /** The Route 53 private hosted zone for `domainName`. */
   public readonly hostedZone: route53.IPrivateHostedZone;
@@ -316,12 +361,23 @@ export class PrivateCaDomain extends Construct {
   public readonly placeholderVpc?: ec2.CfnVPC;
 
   /**
-   * ARN of the hub's role for this account (`hubHostedZone` only): it
-   * authorizes VPC associations and writes this account's records.
+   * ARN of the hub's role for this account that ExternalDNS uses
+   * (`hubHostedZone` only): it reads the zone and writes this account's
+   * records. Only roles under the IAM path `/lattice-zone/<domain>/dns/` of
+   * this account may assume it (clusters put their ExternalDNS role there).
    *
    * @default - none, when the zone is in this stack
    */
   public readonly hubRoleArn?: string;
+
+  /**
+   * ARN of the hub's role that authorizes this account's VPC associations
+   * (`hubHostedZone` only). Only roles under the IAM path
+   * `/lattice-zone/<domain>/vpc/` of this account may assume it.
+   *
+   * @default - none, when the zone is in this stack
+   */
+  public readonly hubVpcRoleArn?: string;
 
   /**
    * Roles made by `addSpokeAccount()`, by spoke account ID.
@@ -350,6 +406,7 @@ export class PrivateCaDomain extends Construct {
         `domainName "${domainName}" is ${domainName.length} characters long; ACM allows at most ${MAX_COMMON_NAME_LENGTH} for a certificate's domain name`);
     }
     this.domainName = domainName;
+    this.certificateDomainName = props.subdomain === undefined ? domainName : this.subdomainName(props.subdomain);
 
     if (props.hubHostedZone) this.assertSpokeProps(props, props.hubHostedZone);
     const removalPolicy = validateRemovalPolicy(this, KIND, 'removalPolicy', props.removalPolicy,
@@ -395,10 +452,10 @@ export class PrivateCaDomain extends Construct {
       this.acmRenewalPermission.node.addDependency(ca.activation);
     }
 
-    // Certificate for the domain and its wildcard.
+    // Certificate for the domain (or the subdomain) and its wildcard.
     const certificate = new acm.PrivateCertificate(this, 'Certificate', {
-      domainName,
-      subjectAlternativeNames: [`*.${domainName}`],
+      domainName: this.certificateDomainName,
+      subjectAlternativeNames: [`*.${this.certificateDomainName}`],
       certificateAuthority: this.certificateAuthority,
       keyAlgorithm: certificateKeyAlgorithm,
     });
@@ -412,9 +469,9 @@ export class PrivateCaDomain extends Construct {
     if (props.hubHostedZone) {
       const hub = props.hubHostedZone;
       this.hostedZone = route53.PrivateHostedZone.fromPrivateHostedZoneId(this, 'HubHostedZone', hub.hostedZoneId);
-      this.hubRoleArn = Stack.of(this).formatArn({
-        service: 'iam', region: '', account: hub.accountId, resource: 'role', resourceName: spokeRoleName(domainName, Stack.of(this).account),
-      });
+      const hubRole = (name: string) => Stack.of(this).formatArn({ service: 'iam', region: '', account: hub.accountId, resource: 'role', resourceName: name });
+      this.hubRoleArn = hubRole(spokeRoleName(domainName, Stack.of(this).account));
+      this.hubVpcRoleArn = hubRole(spokeVpcRoleName(domainName, Stack.of(this).account));
       return;
     }
 
@@ -517,16 +574,23 @@ export class PrivateCaDomain extends Construct {
   }
 
   /**
-   * Lets a spoke account use this domain's zone (hub side). Creates a role,
-   * named after the domain and the account, that principals of `accountId`
-   * may assume (with session tags, which EKS Pod Identity passes on) to
-   * authorize their VPCs' association with the zone
-   * (`CreateVPCAssociationAuthorization`, `DeleteVPCAssociationAuthorization`)
-   * and to write the records of `hostnames` only. In the spoke, a
-   * `PrivateCaDomain` with `hubHostedZone` uses it.
+   * Lets a spoke account use this domain's zone (hub side). Creates two
+   * roles, named after the domain and the account, that only roles of
+   * `accountId` under a fixed IAM path may assume (`aws:PrincipalArn`
+   * condition), not every principal of the account:
+   * - `lattice-zone-vpc-<account>-<domain>`, for the spoke's zone-association
+   *   function (roles under `/lattice-zone/<domain>/vpc/`): authorize VPC
+   *   associations with the zone (`CreateVPCAssociationAuthorization`,
+   *   `DeleteVPCAssociationAuthorization`), for `vpcIds` only when given;
+   * - `lattice-zone-<account>-<domain>`, for the spoke's ExternalDNS roles
+   *   (under `/lattice-zone/<domain>/dns/`, with session tags, which EKS Pod
+   *   Identity passes on): read the zone and write the records of
+   *   `hostnames` only.
+   * In the spoke, a `PrivateCaDomain` with `hubHostedZone` and the clusters
+   * that use it create their roles under those paths.
    *
    * @param accountId 12-digit ID of the spoke account
-   * @returns the role
+   * @returns the role ExternalDNS of the spoke uses
    */
   public addSpokeAccount(accountId: string, options: SpokeAccountOptions = {}): iam.Role {
     const zone = this.zone;
@@ -560,23 +624,78 @@ export class PrivateCaDomain extends Construct {
       uniqueness: 'account',
       fix: `call addSpokeAccount("${accountId}") on one PrivateCaDomain of ${this.domainName} per account`,
     });
-    const role = new iam.Role(this, `Spoke${accountId}`, {
-      roleName: spokeRoleName(this.domainName, accountId),
-      assumedBy: new iam.AccountPrincipal(accountId).withSessionTags(),
-      description: `Account ${accountId}: associate VPCs with the ${this.domainName} zone, write its own records only`,
+    claimUniqueName(this, KIND, {
+      what: 'IAM role',
+      prop: `addSpokeAccount("${accountId}"): VPC role name`,
+      name: spokeVpcRoleName(this.domainName, accountId),
+      uniqueness: 'account',
+      fix: `call addSpokeAccount("${accountId}") on one PrivateCaDomain of ${this.domainName} per account`,
     });
-    role.addToPolicy(new iam.PolicyStatement({
+    const subdomain = options.subdomain === undefined ? undefined : this.subdomainName(options.subdomain, `addSpokeAccount("${accountId}"): subdomain`);
+    for (const hostname of subdomain === undefined ? [] : hostnames) {
+      if (!hostname.endsWith(`.${subdomain}`)) {
+        throw validationError(this, KIND,
+          `addSpokeAccount("${accountId}"): hostname "${hostname}" is outside the spoke's subdomain ${subdomain}; use a name like app.${subdomain}`);
+      }
+    }
+    const vpcIds = options.vpcIds ?? [];
+    for (const vpcId of vpcIds) {
+      if (Token.isUnresolved(vpcId) || !/^vpc-[0-9a-f]{8,17}$/.test(vpcId)) {
+        throw validationError(this, KIND,
+          `addSpokeAccount("${accountId}"): vpcIds entry "${vpcId}" must be a literal VPC ID such as vpc-0123456789abcdef0`);
+      }
+    }
+    const partition = Stack.of(this).partition;
+    // Trusted by the spoke's zone-association roles only (their IAM path), not by the whole account.
+    const vpcRole = new iam.Role(this, `Spoke${accountId}Vpc`, {
+      roleName: spokeVpcRoleName(this.domainName, accountId),
+      assumedBy: new iam.AccountPrincipal(accountId).withConditions({
+        ArnLike: { 'aws:PrincipalArn': spokeRoleArnPattern(partition, accountId, this.domainName, 'vpc') },
+      }),
+      description: `Account ${accountId}: authorize its VPCs to associate with the ${this.domainName} zone`,
+    });
+    vpcRole.addToPolicy(new iam.PolicyStatement({
       sid: 'AuthorizeVpcAssociations',
       actions: ['route53:CreateVPCAssociationAuthorization', 'route53:DeleteVPCAssociationAuthorization'],
       resources: [zone.hostedZoneArn],
+      ...(vpcIds.length > 0 ? {
+        conditions: {
+          'ForAllValues:StringLike': { 'route53:VPCs': vpcIds.map((id) => route53VpcConditionValue(id, '*')) },
+          'Null': { 'route53:VPCs': 'false' },
+        },
+      } : {}),
     }));
-    if (hostnames.length > 0) {
+
+    // Trusted by the spoke's ExternalDNS roles only (their IAM path); Pod Identity session tags pass on (sts:TagSession).
+    const role = new iam.Role(this, `Spoke${accountId}`, {
+      roleName: spokeRoleName(this.domainName, accountId),
+      assumedBy: new iam.AccountPrincipal(accountId).withSessionTags().withConditions({
+        ArnLike: { 'aws:PrincipalArn': spokeRoleArnPattern(partition, accountId, this.domainName, 'dns') },
+      }),
+      description: `Account ${accountId}: ExternalDNS reads the ${this.domainName} zone and writes its own records only`,
+    });
+    // Reads are not narrowed to the spoke's names: ListResourceRecordSets has no condition keys, and every VPC
+    // associated with the zone resolves all of its names anyway. The spoke's deletion guard reads through this role too.
+    role.addToPolicy(new iam.PolicyStatement({
+      sid: 'ReadZone',
+      actions: ['route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
+      resources: [zone.hostedZoneArn],
+    }));
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'FindZone', actions: ['route53:ListHostedZones'], resources: ['*'] }));
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
+      'route53:ListHostedZones supports no resource-level permissions (ExternalDNS finds the zone with it); record changes are limited to this zone and the named records.');
+    if (subdomain !== undefined) {
+      // Every name under the spoke's subdomain (and its TXT ownership records, `cname-<label>.<subdomain>...`).
       role.addToPolicy(new iam.PolicyStatement({
-        sid: 'ReadZone',
-        actions: ['route53:ListResourceRecordSets', 'route53:ListTagsForResource'],
+        sid: 'ChangeOwnSubdomainOnly',
+        actions: ['route53:ChangeResourceRecordSets'],
         resources: [zone.hostedZoneArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [`*.${subdomain}`] },
+          'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME', 'TXT'] },
+        },
       }));
-      role.addToPolicy(new iam.PolicyStatement({ sid: 'FindZone', actions: ['route53:ListHostedZones'], resources: ['*'] }));
+    } else if (hostnames.length > 0) {
       role.addToPolicy(new iam.PolicyStatement({
         sid: 'ChangeOwnRecordsOnly',
         actions: ['route53:ChangeResourceRecordSets'],
@@ -588,48 +707,24 @@ export class PrivateCaDomain extends Construct {
           },
         },
       }));
-      acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
-        'route53:ListHostedZones supports no resource-level permissions (ExternalDNS finds the zone with it); record changes are limited to this zone and the named records.');
     }
     this.spokeRoles.set(accountId, role);
     return role;
   }
 
-  /** Authorization in the hub (through its role for this account), then association in this account. */
+  /** Authorization in the hub (through its VPC role for this account), then association in this account. */
   private associateVpcWithHubZone(vpc: ec2.IVpc, associationId: string): void {
     if (Stack.of(vpc).account !== Stack.of(this).account) {
       throw validationError(this, KIND,
         `VPC "${vpc.node.path}" is in account "${Stack.of(vpc).account}" but this spoke domain is in account "${Stack.of(this).account}"; ` +
         'create a PrivateCaDomain with hubHostedZone in the VPC\'s own account');
     }
-    const hostedZoneId = this.hostedZone.hostedZoneId;
-    const vpcRef = { VPCId: vpc.vpcId, VPCRegion: Stack.of(vpc).region };
-    const call = (action: string): cr.AwsSdkCall => ({
-      service: 'Route53',
-      action,
-      parameters: { HostedZoneId: hostedZoneId, VPC: vpcRef },
-      assumedRoleArn: this.hubRoleArn,
-      physicalResourceId: cr.PhysicalResourceId.of(`${hostedZoneId}:${vpc.vpcId}:authorization`),
+    hubZoneAssociation(vpc, associationId, {
+      domainName: this.domainName,
+      hostedZoneId: this.hostedZone.hostedZoneId,
+      hostedZoneArn: this.hostedZone.hostedZoneArn,
+      hubVpcRoleArn: this.hubVpcRoleArn!,
     });
-    const authorization = new cr.AwsCustomResource(vpc, `${associationId}-Authorization`, {
-      resourceType: 'Custom::PrivateZoneVpcAssociationAuthorization',
-      onCreate: call('createVPCAssociationAuthorization'),
-      onUpdate: call('createVPCAssociationAuthorization'),
-      onDelete: {
-        ...call('deleteVPCAssociationAuthorization'),
-        // Already gone (authorization, zone or VPC): nothing left to remove.
-        ignoreErrorCodesMatching: 'VPCAssociationAuthorizationNotFound|NoSuchHostedZone|InvalidVPCId',
-      },
-      // The hub's role does the Route 53 calls; this function may only assume it.
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({ actions: ['sts:AssumeRole'], resources: [this.hubRoleArn!] }),
-      ]),
-      installLatestAwsSdk: false,
-    });
-    acknowledgeAwsCustomResourceProvider(authorization);
-    const association = this.createZoneAssociation(vpc, associationId);
-    // Associated after the authorization; disassociated before it is deleted.
-    association.node.addDependency(authorization);
     this.associatedVpcIds.add(vpc.vpcId);
   }
 
@@ -693,6 +788,20 @@ export class PrivateCaDomain extends Construct {
       actions: ['acm-pca:GetCertificateAuthorityCertificate'],
       resourceArns: [this.certificateAuthority.certificateAuthorityArn],
     });
+  }
+
+  /** `<label>.<domainName>`, checked: one literal DNS label, and a certificate name ACM accepts. */
+  private subdomainName(label: string, where = 'subdomain'): string {
+    if (Token.isUnresolved(label) || !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label)) {
+      throw validationError(this, KIND,
+        `${where} "${label}" must be one literal lowercase DNS label (letters, digits, hyphens; at most 63 characters), e.g. "team-b"`);
+    }
+    const name = `${label}.${this.domainName}`;
+    if (name.length > MAX_COMMON_NAME_LENGTH) {
+      throw validationError(this, KIND,
+        `${where} "${label}" makes the certificate name "${name}" ${name.length} characters long; ACM allows at most ${MAX_COMMON_NAME_LENGTH}: use a shorter label`);
+    }
+    return name;
   }
 
   private assertSpokeProps(props: PrivateCaDomainProps, hub: HubHostedZone): void {

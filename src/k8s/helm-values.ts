@@ -42,7 +42,7 @@ export function gatewayControllerValues(spec: GatewayControllerValuesSpec): Reco
 /** Input of `externalDnsValues`. */
 export interface ExternalDnsValuesSpec {
   readonly domainName: string;
-  /** Distinct per cluster, so clusters never delete each other's records. */
+  /** Distinct per account, region and cluster, so clusters never delete each other's records (may be a joined token). */
   readonly txtOwnerId: string;
   readonly region: string;
   /** Role of another account that ExternalDNS assumes for every Route 53 call (a hub's zone). */
@@ -64,7 +64,8 @@ export function externalDnsValues(spec: ExternalDnsValuesSpec): Record<string, u
     registry: 'txt',
     txtOwnerId: spec.txtOwnerId,
     domainFilters: [spec.domainName],
-    extraArgs: ['--aws-zone-type=private', ...(spec.assumeRoleArn ? [`--aws-assume-role=${spec.assumeRoleArn}`] : [])],
+    // --events: sync as soon as a DNSEndpoint changes (a route deleted at teardown), not only on the one-minute loop.
+    extraArgs: ['--aws-zone-type=private', '--events', ...(spec.assumeRoleArn ? [`--aws-assume-role=${spec.assumeRoleArn}`] : [])],
     env: [{ name: 'AWS_DEFAULT_REGION', value: spec.region }],
     serviceAccount: { create: true, name: EXTERNAL_DNS_SERVICE_ACCOUNT },
     ...(spec.imageRepository ? { image: { repository: spec.imageRepository } } : {}),

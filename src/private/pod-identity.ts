@@ -48,7 +48,9 @@ export interface PodIdentityBinding {
  * another service account or cluster (by anyone with
  * `eks:CreatePodIdentityAssociation` and `iam:PassRole`) gets no credentials.
  */
-export function podIdentityRole(scope: Construct, id: string, description: string, binding: PodIdentityBinding, roleName?: string): iam.Role {
+export function podIdentityRole(
+  scope: Construct, id: string, description: string, binding: PodIdentityBinding, roleName?: string, path?: string,
+): iam.Role {
   return new iam.Role(scope, id, {
     assumedBy: new iam.ServicePrincipal(POD_IDENTITY_PRINCIPAL).withSessionTags().withConditions({
       StringEquals: {
@@ -60,6 +62,7 @@ export function podIdentityRole(scope: Construct, id: string, description: strin
     }),
     description,
     roleName,
+    path,
   });
 }
 

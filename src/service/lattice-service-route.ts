@@ -312,7 +312,8 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
   }
 
   private resolveHostname(props: LatticeServiceRouteProps): string | undefined {
-    const domain = props.cluster.domain?.domainName;
+    // The certificate's name: the domain, or the spoke's subdomain of it.
+    const domain = props.cluster.domain?.certificateDomainName;
     if (props.hostname === undefined) return domain ? `${this.routeName}.${domain}` : undefined;
     if (!domain) {
       throw validationError(this, KIND, `hostname '${props.hostname}' needs a cluster with a domain (LatticeEksClusterProps.domain)`);

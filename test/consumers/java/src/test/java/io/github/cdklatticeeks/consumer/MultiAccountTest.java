@@ -105,6 +105,7 @@ class MultiAccountTest {
     template.resourceCountIs("AWS::RAM::ResourceShare", 2);
     template.hasResourceProperties("AWS::RAM::ResourceShare", Map.of("Principals", List.of(B, C), "PermissionArns", Match.anyValue()));
     template.hasResourceProperties("AWS::IAM::Role", Map.of("RoleName", "lattice-zone-" + B + "-example-com"));
+    template.hasResourceProperties("AWS::IAM::Role", Map.of("RoleName", "lattice-zone-vpc-" + B + "-example-com"));
   }
 
   @Test
@@ -114,7 +115,8 @@ class MultiAccountTest {
       template.hasResourceProperties("AWS::VpcLattice::ServiceNetworkVpcAssociation", Map.of("ServiceNetworkIdentifier", NETWORK_ARN));
       template.resourceCountIs("AWS::VpcLattice::ServiceNetwork", 0);
       template.resourceCountIs("AWS::Route53::HostedZone", 0);
-      template.resourceCountIs("Custom::PrivateZoneVpcAssociationAuthorization", 1);
+      // One resource: its own function authorizes through the hub's VPC role, then associates.
+      template.resourceCountIs("Custom::PrivateZoneVpcAssociationAuthorization", 0);
       template.resourceCountIs("Custom::PrivateZoneVpcAssociation", 1);
       template.hasResourceProperties("AWS::CertificateManager::Certificate", Map.of("CertificateAuthorityArn", CA_ARN));
     }
