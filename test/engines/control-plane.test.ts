@@ -13,14 +13,19 @@
  * skipped with one line, or fails when CI is set.
  */
 import * as fs from 'fs';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { addCrossClusterExample } from '../../examples/cross-cluster/app';
 import { ClusterStack } from '../../examples/cross-cluster/cluster-stack';
 import { addMultiAccountExample } from '../../examples/multi-account/app';
 import { addPrivateClusterExample } from '../../examples/private-cluster/app';
+import { LatticeEksIntegration } from '../../src/cluster/lattice-eks-integration';
 import { gatewayApiCrdsJobName } from '../../src/k8s/gateway-api-crds-job';
+import { PREFLIGHT_NAME, preflightProbe } from '../../src/k8s/preflight';
 import { injectedContainers, injectedVolumes } from '../../src/k8s/sidecar';
+import { LatticeServiceNetwork } from '../../src/network/service-network';
 import { SigV4SidecarPolicy } from '../../src/sidecar/sigv4-sidecar-policy';
 import { PinnedVersions } from '../../src/versions';
 import { ApiResponse, apiError, ControlPlane, controlPlaneBinaries, ControlPlanePool, objectPath } from '../util/control-plane';
@@ -58,6 +63,41 @@ const REPLAY_OPTIONS: ReplayOptions = {
     ? referenceFolder('gateway-api-', PinnedVersions.GATEWAY_API) : undefined,
 };
 
+/**
+ * The preflight policies of an imported cluster that brings its own Pod Identity agent, Gateway
+ * API CRDs and Kyverno (all three checks), as synthesized.
+ */
+function preflightObjects(): any[] {
+  const app = new App();
+  const network = new LatticeServiceNetwork(new Stack(app, 'Shared'), 'Network', { serviceNetworkName: 'lattice-gateway' });
+  const stack = new Stack(app, 'Imported');
+  const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+    clusterName: 'platform-shared',
+    vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a'], privateSubnetIds: ['subnet-1'] }),
+    clusterSecurityGroupId: 'sg-1',
+    kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'KubectlProvider', {
+      serviceToken: 'arn:aws:lambda:us-east-1:111111111111:function:kubectl-provider',
+    }),
+  });
+  const lattice = new LatticeEksIntegration(stack, 'Lattice', { cluster, serviceNetwork: network, installGatewayApiCrds: false });
+  new SigV4SidecarPolicy(stack, 'SigV4', { cluster: lattice, namespaces: ['apps'], installKyverno: false, upstreamTls: false });
+  return k8sObjectsInTemplate(Template.fromStack(stack).toJSON()).map((o) => o.object)
+    .filter((o) => o.kind.startsWith('ValidatingAdmissionPolicy') && o.metadata.name.startsWith(PREFLIGHT_NAME));
+}
+
+/** Probes of the preflight policies: [case, probe name, data, expected message (undefined: admitted)]. */
+const PREFLIGHT_PROBES: Array<[string, string, Record<string, string>, RegExp | undefined]> = [
+  ['agent with pods, CRDs v1.5.1', PREFLIGHT_NAME, { podIdentityAgentAvailable: '2', gatewayApiBundleVersion: 'v1.5.1' }, undefined],
+  ['CRDs v1.12.0 (two-digit minor)', PREFLIGHT_NAME, { podIdentityAgentAvailable: '1', gatewayApiBundleVersion: 'v1.12.0' }, undefined],
+  ['CRDs too old (v1.4.0)', PREFLIGHT_NAME, { podIdentityAgentAvailable: '1', gatewayApiBundleVersion: 'v1.4.0' },
+    /^422 Invalid: .*cdk-lattice-eks preflight on cluster 'platform-shared': it needs Gateway API CRDs v1.5 or newer .*but found 'v1.4.0'; upgrade the cluster's Gateway API CRDs/],
+  ['agent without available pods (the read finds no value)', PREFLIGHT_NAME, { podIdentityAgentAvailable: '', gatewayApiBundleVersion: 'v1.5.1' },
+    /^422 Invalid: .*it needs a running EKS Pod Identity agent .*but found ''; install the eks-pod-identity-agent add-on/],
+  ['Kyverno serving v1', `${PREFLIGHT_NAME}-kyverno`, { kyvernoMutatingPolicyVersions: 'v1alpha1 v1beta1 v1' }, undefined],
+  ['Kyverno too old (no v1)', `${PREFLIGHT_NAME}-kyverno`, { kyvernoMutatingPolicyVersions: 'v1alpha1' },
+    /^422 Invalid: .*it needs Kyverno serving policies.kyverno.io\/v1 MutatingPolicy .*but found 'v1alpha1'/],
+];
+
 /** The examples' five cluster stacks, by name. */
 const STACK_NAMES = ['eks-cluster1', 'eks-cluster2', 'lattice-workload-eks-b', 'lattice-workload-eks-c', 'eks-private-cluster'];
 
@@ -74,6 +114,7 @@ function clusterStacks(): { crossCluster: ClusterStack[]; templates: Map<string,
 }
 
 let TEMPLATES = new Map<string, any>();
+let PREFLIGHT: any[] = [];
 const PLANS = new Map<string, ReplayPlan>();
 /** The SigV4 sidecar policy of eks-cluster1. */
 let sidecar: SigV4SidecarPolicy;
@@ -103,6 +144,8 @@ function summary(result: ReplayResult): string {
 interface DeployedChecks {
   readonly pods: Record<string, ApiResponse>;
   readonly route: ApiResponse;
+  /** Ephemeral containers added (`kubectl debug`) to an injected pod and to a pod that does not opt in. */
+  readonly ephemeral: Record<string, ApiResponse>;
   /** Requests of a namespace user, the controller and a cluster admin against the tenant-isolation policies. */
   readonly tenant: Record<string, ApiResponse>;
 }
@@ -179,7 +222,27 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
     for (const [name, p] of Object.entries(PODS)) if (!(name in pods)) pods[name] = await create(p);
     await cp.request('DELETE', '/api/v1/namespaces/kube-system/pods/system');
     const route = await cp.request('POST', '/apis/gateway.networking.k8s.io/v1/namespaces/apps/httproutes?fieldValidation=Strict', { body: badRoute() });
-    return { pods, route, tenant: await tenantChecks(cp) };
+    return { pods, route, ephemeral: await ephemeralChecks(cp), tenant: await tenantChecks(cp) };
+  }
+
+  /** `kubectl debug`: a strategic-merge patch of the pod's ephemeralcontainers subresource. */
+  const EPHEMERAL: Record<string, [pod: string, securityContext?: Record<string, unknown>]> = {
+    'privileged, on an injected pod': ['injected', { privileged: true }],
+    'adding NET_ADMIN, on an injected pod': ['injected', { capabilities: { add: ['NET_ADMIN'] } }],
+    'running as the proxy uid, on an injected pod': ['injected', { runAsUser: -1 }],
+    'plain, on an injected pod': ['injected'],
+    'privileged, on a pod that does not opt in': ['plain', { privileged: true }],
+  };
+  async function ephemeralChecks(cp: ControlPlane): Promise<Record<string, ApiResponse>> {
+    const out: Record<string, ApiResponse> = {};
+    for (const [i, [name, [podName, securityContext]]] of Object.entries(EPHEMERAL).entries()) {
+      const context = securityContext?.runAsUser === -1 ? { runAsUser: sidecar.proxyUid } : securityContext;
+      out[name] = await cp.request('PATCH', `/api/v1/namespaces/apps/pods/${podName}/ephemeralcontainers`, {
+        contentType: 'application/strategic-merge-patch+json',
+        body: { spec: { ephemeralContainers: [{ name: `debug-${i}`, image, ...(context ? { securityContext: context } : {}) }] } },
+      });
+    }
+    return out;
   }
 
   /**
@@ -330,6 +393,33 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
     return result;
   }
 
+  /** The preflight policies on the API server, and what it answers to each probe (created in kube-system, as a deploy would). */
+  async function preflightChecks(cp: ControlPlane): Promise<Record<string, ApiResponse>> {
+    const vap = (await cp.resourceFor('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy'))!;
+    const binding = (await cp.resourceFor('admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicyBinding'))!;
+    const resourceOf = (o: any) => (o.kind === 'ValidatingAdmissionPolicy' ? vap : binding);
+    for (const o of PREFLIGHT) {
+      const res = await cp.request('POST', objectPath(resourceOf(o), undefined), { body: o });
+      if (res.status !== 201) throw new Error(`preflight: create ${o.kind} ${o.metadata.name}: ${apiError(res)}`);
+    }
+    const probes = '/api/v1/namespaces/kube-system/configmaps';
+    const create = ([, name, data]: typeof PREFLIGHT_PROBES[number]) => cp.request('POST', probes, { body: preflightProbe(name, data) });
+    const remove = (name: string) => cp.request('DELETE', `${probes}/${name}`);
+    // The API server loads new policies within seconds: wait until the first failing probe is refused.
+    const failing = PREFLIGHT_PROBES.find((p) => p[3])!;
+    for (let i = 0; i < 100 && (await create(failing)).status === 201; i++) {
+      await remove(failing[1]);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const out: Record<string, ApiResponse> = {};
+    for (const probe of PREFLIGHT_PROBES) {
+      out[probe[0]] = await create(probe);
+      await remove(probe[1]);
+    }
+    for (const o of PREFLIGHT) await cp.request('DELETE', objectPath(resourceOf(o), undefined, o.metadata.name));
+    return out;
+  }
+
   beforeAll(async () => {
     if (!binaries.dir || missing) throw new Error(`control-plane engine test needs ${missing} (required with CI=true)`);
     // The control planes boot while the stacks synthesize (which blocks the event loop: first let
@@ -341,6 +431,7 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       TEMPLATES = built.templates;
       for (const [name, template] of TEMPLATES) PLANS.set(name, replayPlan(template));
       sidecar = built.crossCluster[0].sidecar;
+      PREFLIGHT = preflightObjects();
     } catch (e) {
       await starting.then((p) => p.stop(), () => undefined);
       throw e;
@@ -362,6 +453,7 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       }
     }
     schedule('installer update', (cp) => installerUpdate(cp));
+    schedule('preflight', (cp) => preflightChecks(cp));
     // Not a legal order: the demo app of eks-cluster1 before its namespace (and before anything else).
     const plan = PLANS.get('eks-cluster1')!;
     const demo = [...plan.steps.values()].find((st) => st.objects.some((o) => o.object.kind === 'Deployment' && o.object.metadata.name.startsWith('demo-')))!;
@@ -445,6 +537,21 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
     }, 300_000);
   });
 
+  describe('the ephemeral-containers guard ValidatingAdmissionPolicy, enforced by the API server (eks-cluster1 deployed)', () => {
+    test.each<[string, RegExp | 'admitted']>([
+      ['privileged, on an injected pod', /^403 Forbidden: .*ValidatingAdmissionPolicy 'lattice-sigv4-proxy-guard-ephemeral'.*ephemeral containers of pods with the SigV4 proxy must not run as its uid \d+, be privileged or add NET_ADMIN/],
+      ['adding NET_ADMIN, on an injected pod', /^403 Forbidden: .*'lattice-sigv4-proxy-guard-ephemeral'/],
+      ['running as the proxy uid, on an injected pod', /^403 Forbidden: .*'lattice-sigv4-proxy-guard-ephemeral'/],
+      ['plain, on an injected pod', 'admitted'],
+      ['privileged, on a pod that does not opt in', 'admitted'],
+    ])('%s', async (name, expected) => {
+      const res = (await outcome<DeployedChecks>('eks-cluster1 deployed')).ephemeral[name];
+      const got = res.status === 200 ? 'admitted' : apiError(res);
+      if (expected === 'admitted') expect(got).toBe('admitted');
+      else expect(got).toMatch(expected);
+    }, 300_000);
+  });
+
   describe('the tenant-isolation policies, enforced by the API server (eks-cluster1 deployed)', () => {
     const answer = async (name: string) => {
       const res = (await outcome<DeployedChecks>('eks-cluster1 deployed')).tenant[name];
@@ -465,6 +572,20 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       const got = await answer(name);
       if (expected === 'admitted') expect(got).toBe('admitted');
       else expect(got).toMatch(expected);
+    }, 300_000);
+  });
+
+  describe('the preflight ValidatingAdmissionPolicies of an attached cluster, enforced by the API server', () => {
+    test('an attached cluster that brings its own agent, CRDs and Kyverno has two preflight policies with their bindings', () => {
+      expect(PREFLIGHT.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+        `ValidatingAdmissionPolicy/${PREFLIGHT_NAME}`, `ValidatingAdmissionPolicy/${PREFLIGHT_NAME}-kyverno`,
+        `ValidatingAdmissionPolicyBinding/${PREFLIGHT_NAME}`, `ValidatingAdmissionPolicyBinding/${PREFLIGHT_NAME}-kyverno`,
+      ]);
+    });
+    test.each(PREFLIGHT_PROBES)('%s', async (name, _probe, _data, expected) => {
+      const res = (await outcome<Record<string, ApiResponse>>('preflight'))[name];
+      if (!expected) expect(res.status === 201 ? 'admitted' : apiError(res)).toBe('admitted');
+      else expect(apiError(res)).toMatch(expected);
     }, 300_000);
   });
 
