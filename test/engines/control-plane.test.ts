@@ -3,14 +3,17 @@
  * server the way the aws-eks-v2 kubectl handler does, in orders CloudFormation may legally
  * choose, then deleted in reverse (test/util/k8s-replay.ts). Helm charts are not installed;
  * the CRDs they and the Gateway API installer Job bring are, from the reference CRD folder.
- * Also: the guard ValidatingAdmissionPolicy enforced by the API server, and two defects this
- * found (now fixed; they fail on the code before the fixes).
+ * Also: the guard, ephemeral-containers, tenant and preflight ValidatingAdmissionPolicies
+ * enforced by the API server; Kyverno's admission controller at the pinned release as the real
+ * webhook that injects the SigV4 proxy into a Deployment's pods (both iptables backends); and
+ * the defects this found (now fixed; they fail on the code before the fixes).
  *
  * The control plane (etcd, kube-apiserver, kube-controller-manager at the library's default
  * Kubernetes minor) is built once per machine from the Go module proxy into a cache outside
  * the repository (scripts/engines/control-plane.sh, 5-15 minutes cold on 2 cores) and runs on
- * loopback (test/util/control-plane.ts). Without Go, openssl or the reference CRDs the suite is
- * skipped with one line, or fails when CI is set.
+ * loopback (test/util/control-plane.ts); Kyverno likewise (scripts/engines/kyverno-webhook.sh,
+ * test/util/kyverno-webhook.ts). Without Go, openssl, the cached binaries or the reference CRDs
+ * the suite is skipped with one line saying what is missing, or fails when CI is set.
  */
 import * as fs from 'fs';
 import { App, Stack } from 'aws-cdk-lib';
@@ -19,6 +22,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { addCrossClusterExample } from '../../examples/cross-cluster/app';
 import { ClusterStack } from '../../examples/cross-cluster/cluster-stack';
+import { DEMO_IMAGE } from '../../examples/cross-cluster/demo-app';
 import { addMultiAccountExample } from '../../examples/multi-account/app';
 import { addPrivateClusterExample } from '../../examples/private-cluster/app';
 import { LatticeEksIntegration } from '../../src/cluster/lattice-eks-integration';
@@ -26,7 +30,7 @@ import { gatewayApiCrdsJobName } from '../../src/k8s/gateway-api-crds-job';
 import { PREFLIGHT_NAME, preflightProbe } from '../../src/k8s/preflight';
 import { injectedContainers, injectedVolumes } from '../../src/k8s/sidecar';
 import { LatticeServiceNetwork } from '../../src/network/service-network';
-import { SigV4SidecarPolicy } from '../../src/sidecar/sigv4-sidecar-policy';
+import { IptablesBackend, SigV4SidecarPolicy } from '../../src/sidecar/sigv4-sidecar-policy';
 import { PinnedVersions } from '../../src/versions';
 import { ApiResponse, apiError, ControlPlane, controlPlaneBinaries, ControlPlanePool, objectPath } from '../util/control-plane';
 import { clusterFixture } from '../util/fixtures';
@@ -34,9 +38,11 @@ import {
   legalOrder, orderViolations, parallelWaves, Replay, ReplayOptions, ReplayPlan, replayPlan, ReplayResult, TIE_BREAKS,
 } from '../util/k8s-replay';
 import { defaultCrdsDir, k8sObjectsInTemplate, referenceCrdsPresent, validateK8sObject } from '../util/k8s-schema';
+import { KyvernoWebhook, KyvernoWebhookBinaries, kyvernoWebhookBinaries } from '../util/kyverno-webhook';
 
 const binaries = controlPlaneBinaries();
-const missing = binaries.missing ?? (referenceCrdsPresent() ? undefined : `the reference CRDs (${defaultCrdsDir()})`);
+const kyvernoBinaries: KyvernoWebhookBinaries = binaries.missing ? {} : kyvernoWebhookBinaries();
+const missing = binaries.missing ?? kyvernoBinaries.missing ?? (referenceCrdsPresent() ? undefined : `the reference CRDs (${defaultCrdsDir()})`);
 if (missing && process.env.CI !== 'true') {
   // eslint-disable-next-line no-console
   console.warn(`Control-plane engine test skipped: missing ${missing}`);
@@ -98,6 +104,47 @@ const PREFLIGHT_PROBES: Array<[string, string, Record<string, string>, RegExp | 
     /^422 Invalid: .*it needs Kyverno serving policies.kyverno.io\/v1 MutatingPolicy .*but found 'v1alpha1'/],
 ];
 
+/**
+ * The clusters Kyverno runs on as the real admission webhook: a node-group cluster with the
+ * legacy iptables backend and an EKS Auto Mode cluster with its default (nft), each with
+ * the SigV4 sidecar policy for `apps` and a workload that opts in.
+ */
+const WEBHOOK_CLUSTERS = [['legacy', 'node group'], ['nft', 'Auto Mode']] as const;
+type WebhookCluster = typeof WEBHOOK_CLUSTERS[number];
+const webhookKey = ([backend, capacity]: WebhookCluster) => `Kyverno webhook, ${capacity}, iptables-${backend}`;
+
+interface WebhookStack {
+  readonly plan: ReplayPlan;
+  readonly template: any;
+  readonly sidecar: SigV4SidecarPolicy;
+  /** The workload's Deployment, as synthesized. */
+  readonly deployment: any;
+}
+
+function webhookStack([backend, capacity]: WebhookCluster): WebhookStack {
+  const { stack, cluster } = clusterFixture({ autoMode: capacity === 'Auto Mode' });
+  const policy = new SigV4SidecarPolicy(stack, 'SigV4', {
+    cluster, namespaces: ['apps'], iptablesBackend: backend === 'legacy' ? IptablesBackend.LEGACY : IptablesBackend.NFT,
+  });
+  cluster.addLatticeWorkload('Demo', { name: 'demo', namespace: 'apps', image: DEMO_IMAGE, containerPort: 80, sidecar: policy });
+  const template = Template.fromStack(stack).toJSON();
+  const deployment = k8sObjectsInTemplate(template).map((o) => o.object).find((o) => o.kind === 'Deployment' && o.metadata.namespace === 'apps');
+  return { plan: replayPlan(template), template, sidecar: policy, deployment };
+}
+
+/** What a replay with Kyverno as the admission webhook saw while the stack was deployed. */
+interface WebhookResult {
+  readonly replay: ReplayResult;
+  /** The workload's pods (made by the ReplicaSet controller, admitted by the API server). */
+  readonly pods: any[];
+  /** FailedCreate events of the namespace (pods the API server refused). */
+  readonly refused: string[];
+  /** URLs of the webhooks Kyverno registered for the injection policy. */
+  readonly webhookUrls: string[];
+  /** Peak memory (MiB): the control plane's processes and Kyverno. */
+  readonly peak: Record<string, number>;
+}
+
 /** The examples' five cluster stacks, by name. */
 const STACK_NAMES = ['eks-cluster1', 'eks-cluster2', 'lattice-workload-eks-b', 'lattice-workload-eks-c', 'eks-private-cluster'];
 
@@ -115,6 +162,7 @@ function clusterStacks(): { crossCluster: ClusterStack[]; templates: Map<string,
 
 let TEMPLATES = new Map<string, any>();
 let PREFLIGHT: any[] = [];
+const WEBHOOK = new Map<string, WebhookStack>();
 const PLANS = new Map<string, ReplayPlan>();
 /** The SigV4 sidecar policy of eks-cluster1. */
 let sidecar: SigV4SidecarPolicy;
@@ -420,6 +468,51 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
     return out;
   }
 
+  /**
+   * Replays a stack with Kyverno's admission controller running as the Kyverno chart's
+   * Deployment would (started when the chart step is created, stopped when it is deleted); the
+   * injection policy's readiness read waits until Kyverno reports its webhook configured, as the
+   * handler does. While deployed: the workload's pods, which the ReplicaSet controller creates.
+   */
+  async function webhookReplay(cp: ControlPlane, w: WebhookStack): Promise<WebhookResult> {
+    let kyverno: KyvernoWebhook | undefined;
+    const isKyverno = (step: { properties: any }) => step.properties.Chart === 'kyverno';
+    const options: ReplayOptions = {
+      ...REPLAY_OPTIONS,
+      waitForValue: (step) => String(step.properties.ObjectType).startsWith('mutatingpolicies'),
+      onChartInstall: async (step) => {
+        if (isKyverno(step)) kyverno = await KyvernoWebhook.start(cp, kyvernoBinaries.dir!, step.properties.Namespace);
+      },
+      onChartUninstall: async (step) => {
+        if (isKyverno(step)) await kyverno?.stop();
+      },
+    };
+    const namespace = w.deployment.metadata.namespace;
+    const selector = Object.entries<string>(w.deployment.spec.selector.matchLabels).map(([k, v]) => `${k}=${v}`).join(',');
+    let pods: any[] = [];
+    let refused: string[] = [];
+    let webhookUrls: string[] = [];
+    try {
+      const replayed = await new Replay(cp, w.plan, options).run(parallelWaves(w.plan), parallelWaves(w.plan, true), async () => {
+        const hooks = await cp.request('GET', '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations');
+        webhookUrls = (hooks.body.items ?? []).flatMap((h: any) => (h.webhooks ?? []).map((x: any) => x.clientConfig.url))
+          .filter((u: string) => u?.includes(`/mpol/${w.sidecar.policyName}`));
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const list = await cp.request('GET', `/api/v1/namespaces/${namespace}/pods?labelSelector=${encodeURIComponent(selector)}`);
+          pods = list.body.items ?? [];
+          const events = await cp.request('GET', `/api/v1/namespaces/${namespace}/events?fieldSelector=reason%3DFailedCreate`);
+          refused = (events.body.items ?? []).map((e: any) => `${e.involvedObject.kind} ${e.involvedObject.name}: ${e.message}`);
+          if (pods.length >= (w.deployment.spec.replicas ?? 1) || Date.now() > deadline) break;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      });
+      return { replay: replayed, pods, refused, webhookUrls, peak: { ...cp.peakMemory(), kyverno: kyverno?.peakMiB ?? 0 } };
+    } finally {
+      await kyverno?.stop();
+    }
+  }
+
   beforeAll(async () => {
     if (!binaries.dir || missing) throw new Error(`control-plane engine test needs ${missing} (required with CI=true)`);
     // The control planes boot while the stacks synthesize (which blocks the event loop: first let
@@ -432,12 +525,15 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       for (const [name, template] of TEMPLATES) PLANS.set(name, replayPlan(template));
       sidecar = built.crossCluster[0].sidecar;
       PREFLIGHT = preflightObjects();
+      for (const c of WEBHOOK_CLUSTERS) WEBHOOK.set(webhookKey(c), webhookStack(c));
     } catch (e) {
       await starting.then((p) => p.stop(), () => undefined);
       throw e;
     }
     pool = await starting;
-    // Every replay starts now; each test waits for its own.
+    // Every replay starts now; each test waits for its own. Kyverno first, on fresh control planes
+    // (its memory budget is measured with the plane's).
+    for (const c of WEBHOOK_CLUSTERS) schedule(webhookKey(c), (cp) => webhookReplay(cp, WEBHOOK.get(webhookKey(c))!));
     let resolve!: (c: DeployedChecks) => void;
     let reject!: (e: Error) => void;
     const checks = new Promise<DeployedChecks>((res, rej) => { resolve = res; reject = rej; });
@@ -587,6 +683,53 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       if (!expected) expect(res.status === 201 ? 'admitted' : apiError(res)).toBe('admitted');
       else expect(apiError(res)).toMatch(expected);
     }, 300_000);
+  });
+
+  describe.each(WEBHOOK_CLUSTERS.map((c) => [webhookKey(c), c] as const))('%s', (key, [backend]) => {
+    const result = () => outcome<WebhookResult>(key);
+
+    test('the stack replays with Kyverno as the admission webhook: every object accepted, everything deleted', async () => {
+      const replayed = (await result()).replay;
+      if (replayed.failures.length > 0 || replayed.leftovers.length > 0) {
+        throw new Error(`${key}: ${replayed.failures.length} failure(s), ${replayed.leftovers.length} object(s) left\n${summary(replayed)}`);
+      }
+      expect(replayed.log.some((l) => /read mutatingpolicies.* 'True'$/.test(l))).toBe(true);
+    }, 600_000);
+
+    test('the workload\'s pods, made by the ReplicaSet controller, are injected by Kyverno\'s webhook and admitted by the guard', async () => {
+      const { pods, refused, webhookUrls } = await result();
+      const w = WEBHOOK.get(key)!;
+      // Kyverno registered its out-of-cluster URL webhook for the injection policy.
+      expect(webhookUrls).toEqual([expect.stringMatching(new RegExp(`^https://127\\.0\\.0\\.1:\\d+/mpol/${w.sidecar.policyName}$`))]);
+      expect(refused).toEqual([]);
+      expect(pods.length).toBe(w.deployment.spec.replicas ?? 1);
+      const expected = injectedContainers({
+        proxyImage: PinnedVersions.ENVOY_IMAGE,
+        iptablesImage: PinnedVersions.IPTABLES_IMAGE,
+        proxyPort: w.sidecar.proxyPort,
+        healthPort: w.sidecar.healthPort,
+        proxyUid: w.sidecar.proxyUid,
+        iptablesMode: backend,
+      });
+      // The ServiceAccount admission plugin (after the webhooks) mounts the API token into every container.
+      const withoutToken = (c: any) => ({ ...c, volumeMounts: (c.volumeMounts ?? []).filter((m: any) => !m.name.startsWith('kube-api-access-')) });
+      for (const p of pods) {
+        expect(p.metadata.ownerReferences?.[0]?.kind).toBe('ReplicaSet');
+        expect(p.spec.initContainers.slice(0, expected.length).map(withoutToken)).toMatchObject(expected);
+        expect(JSON.stringify(p.spec.initContainers[0])).toContain(`iptables-${backend}-restore`);
+        expect(p.spec.volumes).toEqual(expect.arrayContaining(injectedVolumes(backend).map((v: any) => expect.objectContaining({ name: v.name }))));
+        expect(p.spec.containers.map((c: any) => c.name)).toEqual(w.deployment.spec.template.spec.containers.map((c: any) => c.name));
+      }
+    }, 600_000);
+
+    test('the control plane with Kyverno stays under 1 GiB of memory', async () => {
+      const { peak } = await result();
+      const total = Object.values(peak).reduce((a, b) => a + b, 0);
+      // eslint-disable-next-line no-console
+      console.log(`${key}: peak memory ${JSON.stringify(peak)}, ${total} MiB in all`);
+      expect(peak.kyverno).toBeGreaterThan(0);
+      expect(total).toBeLessThan(1024);
+    }, 600_000);
   });
 
   test('the CRD installer keeps no rights after an update that changes its image (defect 2)', async () => {
