@@ -23,6 +23,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { addCrossClusterExample } from '../../examples/cross-cluster/app';
 import { ClusterStack } from '../../examples/cross-cluster/cluster-stack';
 import { DEMO_IMAGE } from '../../examples/cross-cluster/demo-app';
+import { addExistingClustersExample, APPS_NAMESPACE } from '../../examples/existing-clusters/app';
 import { addMultiAccountExample } from '../../examples/multi-account/app';
 import { addPrivateClusterExample } from '../../examples/private-cluster/app';
 import { LatticeEksIntegration } from '../../src/cluster/lattice-eks-integration';
@@ -35,7 +36,7 @@ import { PinnedVersions } from '../../src/versions';
 import { ApiResponse, apiError, ControlPlane, controlPlaneBinaries, ControlPlanePool, objectPath } from '../util/control-plane';
 import { clusterFixture } from '../util/fixtures';
 import {
-  legalOrder, orderViolations, parallelWaves, Replay, ReplayOptions, ReplayPlan, replayPlan, ReplayResult, TIE_BREAKS,
+  legalOrder, orderViolations, parallelWaves, referenceCrds, Replay, ReplayOptions, ReplayPlan, replayPlan, ReplayResult, TIE_BREAKS,
 } from '../util/k8s-replay';
 import { defaultCrdsDir, k8sObjectsInTemplate, referenceCrdsPresent, validateK8sObject } from '../util/k8s-schema';
 import { KyvernoWebhook, KyvernoWebhookBinaries, kyvernoWebhookBinaries } from '../util/kyverno-webhook';
@@ -145,8 +146,27 @@ interface WebhookResult {
   readonly peak: Record<string, number>;
 }
 
-/** The examples' five cluster stacks, by name. */
-const STACK_NAMES = ['eks-cluster1', 'eks-cluster2', 'lattice-workload-eks-b', 'lattice-workload-eks-c', 'eks-private-cluster'];
+/**
+ * The examples' cluster stacks that create their cluster, by name: five, and the Auto Mode
+ * cluster of the existing-clusters example (written with plain aws-eks-v2, Lattice attached).
+ */
+const STACK_NAMES = ['eks-cluster1', 'eks-cluster2', 'lattice-workload-eks-b', 'lattice-workload-eks-c', 'eks-private-cluster', 'platform-auto'];
+
+/** The existing-clusters example's imported cluster: Lattice on a cluster that has objects of its own. */
+const IMPORTED_STACK = 'platform-shared-lattice';
+
+/** A CRD of the platform team, unrelated to the library. */
+const TEAM_CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'widgets.platform.example.com' },
+  spec: {
+    group: 'platform.example.com',
+    names: { kind: 'Widget', plural: 'widgets', singular: 'widget' },
+    scope: 'Namespaced',
+    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+  },
+};
 
 /**
  * The five cluster stacks of the examples, synthesized. Called in `beforeAll` only: an App
@@ -156,7 +176,8 @@ function clusterStacks(): { crossCluster: ClusterStack[]; templates: Map<string,
   const cross = addCrossClusterExample(new App());
   const multi = addMultiAccountExample(new App());
   const priv = addPrivateClusterExample(new App({ context: { '@aws-cdk/core:defaultCrossStackReferences': 'weak' } }));
-  const stacks = [...cross.clusters, ...multi.workloads, priv.cluster];
+  const existing = addExistingClustersExample(new App());
+  const stacks = [...cross.clusters, ...multi.workloads, priv.cluster, existing.autoMode, existing.imported];
   return { crossCluster: cross.clusters, templates: new Map(stacks.map((s) => [s.stackName, Template.fromStack(s).toJSON()])) };
 }
 
@@ -196,6 +217,15 @@ interface DeployedChecks {
   readonly ephemeral: Record<string, ApiResponse>;
   /** Requests of a namespace user, the controller and a cluster admin against the tenant-isolation policies. */
   readonly tenant: Record<string, ApiResponse>;
+}
+
+/** A replay of the imported cluster's stack, and what the cluster had before it. */
+interface ImportedResult {
+  readonly replay: ReplayResult;
+  /** Objects the cluster had before the deploy: the API server's status for each after the delete (200: still there). */
+  readonly survivors: Record<string, number>;
+  /** The pre-existing namespace's phase after the delete. */
+  readonly namespacePhase?: string;
 }
 
 /** A job's outcome (a job never rejects, so no promise is left unhandled while the tests wait). */
@@ -461,7 +491,14 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
     }
     const out: Record<string, ApiResponse> = {};
     for (const probe of PREFLIGHT_PROBES) {
-      out[probe[0]] = await create(probe);
+      let res = await create(probe);
+      // Each of the two policies loads on its own: a probe that must be refused is retried until it is (up to 20 s).
+      for (let i = 0; i < 100 && probe[3] && res.status === 201; i++) {
+        await remove(probe[1]);
+        await new Promise((r) => setTimeout(r, 200));
+        res = await create(probe);
+      }
+      out[probe[0]] = res;
       await remove(probe[1]);
     }
     for (const o of PREFLIGHT) await cp.request('DELETE', objectPath(resourceOf(o), undefined, o.metadata.name));
@@ -513,6 +550,113 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
     }
   }
 
+  /**
+   * What the imported cluster of the existing-clusters example has before Lattice is attached:
+   * its own `apps` namespace with a ConfigMap of the team, the EKS Pod Identity agent DaemonSet
+   * (`agentPods` available pods, as the DaemonSet controller of a real cluster reports them), the
+   * Gateway API CRDs of the pinned release applied by the platform team, and a CRD of its own.
+   * Returns the URL of each object, for the survival check.
+   */
+  async function preexisting(cp: ControlPlane, agentPods: number): Promise<Record<string, string>> {
+    const must = async (what: string, res: Promise<ApiResponse>) => {
+      const r = await res;
+      if (r.status >= 300) throw new Error(`pre-existing ${what}: ${apiError(r)}`);
+      return r;
+    };
+    const labels = { 'app.kubernetes.io/name': 'eks-pod-identity-agent' };
+    const urls: Record<string, string> = {
+      [`namespace ${APPS_NAMESPACE}`]: `/api/v1/namespaces/${APPS_NAMESPACE}`,
+      [`ConfigMap ${APPS_NAMESPACE}/team-settings`]: `/api/v1/namespaces/${APPS_NAMESPACE}/configmaps/team-settings`,
+      'DaemonSet kube-system/eks-pod-identity-agent': '/apis/apps/v1/namespaces/kube-system/daemonsets/eks-pod-identity-agent',
+      [`CRD ${TEAM_CRD.metadata.name}`]: `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${TEAM_CRD.metadata.name}`,
+    };
+    await must('namespace', cp.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: APPS_NAMESPACE } } }));
+    await must('ConfigMap', cp.request('POST', `/api/v1/namespaces/${APPS_NAMESPACE}/configmaps`, {
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'team-settings' }, data: { owner: 'platform team' } },
+    }));
+    await must('DaemonSet', cp.request('POST', '/apis/apps/v1/namespaces/kube-system/daemonsets', {
+      body: {
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: { name: 'eks-pod-identity-agent', labels },
+        spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { hostNetwork: true, containers: [{ name: 'eks-pod-identity-agent', image: 'eks/eks-pod-identity-agent:v0.1.0' }] } } },
+      },
+    }));
+    if (agentPods > 0) {
+      const n = agentPods;
+      await must('DaemonSet status', cp.request('PATCH', '/apis/apps/v1/namespaces/kube-system/daemonsets/eks-pod-identity-agent/status', {
+        contentType: 'application/merge-patch+json',
+        body: { status: { currentNumberScheduled: n, desiredNumberScheduled: n, numberMisscheduled: 0, numberReady: n, numberAvailable: n, updatedNumberScheduled: n, observedGeneration: 1 } },
+      }));
+    }
+    await must('CRD', cp.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { body: TEAM_CRD }));
+    for (const crd of referenceCrds(referenceFolder('gateway-api-', PinnedVersions.GATEWAY_API)!)) {
+      await must(`CRD ${crd.metadata.name}`, cp.request('PATCH', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}?fieldManager=platform-team&force=true`,
+        { body: crd, contentType: 'application/apply-patch+yaml' }));
+      urls[`CRD ${crd.metadata.name}`] = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.metadata.name}`;
+    }
+    return urls;
+  }
+
+  /** Removes what {@link preexisting} made (the Gateway API CRDs stay, as on any cluster after a replay). */
+  async function removePreexisting(cp: ControlPlane): Promise<void> {
+    await cp.request('DELETE', '/apis/apps/v1/namespaces/kube-system/daemonsets/eks-pod-identity-agent');
+    await cp.request('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${TEAM_CRD.metadata.name}`);
+    await cp.request('DELETE', `/api/v1/namespaces/${APPS_NAMESPACE}`);
+    for (let i = 0; i < 600 && (await cp.request('GET', `/api/v1/namespaces/${APPS_NAMESPACE}`)).status !== 404; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /**
+   * Replay options for the imported cluster: before its preflight probe, wait until the API server
+   * enforces the preflight policy created just before it (a dry run of a failing probe is refused).
+   * The API server loads a new policy within a second or so; a deploy's steps are seconds apart
+   * (each is a Lambda invocation of kubectl), a replay's milliseconds.
+   */
+  const importedOptions: ReplayOptions = {
+    ...REPLAY_OPTIONS,
+    beforeCreate: async (step, cp) => {
+      if (!step.objects.some((o) => o.object.kind === 'ConfigMap' && o.object.metadata.name === PREFLIGHT_NAME)) return;
+      const failing = preflightProbe(PREFLIGHT_NAME, { podIdentityAgentAvailable: '' });
+      for (let i = 0; i < 150; i++) {
+        const res = await cp.request('POST', '/api/v1/namespaces/kube-system/configmaps?dryRun=All', { body: failing });
+        if (res.status === 422) return;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('the preflight policy was not enforced within 30 s');
+    },
+  };
+
+  /** The imported cluster's stack replayed on a cluster with objects of its own; after the delete, which of them are still there. */
+  async function importedReplay(cp: ControlPlane, order: Order): Promise<ImportedResult> {
+    const urls = await preexisting(cp, 2);
+    try {
+      const { create, destroy } = ordersOf(PLANS.get(IMPORTED_STACK)!, order);
+      const replayed = await new Replay(cp, PLANS.get(IMPORTED_STACK)!, importedOptions).run(create, destroy);
+      const survivors: Record<string, number> = {};
+      for (const [what, url] of Object.entries(urls)) survivors[what] = (await cp.request('GET', url)).status;
+      const namespacePhase = (await cp.request('GET', urls[`namespace ${APPS_NAMESPACE}`])).body?.status?.phase;
+      return { replay: replayed, survivors, namespacePhase };
+    } finally {
+      await removePreexisting(cp);
+    }
+  }
+
+  /** The imported cluster's stack up to its preflight probe, on a cluster whose Pod Identity agent has no available pods. */
+  async function importedWithoutAgent(cp: ControlPlane): Promise<ReplayResult> {
+    await preexisting(cp, 0);
+    try {
+      const plan = PLANS.get(IMPORTED_STACK)!;
+      const probe = [...plan.steps.values()].find((st) => st.objects.some((o) => o.object.kind === 'ConfigMap' && o.object.metadata.name === PREFLIGHT_NAME))!;
+      const needed = new Set([probe.id, ...plan.after.get(probe.id)!]);
+      const create = legalOrder(plan, TIE_BREAKS['workloads first, identities last']).filter((id) => needed.has(id));
+      return await new Replay(cp, plan, importedOptions).run(create.map((id) => [id]), [...create].reverse().map((id) => [id]));
+    } finally {
+      await removePreexisting(cp);
+    }
+  }
+
   beforeAll(async () => {
     if (!binaries.dir || missing) throw new Error(`control-plane engine test needs ${missing} (required with CI=true)`);
     // The control planes boot while the stacks synthesize (which blocks the event loop: first let
@@ -550,6 +694,8 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
     }
     schedule('installer update', (cp) => installerUpdate(cp));
     schedule('preflight', (cp) => preflightChecks(cp));
+    for (const order of ORDERS) schedule(`${IMPORTED_STACK} ${order}`, (cp) => importedReplay(cp, order));
+    schedule(`${IMPORTED_STACK} without agent pods`, (cp) => importedWithoutAgent(cp));
     // Not a legal order: the demo app of eks-cluster1 before its namespace (and before anything else).
     const plan = PLANS.get('eks-cluster1')!;
     const demo = [...plan.steps.values()].find((st) => st.objects.some((o) => o.object.kind === 'Deployment' && o.object.metadata.name.startsWith('demo-')))!;
@@ -568,8 +714,8 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
     expect(JSON.parse(fs.readFileSync(pool.planes[0].kubeconfigPath, 'utf8')).clusters[0].cluster.server).toBe(pool.planes[0].server);
   });
 
-  test('the replay covers the examples\' five cluster stacks in two different legal orders each', () => {
-    expect([...TEMPLATES.keys()]).toEqual(STACK_NAMES);
+  test('the replay covers the examples\' cluster stacks in two different legal orders each', () => {
+    expect([...TEMPLATES.keys()]).toEqual([...STACK_NAMES, IMPORTED_STACK]);
     const perStack = [...TEMPLATES.values()].map((t) => k8sObjectsInTemplate(t));
     expect(perStack.reduce((n, objects) => n + new Set(objects.map((o) => o.logicalId)).size, 0)).toBeGreaterThanOrEqual(50);
     expect(perStack.flat().length).toBeGreaterThanOrEqual(100);
@@ -589,6 +735,29 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
         throw new Error(`${stack}, ${order}: ${result.failures.length} failure(s), ${result.leftovers.length} object(s) left\n${summary(result)}`);
       }
       expect(result.log.filter((l) => / {2}created /.test(l)).length).toBe(k8sObjectsInTemplate(TEMPLATES.get(stack)).length);
+    }, 300_000);
+  });
+
+  describe(`${IMPORTED_STACK} (the existing-clusters example's imported cluster: its own namespace, agent and CRDs)`, () => {
+    test.each(ORDERS)('created in %s order: every object accepted, the preflight read and admitted; deleted in reverse: the library\'s objects go, the cluster\'s own stay', async (order) => {
+      const { replay: replayed, survivors, namespacePhase } = await outcome<ImportedResult>(`${IMPORTED_STACK} ${order}`);
+      if (replayed.failures.length > 0 || replayed.leftovers.length > 0) {
+        throw new Error(`${IMPORTED_STACK}, ${order}: ${replayed.failures.length} failure(s), ${replayed.leftovers.length} object(s) left\n${summary(replayed)}`);
+      }
+      // The preflight read the agent's available pods from the API server, and the probe carried them past the policy.
+      expect(replayed.log).toContainEqual(expect.stringMatching(/ {2}read daemonset\/eks-pod-identity-agent \.status\.numberAvailable: '2'$/));
+      expect(replayed.log).toContainEqual(expect.stringMatching(new RegExp(` {2}created v1/ConfigMap kube-system/${PREFLIGHT_NAME}$`)));
+      expect(Object.keys(survivors).length).toBeGreaterThanOrEqual(4 + 5);
+      expect(Object.entries(survivors).filter(([, status]) => status !== 200)).toEqual([]);
+      expect(namespacePhase).toBe('Active');
+    }, 300_000);
+
+    test('negative: on a cluster whose agent has no available pods, the preflight probe is refused, naming the logical id, the object and the API server\'s message', async () => {
+      const result = await outcome<ReplayResult>(`${IMPORTED_STACK} without agent pods`);
+      const probe = k8sObjectsInTemplate(TEMPLATES.get(IMPORTED_STACK)).find((o) => o.object.kind === 'ConfigMap' && o.object.metadata.name === PREFLIGHT_NAME)!;
+      expect(result.failures).toContainEqual(expect.stringMatching(new RegExp(`^${probe.logicalId} \\(Custom::AWSCDK-EKS-KubernetesResource\\): `
+        + `create v1/ConfigMap kube-system/${PREFLIGHT_NAME} \\[0\\]: 422 Invalid: .*cdk-lattice-eks preflight on cluster 'platform-shared': `
+        + 'it needs a running EKS Pod Identity agent .*but found \'\'; install the eks-pod-identity-agent add-on')));
     }, 300_000);
   });
 
@@ -754,9 +923,10 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
   // Turn into `test` when every workload depends on the identity its pods use.
   test('in no replayed order is a workload applied before its ServiceAccount and Pod Identity association', async () => {
     const violations: string[] = [];
-    for (const stack of STACK_NAMES) {
+    for (const stack of [...STACK_NAMES, IMPORTED_STACK]) {
       for (const order of ORDERS) {
-        const { identityViolations } = await outcome<ReplayResult>(`${stack} ${order}`);
+        const result = await outcome<ReplayResult | ImportedResult>(`${stack} ${order}`);
+        const { identityViolations } = 'survivors' in result ? result.replay : result;
         violations.push(...identityViolations.map((v) => `${stack}, ${order}: ${v}`));
       }
     }

@@ -223,6 +223,8 @@ export interface ReplayOptions {
    * the manifests that use it (`Fn::GetAtt <read>.Value`) are rendered with.
    */
   readonly waitForValue?: (step: ReplayStep) => boolean;
+  /** Runs before a step is created (e.g. to wait, as a deploy's pace would, until the API server enforces a policy just created). */
+  readonly beforeCreate?: (step: ReplayStep, cp: ControlPlane) => Promise<void>;
   /** Runs when a chart step is created, after its CRDs and namespace (what the chart's Deployment would do). */
   readonly onChartInstall?: (step: ReplayStep, cp: ControlPlane) => Promise<void>;
   /** Runs when a chart step is deleted (helm uninstall). */
@@ -359,6 +361,7 @@ export class Replay {
   }
 
   private async createStep(step: ReplayStep): Promise<void> {
+    await this.options.beforeCreate?.(step, this.cp);
     this.note(`create ${step.id}`);
     switch (step.type) {
       case KUBERNETES_RESOURCE_TYPE:
