@@ -586,7 +586,9 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       const n = agentPods;
       await must('DaemonSet status', cp.request('PATCH', '/apis/apps/v1/namespaces/kube-system/daemonsets/eks-pod-identity-agent/status', {
         contentType: 'application/merge-patch+json',
-        body: { status: { currentNumberScheduled: n, desiredNumberScheduled: n, numberMisscheduled: 0, numberReady: n, numberAvailable: n, updatedNumberScheduled: n, observedGeneration: 1 } },
+        body: {
+          status: { currentNumberScheduled: n, desiredNumberScheduled: n, numberMisscheduled: 0, numberReady: n, numberAvailable: n, updatedNumberScheduled: n, observedGeneration: 1 },
+        },
       }));
     }
     await must('CRD', cp.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { body: TEAM_CRD }));
