@@ -587,7 +587,10 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       await must('DaemonSet status', cp.request('PATCH', '/apis/apps/v1/namespaces/kube-system/daemonsets/eks-pod-identity-agent/status', {
         contentType: 'application/merge-patch+json',
         body: {
-          status: { currentNumberScheduled: n, desiredNumberScheduled: n, numberMisscheduled: 0, numberReady: n, numberAvailable: n, updatedNumberScheduled: n, observedGeneration: 1 },
+          status: {
+            currentNumberScheduled: n, desiredNumberScheduled: n, numberMisscheduled: 0, numberReady: n, numberAvailable: n,
+            updatedNumberScheduled: n, observedGeneration: 1,
+          },
         },
       }));
     }
