@@ -219,6 +219,9 @@ interface DeployedChecks {
   readonly tenant: Record<string, ApiResponse>;
 }
 
+/** Pod counts of a DaemonSet's status that equal its available pods when every node runs one. */
+const AGENT_STATUS_COUNTS = ['currentNumberScheduled', 'desiredNumberScheduled', 'numberReady', 'numberAvailable', 'updatedNumberScheduled'];
+
 /** A replay of the imported cluster's stack, and what the cluster had before it. */
 interface ImportedResult {
   readonly replay: ReplayResult;
@@ -583,15 +586,9 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       },
     }));
     if (agentPods > 0) {
-      const n = agentPods;
       await must('DaemonSet status', cp.request('PATCH', '/apis/apps/v1/namespaces/kube-system/daemonsets/eks-pod-identity-agent/status', {
         contentType: 'application/merge-patch+json',
-        body: {
-          status: {
-            currentNumberScheduled: n, desiredNumberScheduled: n, numberMisscheduled: 0, numberReady: n, numberAvailable: n,
-            updatedNumberScheduled: n, observedGeneration: 1,
-          },
-        },
+        body: { status: { ...Object.fromEntries(AGENT_STATUS_COUNTS.map((k) => [k, agentPods])), numberMisscheduled: 0, observedGeneration: 1 } },
       }));
     }
     await must('CRD', cp.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { body: TEAM_CRD }));
