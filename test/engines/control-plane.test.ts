@@ -794,9 +794,8 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       expect(await answer('running as the proxy uid')).toMatch(new RegExp(`^403 Forbidden: .*must not run as its uid ${sidecar.proxyUid}`));
     }, 300_000);
 
-    // Defect 3 of the control-plane issue: a hostNetwork pod in a listed namespace is told to add
-    // the namespace to the policy (the first validation), not that hostNetwork is refused.
-    // Turn into `test` when the guard orders its checks so the message names the real cause.
+    // Defect 3 of the control-plane issue (fixed): a hostNetwork pod in a listed namespace was told
+    // to add the namespace to the policy (the first validation), not that hostNetwork is refused.
     test('an opted-in hostNetwork pod in a listed namespace is rejected for hostNetwork, not told to add the namespace', async () => {
       const message = await answer('hostNetwork');
       expect(message).toMatch(/^403 Forbidden: .*must not use hostNetwork/);
@@ -919,10 +918,9 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
     expect(r.afterUpdate).toBe(false);
   }, 600_000);
 
-  // Defect 1 of the control-plane issue: the demo Deployment waits for Kyverno and the policy,
-  // not for the ServiceAccount and Pod Identity association SigV4SidecarPolicy.addClient()
-  // creates; its ReplicaSet fails until they exist, and on EKS its pods get no credentials.
-  // Turn into `test` when every workload depends on the identity its pods use.
+  // Defect 1 of the control-plane issue (fixed): the demo Deployment waited for Kyverno and the
+  // policy, not for the ServiceAccount and Pod Identity association SigV4SidecarPolicy.addClient()
+  // creates; its ReplicaSet failed until they existed, and on EKS its pods got no credentials.
   test('in no replayed order is a workload applied before its ServiceAccount and Pod Identity association', async () => {
     const violations: string[] = [];
     for (const stack of [...STACK_NAMES, IMPORTED_STACK]) {
