@@ -37,7 +37,10 @@ export CGO_ENABLED=0 GOFLAGS=-mod=mod
 info=$(go mod download -json "github.com/kyverno/kyverno@$version")
 dir=$(sed -n 's/^\t"Dir": "\(.*\)",$/\1/p' <<<"$info")
 gomod=$(sed -n 's/^\t"GoMod": "\(.*\)",$/\1/p' <<<"$info")
-[ -d "$dir" ] && [ -f "$gomod" ] || { echo "kyverno-webhook.sh: download of github.com/kyverno/kyverno@$version failed" >&2; exit 1; }
+if [ ! -d "$dir" ] || [ ! -f "$gomod" ]; then
+  echo "kyverno-webhook.sh: download of github.com/kyverno/kyverno@$version failed" >&2
+  exit 1
+fi
 psa=$(grep -E '^replace k8s\.io/pod-security-admission => ' "$gomod" || true)
 [ -n "$psa" ] || { echo "kyverno-webhook.sh: Kyverno's go.mod no longer replaces k8s.io/pod-security-admission: review the wrapper" >&2; exit 1; }
 [ "$(grep -c '^replace ' "$gomod")" = 1 ] || { echo "kyverno-webhook.sh: Kyverno's go.mod has more than one replace: review the wrapper" >&2; exit 1; }
