@@ -315,13 +315,15 @@ project.testTask.prependSpawn(typecheck);
 // Go module proxy into a cache outside the repository (CDK_LATTICE_EKS_TOOLS, default
 // ~/.cache/cdk-lattice-eks): the Kyverno CLI at PinnedVersions.KYVERNO, the Envoy
 // protos checker at the pinned Envoy minor, and a Kubernetes control plane (etcd,
-// kube-apiserver, kube-controller-manager) at the default Kubernetes minor. Fast when cached.
+// kube-apiserver, kube-controller-manager) at the default Kubernetes minor with Kyverno's
+// admission controller at PinnedVersions.KYVERNO as its webhook. Fast when cached.
 const engines = project.addTask('engines', {
-  description: 'Build (once per machine) the Kyverno CLI, the Envoy config checker and the Kubernetes control plane that the tests run',
+  description: 'Build (once per machine) the Kyverno CLI, the Envoy config checker, the Kubernetes control plane and Kyverno\'s admission controller that the tests run',
 });
 engines.exec('bash scripts/engines/kyverno.sh');
 engines.exec('bash scripts/engines/envoy-check.sh');
 engines.exec('bash scripts/engines/control-plane.sh');
+engines.exec('bash scripts/engines/kyverno-webhook.sh');
 project.testTask.prependSpawn(engines);
 project.testTask.spawn(project.tasks.tryFind('eslint')!);
 project.testTask.spawn(shellcheck);

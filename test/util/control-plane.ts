@@ -6,7 +6,8 @@
  *
  * There is no scheduler and no kubelet: pods stay Pending, but admission (ServiceAccount,
  * ValidatingAdmissionPolicy, webhooks) runs on them, and the controller manager runs the
- * Deployment, ReplicaSet, Job, namespace and garbage-collector controllers.
+ * Deployment, ReplicaSet, Job, namespace and garbage-collector controllers (not the DaemonSet
+ * controller: without nodes it would only zero the status a test sets).
  *
  * `stop()` kills the processes and deletes the folder (etcd's data included); a Node exit
  * handler kills them too if a test run dies first.
@@ -242,6 +243,9 @@ export class ControlPlane {
       // Each controller acts as its own service account; without it namespaces never finish terminating.
       '--use-service-account-credentials=true',
       '--leader-elect=false',
+      // No nodes and no kubelets: a DaemonSet's status is what a test sets (e.g. an agent with
+      // available pods on an existing cluster), not the controller's zero.
+      '--controllers=*,-daemonset-controller',
       '--secure-port=0',
       '--profiling=false',
       '--v=0',

@@ -14,8 +14,11 @@
  *   patch on Delete.
  * - `Custom::AWSCDK-EKS-HelmChart`: charts are not installed; the CRDs the chart brings are
  *   (from the reference CRD folder; like Helm, only those that do not exist yet), and its
- *   namespace with `CreateNamespace`. Helm keeps both on uninstall.
- * - `Custom::AWSCDK-EKS-KubernetesObjectValue`: the object must exist. When it is a Job, the
+ *   namespace with `CreateNamespace`. Helm keeps both on uninstall. A test may run what the
+ *   chart's Deployment would (e.g. Kyverno's admission controller) from the chart hooks.
+ * - `Custom::AWSCDK-EKS-KubernetesObjectValue`: the object must exist; its JSON path is read
+ *   (waiting for a value when the options say so) and the value replaces `Fn::GetAtt <id>.Value`
+ *   in the manifests created after it. When it is a Job, the
  *   Job's kubectl steps run as its service account (impersonated, so its RBAC is what is
  *   tested): `apply --server-side` of a CRD bundle (the reference CRDs of that release) and
  *   `delete <type> <name>`.
@@ -31,7 +34,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ApiResource, apiError, ControlPlane, objectPath } from './control-plane';
 import { DependencyGraph } from './graph';
-import { defaultCrdsDir, k8sObjectsInTemplate, KUBERNETES_RESOURCE_TYPE, TemplateK8sObject, TOKEN_PLACEHOLDER } from './k8s-schema';
+import { defaultCrdsDir, k8sObjectsInTemplate, KUBERNETES_RESOURCE_TYPE, renderManifest, TemplateK8sObject, TOKEN_PLACEHOLDER } from './k8s-schema';
 
 export const HELM_CHART_TYPE = 'Custom::AWSCDK-EKS-HelmChart';
 export const OBJECT_VALUE_TYPE = 'Custom::AWSCDK-EKS-KubernetesObjectValue';
@@ -212,6 +215,76 @@ export interface ReplayOptions {
   readonly jobBundleCrds: (jobName: string) => string | undefined;
   /** Give up waiting for one deletion after this long (default 90 s). */
   readonly deleteTimeoutMs?: number;
+  /**
+   * Which `KubernetesObjectValue` reads wait for a value, polling the JSON path as the handler
+   * does (up to the resource's timeout, at most 3 minutes here) and failing the step without
+   * one. The others (default: all) are read once and the replay goes on with whatever they found:
+   * on a control plane without kubelets, Job status never fills in. Either way the value is what
+   * the manifests that use it (`Fn::GetAtt <read>.Value`) are rendered with.
+   */
+  readonly waitForValue?: (step: ReplayStep) => boolean;
+  /** Runs before a step is created (e.g. to wait, as a deploy's pace would, until the API server enforces a policy just created). */
+  readonly beforeCreate?: (step: ReplayStep, cp: ControlPlane) => Promise<void>;
+  /** Runs when a chart step is created, after its CRDs and namespace (what the chart's Deployment would do). */
+  readonly onChartInstall?: (step: ReplayStep, cp: ControlPlane) => Promise<void>;
+  /** Runs when a chart step is deleted (helm uninstall). */
+  readonly onChartUninstall?: (step: ReplayStep, cp: ControlPlane) => Promise<void>;
+}
+
+/**
+ * kubectl's JSONPath (the subset the library's reads use): `.a.b`, `\.` inside a key,
+ * `[n]`, `[*]` and `[?(@.field==value)]` filters. Results are joined with a space, as kubectl prints them.
+ */
+export function evalJsonPath(object: unknown, expression: string): string {
+  const segments: string[] = [];
+  let current = '';
+  for (let i = 0; i < expression.length; i++) {
+    const ch = expression[i];
+    if (ch === '\\' && expression[i + 1] === '.') {
+      current += '.';
+      i++;
+    } else if (ch === '[') {
+      if (current) segments.push(current);
+      const end = expression.indexOf(']', i);
+      segments.push(expression.slice(i, end + 1));
+      current = '';
+      i = end;
+    } else if (ch === '.') {
+      if (current) segments.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  if (current) segments.push(current);
+  let nodes: unknown[] = [object];
+  for (const seg of segments) {
+    const next: unknown[] = [];
+    for (const node of nodes) {
+      if (node === null || node === undefined) continue;
+      if (!seg.startsWith('[')) {
+        if (typeof node === 'object' && seg in (node as any)) next.push((node as any)[seg]);
+        continue;
+      }
+      if (!Array.isArray(node)) continue;
+      const inner = seg.slice(1, -1);
+      const filter = /^\?\(@\.([\w.]+)\s*==\s*(.+)\)$/.exec(inner);
+      if (filter) {
+        const raw = filter[2].trim();
+        const want = /^["'].*["']$/.test(raw) ? raw.slice(1, -1) : raw;
+        for (const item of node) {
+          const got = filter[1].split('.').reduce<any>((o, k) => (o == null ? undefined : o[k]), item);
+          if (got !== undefined && String(got) === want) next.push(item);
+        }
+      } else if (inner === '*') {
+        next.push(...node);
+      } else if (/^\d+$/.test(inner) && Number(inner) < node.length) {
+        next.push(node[Number(inner)]);
+      }
+    }
+    nodes = next;
+  }
+  return nodes.filter((n) => n !== undefined && n !== null).map((n) => (typeof n === 'object' ? JSON.stringify(n) : String(n))).join(' ');
 }
 
 /** Runs replays of one template on a control plane. */
@@ -225,6 +298,8 @@ export class Replay {
   /** Objects a replayed Job deleted (`<resource>/<namespace>/<name>`): their own deletion finds them gone. */
   private readonly removedByJobs = new Set<string>();
   private readonly started = Date.now();
+  /** What each `KubernetesObjectValue` step read, by logical id. */
+  private readonly values = new Map<string, string>();
 
   /** `<group>/<Kind>` of every CRD a step of the plan brings, with the steps that bring it. */
   private readonly crdSources = new Map<string, string[]>();
@@ -286,10 +361,11 @@ export class Replay {
   }
 
   private async createStep(step: ReplayStep): Promise<void> {
+    await this.options.beforeCreate?.(step, this.cp);
     this.note(`create ${step.id}`);
     switch (step.type) {
       case KUBERNETES_RESOURCE_TYPE:
-        for (const o of step.objects) await this.createObject(step, o);
+        for (const o of this.withValues(step)) await this.createObject(step, o);
         return;
       case PATCH_TYPE:
         return this.patch(step, step.properties.ApplyPatchJson);
@@ -338,10 +414,25 @@ export class Replay {
       case POD_IDENTITY_TYPE:
         this.associations.delete(`${step.properties.Namespace}/${step.properties.ServiceAccount}`);
         return;
+      case HELM_CHART_TYPE:
+        // Helm keeps the CRDs of a chart's crds/ folder and the namespace it created.
+        return this.options.onChartUninstall?.(step, this.cp);
       default:
-        // Helm keeps the CRDs of a chart's crds/ folder and the namespace it created; waiters do nothing on delete.
+        // Waiters do nothing on delete.
         return;
     }
+  }
+
+  /** The step's objects, with the values read so far in place of `Fn::GetAtt <read>.Value`. */
+  private withValues(step: ReplayStep): TemplateK8sObject[] {
+    const uses = JSON.stringify(step.properties.Manifest ?? '').includes('"Value"]');
+    if (!uses || this.values.size === 0) return step.objects;
+    const rendered = renderManifest(step.properties.Manifest, (token) => {
+      const getAtt = (token as any)?.['Fn::GetAtt'];
+      return Array.isArray(getAtt) && getAtt[1] === 'Value' ? this.values.get(getAtt[0]) : undefined;
+    });
+    const parsed = JSON.parse(rendered);
+    return (Array.isArray(parsed) ? parsed : [parsed]).map((object: any, index: number) => ({ logicalId: step.id, index, object }));
   }
 
   private async createObject(step: ReplayStep, o: TemplateK8sObject): Promise<void> {
@@ -421,7 +512,10 @@ export class Replay {
       if (res.status >= 300 && res.status !== 409) this.fail(step, `helm --create-namespace ${namespace}: ${apiError(res)}`);
     }
     const folder = this.options.chartCrds(chart, version);
-    if (!folder) return;
+    if (!folder) {
+      await this.options.onChartInstall?.(step, this.cp);
+      return;
+    }
     // Helm installs the CRDs of a chart's crds/ folder only when they do not exist, and never upgrades them.
     const crds: any[] = [];
     for (const crd of referenceCrds(folder)) {
@@ -430,6 +524,11 @@ export class Replay {
     }
     await this.applyCrds(step, crds, 'helm');
     this.bring(referenceCrds(folder));
+    try {
+      await this.options.onChartInstall?.(step, this.cp);
+    } catch (e: any) {
+      this.fail(step, `helm install ${chart} ${version}: ${e.message}`);
+    }
   }
 
   private bring(crds: any[]): void {
@@ -460,16 +559,34 @@ export class Replay {
     }
   }
 
-  /** The waiter: its object must exist; a Job's kubectl steps run as the Job's service account. */
+  /**
+   * The read: `kubectl get <type>/<name> -n <namespace> -o jsonpath={<JsonPath>}` (the object must
+   * exist); its value is kept for the manifests that use it. A Job's kubectl steps run as the
+   * Job's service account.
+   */
   private async waitForValue(step: ReplayStep): Promise<void> {
-    const { ObjectType: type, ObjectName: name, ObjectNamespace: namespace } = step.properties;
+    const { ObjectType: type, ObjectName: name, ObjectNamespace: namespace, JsonPath: jsonPath, TimeoutSeconds: timeout } = step.properties;
     const resource = await this.cp.resourceNamed(type);
-    const res = resource ? await this.cp.request('GET', objectPath(resource, namespace, name)) : undefined;
+    const wait = this.options.waitForValue?.(step) ?? false;
+    const deadline = Date.now() + Math.min(Number(timeout ?? 300), 180) * 1000;
+    let res = resource ? await this.cp.request('GET', objectPath(resource, namespace, name)) : undefined;
     if (!res || res.status !== 200) {
       this.fail(step, `kubectl get ${type}/${name} -n ${namespace}: ${res ? apiError(res) : `the server doesn't have a resource type "${type}"`} (the waiter would time out)`);
       return;
     }
     if (res.body.kind === 'Job') await this.runJob(step, res.body);
+    let value = evalJsonPath(res.body, jsonPath);
+    while (wait && value === '' && Date.now() < deadline) {
+      await sleep(500);
+      res = await this.cp.request('GET', objectPath(resource!, namespace, name));
+      value = res.status === 200 ? evalJsonPath(res.body, jsonPath) : '';
+    }
+    if (wait && value === '') {
+      this.fail(step, `kubectl get ${type}/${name} -n ${namespace} -o jsonpath={${jsonPath}}: no value before the timeout`);
+      return;
+    }
+    this.values.set(step.id, value);
+    this.note(`  read ${type}/${name} ${jsonPath}: '${value}'`);
   }
 
   /** The Job's containers (init containers first) that run kubectl, done through the API as the Job's service account. */

@@ -751,9 +751,10 @@ export function validateK8sObject(obj: any, crds: CrdSchemaIndex = defaultCrdSch
 /**
  * Renders a `Manifest` property (a string, or an `Fn::Join` of strings and tokens) as JSON
  * text. A token inside a JSON string becomes {@link TOKEN_PLACEHOLDER}; a token standing for
- * a whole value becomes the string {@link RAW_TOKEN_PLACEHOLDER}.
+ * a whole value becomes the string {@link RAW_TOKEN_PLACEHOLDER}. `resolve` may give a token's
+ * value instead (a string, escaped into the JSON).
  */
-export function renderManifest(manifest: unknown): string {
+export function renderManifest(manifest: unknown, resolve?: (token: unknown) => string | undefined): string {
   let text = '';
   let inString = false;
   let escaped = false;
@@ -775,7 +776,9 @@ export function renderManifest(manifest: unknown): string {
         visit(p);
       });
     } else {
-      text += inString ? TOKEN_PLACEHOLDER : JSON.stringify(RAW_TOKEN_PLACEHOLDER);
+      const value = resolve?.(part);
+      if (value !== undefined) text += inString ? JSON.stringify(value).slice(1, -1) : JSON.stringify(value);
+      else text += inString ? TOKEN_PLACEHOLDER : JSON.stringify(RAW_TOKEN_PLACEHOLDER);
     }
   };
   visit(manifest);
