@@ -151,6 +151,16 @@ describe('on an imported cluster', () => {
     });
   });
 
+  test('every preflight read runs after the policy (the API server enforces a new policy only once its informers see it)', () => {
+    const graph = new DependencyGraph(json(a));
+    const resources = json(a).Resources as Record<string, any>;
+    const reads = Object.keys(resources).filter((k) => resources[k].Type === 'Custom::AWSCDK-EKS-KubernetesObjectValue' && /Preflight/.test(k));
+    const policy = Object.keys(resources).find((k) => resources[k].Type === 'Custom::AWSCDK-EKS-KubernetesResource' && /PreflightPolicy/.test(k))!;
+    expect(reads.length).toBeGreaterThan(0);
+    expect(policy).toBeDefined();
+    for (const read of reads) expect(graph.dependsOn(read, policy)).toBe(true);
+  });
+
   test('with installGatewayApiCrds false, the installed bundle version is checked instead of installing one', () => {
     const b = imported({ installGatewayApiCrds: false });
     expect(b.lattice.gatewayApiCrdsManifest).toBeUndefined();

@@ -25,7 +25,9 @@ export interface PreflightChecksProps {
  * timeout with the API server's NotFound naming it); a ValidatingAdmissionPolicy
  * then evaluates the values on a probe ConfigMap and rejects it with a message
  * naming what is missing or too old, the value found and the fix, so the
- * deploy stops there, before anything that would crashloop.
+ * deploy stops there, before anything that would crashloop. The reads run
+ * after the policy is applied, so the API server has had a handler round
+ * trip to start enforcing it before the probe is created.
  */
 export class PreflightChecks extends Construct {
   /** The probe ConfigMap: everything that needs the checks passed depends on it. */
@@ -82,7 +84,10 @@ export class PreflightChecks extends Construct {
       jsonPath,
       timeout,
     });
-    read.node.addDependency(...(this.props.prerequisites ?? []));
+    // After the policy: the API server enforces a new ValidatingAdmissionPolicy only once its informers have seen
+    // it (a real API server admitted a probe created milliseconds after the policy); a read in between puts one
+    // kubectl handler round trip between them.
+    read.node.addDependency(...(this.props.prerequisites ?? []), this.policy);
     this.probe.node.addDependency(read);
     this.checks.push({ requirement, value: read.value });
   }
