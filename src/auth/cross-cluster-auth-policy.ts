@@ -145,8 +145,9 @@ export class CrossClusterAuthPolicy extends Construct {
       targetName: route.routeName,
       policy: Stack.of(this).toJsonString(this.policyDocument),
     })], true);
-    // After the route (and its namespace); deleted before it.
-    manifest.node.addDependency(route.manifest);
+    // Beside the route, not after it: both wait for the namespace, the Gateway and the controller, and
+    // the controller reconciles a policy again on every event of its target route (so a policy applied
+    // first is attached once the route's Lattice service exists). One Lambda round trip less each way.
     return manifest;
   }
 
