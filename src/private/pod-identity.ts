@@ -1,6 +1,5 @@
 // L1s from aws-eks: aws-eks-v2 re-exports them only since aws-cdk-lib 2.27x.
 import { Stack } from 'aws-cdk-lib';
-import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -58,7 +57,7 @@ export function podIdentityAssociationOf(cluster: eks.ICluster, namespace: strin
  */
 export function podIdentityAssociation(
   scope: Construct, id: string, cluster: eks.ICluster, namespace: string, serviceAccount: string, role: iam.IRole, targetRoleArn?: string,
-): CfnPodIdentityAssociation {
+): eks.CfnPodIdentityAssociation {
   let claimed = associations.get(cluster);
   if (!claimed) {
     claimed = new Map();
@@ -72,7 +71,7 @@ export function podIdentityAssociation(
       'reuse that identity (grant its role more), or use another service account');
   }
   claimed.set(key, `${scope.node.path}/${id}`);
-  return new CfnPodIdentityAssociation(scope, id, {
+  return new eks.CfnPodIdentityAssociation(scope, id, {
     clusterName: cluster.clusterName,
     namespace,
     serviceAccount,
