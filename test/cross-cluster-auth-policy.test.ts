@@ -147,15 +147,17 @@ describe('the pattern: two clusters, each app admitting the other cluster\'s app
     expect(p.clusters[0].policy.cfnAuthPolicy).toBeUndefined();
   });
 
-  test('the policy is applied after the route, the Gateway and the controller (and deleted before them)', () => {
+  test('the policy is applied after the Gateway and the controller (and deleted before them), beside its route', () => {
     const { stack, cluster, route, policy, json } = p.clusters[0];
     const graph = new DependencyGraph(json);
     const id = (c: { node: any }) => stack.getLogicalId(c.node.defaultChild ?? c);
     const policyId = id(policy.manifest!);
-    for (const prerequisite of [route.manifest, cluster.gatewayManifest, cluster.gatewayControllerChart, cluster.nodegroup!]) {
+    for (const prerequisite of [cluster.gatewayManifest, cluster.gatewayControllerChart, cluster.deletionGuard!.resource, cluster.nodegroup!]) {
       expect(graph.dependsOn(policyId, id(prerequisite))).toBe(true);
     }
+    // Neither waits for the other: the controller re-reconciles a policy on every event of its target route.
     expect(graph.dependsOn(id(route.manifest), policyId)).toBe(false);
+    expect(graph.dependsOn(policyId, id(route.manifest))).toBe(false);
   });
 
   test('every Kubernetes object validates against the upstream schemas', () => {

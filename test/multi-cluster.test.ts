@@ -312,7 +312,7 @@ describe('addLatticeWorkload', () => {
     expect(objects.some((o) => o.object.kind === 'ServiceAccount' && o.object.metadata.name === 'orders')).toBe(true);
   });
 
-  test('pods come after their identity, the readiness gate, injection, and before the route', () => {
+  test('pods come after their identity, the readiness gate and injection; the route goes beside them', () => {
     const g = new DependencyGraph(json);
     const deployment = find('Deployment').logicalId;
     const patch = Object.keys(json.Resources).find((id) => json.Resources[id].Type === 'Custom::AWSCDK-EKS-KubernetesPatch')!;
@@ -320,7 +320,9 @@ describe('addLatticeWorkload', () => {
     expect(g.dependsOn(deployment, patch)).toBe(true);
     expect(g.dependsOn(deployment, association)).toBe(true);
     expect(g.dependsOn(deployment, find('MutatingPolicy').logicalId)).toBe(true);
-    expect(g.dependsOn(find('HTTPRoute').logicalId, deployment)).toBe(true);
+    // The controller registers targets whenever the Service's endpoints appear: neither waits for the other.
+    expect(g.dependsOn(find('HTTPRoute').logicalId, deployment)).toBe(false);
+    expect(g.dependsOn(deployment, find('HTTPRoute').logicalId)).toBe(false);
   });
 
   test('every object validates against the schemas', () => {

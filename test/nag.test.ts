@@ -1,4 +1,4 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Stack, Validations } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { awsSolutionsFindings } from './util/nag';
 import { acknowledge, acknowledgeOnce } from '../src/private/nag';
@@ -18,22 +18,27 @@ describe('acknowledge', () => {
     expect(awsSolutionsFindings(stack2).map((f) => f.rule)).not.toContain('AwsSolutions-SNS3');
   });
 
-  test('falls back to recording the metadata where aws-cdk-lib rejects ids with "::"', () => {
-    const app = new App();
-    const stack = new Stack(app, 'S');
-    const rejecting = { acknowledge: () => { throw Object.assign(new Error("Invalid validation rule ID 'x'. The '::' delimiter is reserved"), { name: 'InvalidValidationId' }); } };
-    jest.spyOn(Validations, 'of').mockReturnValue(rejecting as any);
-    acknowledge(stack, 'AwsSolutions-IAM4[Policy::arn:aws:iam::aws:policy/X]', 'because');
-    expect(stack.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => [m.type, m.data])).toEqual([
-      [Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { 'AwsSolutions-IAM4[Policy::arn:aws:iam::aws:policy/X]': 'because' }],
+  test('records the entry Validations.acknowledge() records, without rendering a stack trace, bracketed ids included', () => {
+    const entries = (scope: Stack) => scope.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY);
+    const viaCdk = new Stack(new App(), 'S');
+    Validations.of(viaCdk).acknowledge({ id: 'AwsSolutions-SNS3', reason: 'because' });
+    const ours = new Stack(new App(), 'S');
+    acknowledge(ours, 'AwsSolutions-SNS3', 'because');
+    expect(entries(ours).map((m) => m.data)).toEqual(entries(viaCdk).map((m) => m.data));
+    const spy = jest.spyOn(Validations, 'of');
+    acknowledge(ours, 'AwsSolutions-IAM4[Policy::arn:aws:iam::aws:policy/X]', 'managed');
+    expect(spy).not.toHaveBeenCalled();
+    expect(entries(ours).map((m) => [m.data, m.trace])).toEqual([
+      [{ 'Annotation::AwsSolutions-SNS3': 'because' }, undefined],
+      [{ 'Annotation::AwsSolutions-IAM4[Policy::arn:aws:iam::aws:policy/X]': 'managed' }, undefined],
     ]);
   });
 
-  test('rethrows other errors', () => {
-    const app = new App();
-    const stack = new Stack(app, 'S');
-    jest.spyOn(Validations, 'of').mockReturnValue({ acknowledge: () => { throw new Error('boom'); } } as any);
-    expect(() => acknowledge(stack, 'AwsSolutions-SNS3', 'x')).toThrow('boom');
+  test('also acknowledges a warning annotation with that id', () => {
+    const stack = new Stack(new App(), 'S');
+    Annotations.of(stack).addWarningV2('AwsSolutions-SNS3', 'a warning');
+    acknowledge(stack, 'AwsSolutions-SNS3', 'because');
+    expect(stack.node.metadata.filter((m) => m.type === 'aws:cdk:warning')).toEqual([]);
   });
 
   test('acknowledgeOnce records a rule once per construct', () => {

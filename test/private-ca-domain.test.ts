@@ -1,10 +1,10 @@
-import { App, CfnParameter, Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { cfnLintErrors } from './util/cfn-lint';
 import { awsSolutionsFindings, NagFinding } from './util/nag';
 import { CaKeyAlgorithm, CaSigningAlgorithm, PrivateCaDomain, PrivateCaDomainProps } from '../src/domain/private-ca-domain';
@@ -277,6 +277,25 @@ describe('shared app', () => {
   });
 
   describe('associateVpc with a VPC in another stack', () => {
+    test('the association sits beside the VPC: what depends on the VPC (an EKS cluster) does not wait for it; its logical id is unchanged', () => {
+      const a = new App();
+      const zoneStack = new Stack(a, 'Env');
+      const d = new PrivateCaDomain(zoneStack, 'Domain', { domainName: 'example.com' });
+      const stack = new Stack(a, 'Cluster');
+      const vpc = new ec2.Vpc(new Construct(stack, 'Lattice'), 'Vpc', { natGateways: 0, maxAzs: 1 });
+      // As aws-eks-v2 does for its cluster: a dependency on the whole VPC construct.
+      const dependent = new CfnResource(stack, 'DependsOnVpc', { type: 'AWS::CloudFormation::WaitConditionHandle' });
+      dependent.node.addDependency(vpc);
+      d.associateVpc(vpc);
+      const resources = Template.fromStack(stack).toJSON().Resources;
+      const [assocId] = Object.keys(resources).filter((id) => resources[id].Type === 'Custom::PrivateZoneVpcAssociation');
+      // The id it was deployed with when it was created under the VPC: stacks deployed then keep their association.
+      expect(assocId).toBe('LatticeVpcPrivateZoneAssociationexamplecomC1520F1D');
+      expect(resources.DependsOnVpc.DependsOn ?? []).not.toContain(assocId);
+      expect(JSON.stringify(resources[assocId].Properties.Create)).toContain(stack.resolve(vpc.vpcId).Ref);
+      expect(() => d.associateVpc(vpc)).toThrow(/is already associated/);
+    });
+
     test('creates an association custom resource in the VPC stack that disassociates on delete', () => {
       const [assocId] = idsOfType(cluster, 'Custom::PrivateZoneVpcAssociation');
       const [vpcId] = idsOfType(cluster, 'AWS::EC2::VPC');
@@ -344,7 +363,7 @@ describe('shared app', () => {
           'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         ],
         'Cluster/AWS679f53fac002430cb0da5b7982bd2287/Resource': ['AwsSolutions-L1'],
-        'Cluster/Vpc/PrivateZoneAssociation-example.com/CustomResourcePolicy/Resource': ['AwsSolutions-IAM5[Resource::*]'],
+        'Cluster/Vpc-PrivateZoneAssociation-example.com/CustomResourcePolicy/Resource': ['AwsSolutions-IAM5[Resource::*]'],
       });
     });
 

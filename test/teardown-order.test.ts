@@ -326,8 +326,8 @@ function handlerStatements(b: Built): any[] {
 describe('critical path in custom resources', () => {
   // Measured by benchmarks/critical-path.ts (docs/benchmarks.md); a longer chain is a regression.
   test.each([
-    ['example' as const, 9, 8],
-    ['cluster-route' as const, 8, 7],
+    ['example' as const, 6, 5],
+    ['cluster-route' as const, 6, 5],
   ])('%s: deploy <= %d, destroy <= %d', (shape, deploy, destroy) => {
     const p = criticalPaths(shape);
     expect(p.deploy.length).toBeLessThanOrEqual(deploy);

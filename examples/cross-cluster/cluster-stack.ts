@@ -66,7 +66,6 @@ export class ClusterStack extends Stack {
     sidecar.addWorkload(app);
 
     const route = this.route = this.lattice.exposeService('Demo', { serviceName: props.appName, namespace: APPS_NAMESPACE, port: 80, targetPort: DEMO_PORT });
-    route.node.addDependency(app);
     route.allow(LatticeCaller.eksWorkload({ clusterName: props.allowedCallerCluster, namespaces: [APPS_NAMESPACE] }));
 
     // Both clusters run and export the shared service (health check, preStop sleep, readiness gate);

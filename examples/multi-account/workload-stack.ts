@@ -93,7 +93,6 @@ export class WorkloadStack extends Stack {
       targetPort: DEMO_PORT,
       hostname: `${props.appName}.${hub.domainName}`,
     });
-    this.route.node.addDependency(app);
     const caller = props.allowedCaller;
     this.route.allow(LatticeCaller.eksWorkload({
       clusterName: caller.clusterName,

@@ -143,10 +143,11 @@ export class CrossClusterAuthPolicy extends Construct {
       namespace: route.namespace,
       targetKind: 'HTTPRoute',
       targetName: route.routeName,
-      policy: Stack.of(this).toJsonString(this.policyDocument),
+      policy: policyJson(Stack.of(this), this.policyDocument),
     })], true);
-    // After the route (and its namespace); deleted before it.
-    manifest.node.addDependency(route.manifest);
+    // Beside the route, not after it: both wait for the namespace, the Gateway and the controller, and
+    // the controller reconciles a policy again on every event of its target route (so a policy applied
+    // first is attached once the route's Lattice service exists). One Lambda round trip less each way.
     return manifest;
   }
 
@@ -194,4 +195,23 @@ export class CrossClusterAuthPolicy extends Construct {
       `the auth policy of ${target} is already attached by '${existing.path}'; attaching it twice (${kinds}) is not allowed: ` +
       'a Lattice resource has one auth policy, so put every caller in one LatticeAuthPolicyDocument');
   }
+}
+
+/**
+ * The policy as the JSON string an IAMAuthPolicy carries: a plain string when
+ * it resolves to literals (deny-all, callers of literal accounts), a token that
+ * CloudFormation renders otherwise. A nested PolicyDocument token would be
+ * resolved again in every synthesis pass (references, template, tree), and
+ * per route that was the larger part of the manifest's synth time.
+ */
+function policyJson(stack: Stack, document: iam.PolicyDocument): string {
+  const resolved = stack.resolve(document);
+  return hasIntrinsic(resolved) ? stack.toJsonString(document) : JSON.stringify(resolved);
+}
+
+/** Whether a resolved value still holds a CloudFormation intrinsic (`Ref`, `Fn::...`). */
+function hasIntrinsic(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasIntrinsic);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, v]) => key === 'Ref' || key.startsWith('Fn::') || hasIntrinsic(v));
 }

@@ -3,6 +3,7 @@ import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
 import { spokeRolePath } from '../private/hub-zone';
 import { acknowledge } from '../private/nag';
 
@@ -64,7 +65,9 @@ function associationFunction(stack: Stack, spec: HubZoneAssociationSpec): lambda
 export function hubZoneAssociation(vpc: ec2.IVpc, id: string, spec: HubZoneAssociationSpec): CustomResource {
   const stack = Stack.of(vpc);
   const fn = associationFunction(stack, spec);
-  const resource = new CustomResource(vpc, id, {
+  // Beside the VPC, not in it: aws-eks-v2 makes a cluster depend on its whole VPC construct, and nothing in the
+  // cluster needs the association first.
+  const resource = new CustomResource((vpc.node.scope ?? stack) as Construct, `${vpc.node.id}-${id}`, {
     serviceToken: fn.functionArn,
     resourceType: 'Custom::PrivateZoneVpcAssociation',
     properties: { HostedZoneId: spec.hostedZoneId, VpcId: vpc.vpcId, VpcRegion: stack.region, HubRoleArn: spec.hubVpcRoleArn },

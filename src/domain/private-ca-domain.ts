@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acmpca from 'aws-cdk-lib/aws-acmpca';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -15,6 +15,7 @@ import {
   CA_SHARE_PERMISSION, route53VpcConditionValue, spokeRoleArnPattern, spokeRoleName, spokeVpcRoleName,
 } from '../private/hub-zone';
 import { accountIdProblem, organizationalUnitArnProblem, organizationArnProblem } from '../private/lattice-names';
+import { logicalIdAt } from '../private/logical-ids';
 import { acknowledge, acknowledgeAwsCustomResourceProvider } from '../private/nag';
 import { validateRemovalPolicy } from '../private/removal-policy';
 import { claimUniqueName } from '../private/unique-names';
@@ -511,7 +512,7 @@ export class PrivateCaDomain extends Construct {
     const zoneStack = Stack.of(this);
     const associationId = `PrivateZoneAssociation-${this.domainName}`;
 
-    if (this.associatedVpcIds.has(vpc.vpcId) || vpc.node.tryFindChild(associationId)) {
+    if (this.associatedVpcIds.has(vpc.vpcId) || vpc.node.tryFindChild(associationId) || associationScope(vpc).node.tryFindChild(`${vpc.node.id}-${associationId}`)) {
       throw validationError(this, KIND,
         `VPC "${vpc.node.path}" is already associated with the private hosted zone "${this.domainName}"`);
     }
@@ -733,7 +734,9 @@ export class PrivateCaDomain extends Construct {
     const hostedZoneId = this.hostedZone.hostedZoneId;
     const vpcRef = { VPCId: vpc.vpcId, VPCRegion: Stack.of(vpc).region };
     const physicalResourceId = cr.PhysicalResourceId.of(`${hostedZoneId}:${vpc.vpcId}`);
-    const association = new cr.AwsCustomResource(vpc, associationId, {
+    // Beside the VPC, not under it: whatever depends on the VPC (an EKS cluster, and so
+    // every Kubernetes object) need not wait for the association; it still waits for the VPC.
+    const association = new cr.AwsCustomResource(associationScope(vpc), `${vpc.node.id}-${associationId}`, {
       resourceType: 'Custom::PrivateZoneVpcAssociation',
       onCreate: {
         service: 'Route53',
@@ -768,6 +771,7 @@ export class PrivateCaDomain extends Construct {
       ]),
       installLatestAwsSdk: false,
     });
+    keepLogicalId(vpc, associationId, association);
     const policy = association.node.findChild('CustomResourcePolicy');
     acknowledge(policy.node.defaultChild ?? policy, 'AwsSolutions-IAM5[Resource::*]',
       'Route 53 requires ec2:DescribeVpcs to associate or disassociate a VPC, and DescribeVpcs supports no resource-level permissions; the Route 53 actions are scoped to this hosted zone.');
@@ -1013,3 +1017,12 @@ function defaultSigningAlgorithm(keyAlgorithm: CaKeyAlgorithm): CaSigningAlgorit
   }
 }
 
+/** Where a VPC's zone associations are created: beside the VPC (in its scope), so that depending on the VPC does not mean waiting for them. */
+function associationScope(vpc: ec2.IVpc): Construct {
+  return (vpc.node.scope ?? Stack.of(vpc)) as Construct;
+}
+
+/** Gives `resource` the logical id it had when it was created under `vpc` with `id` (stacks deployed then keep their association). */
+function keepLogicalId(vpc: ec2.IVpc, id: string, resource: cr.AwsCustomResource): void {
+  (resource.node.findChild('Resource').node.defaultChild as CfnResource).overrideLogicalId(logicalIdAt(vpc, [id, 'Resource', 'Default']));
+}

@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Stack, Validations } from 'aws-cdk-lib';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { IConstruct } from 'constructs';
 
@@ -6,18 +6,20 @@ import { IConstruct } from 'constructs';
 export const AWS_CUSTOM_RESOURCE_PROVIDER_ID = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
 
 /**
- * `Validations.of(scope).acknowledge({ id, reason })`, also on aws-cdk-lib
- * releases before 2.276 that reject ids with `::` (cdk-nag's bracketed ids such
- * as `AwsSolutions-IAM4[Policy::arn:...]`): there the same acknowledgement
- * metadata, which cdk-nag reads, is recorded directly.
+ * Acknowledges the cdk-nag finding `id` on `scope`: the
+ * `aws:cdk:acknowledged-rules` metadata entry cdk-nag 3 reads (the entry
+ * `Validations.of(scope).acknowledge({ id, reason })` writes), plus the
+ * acknowledgement of a warning annotation with that id.
+ *
+ * Written directly rather than through `Validations.acknowledge()`: that one
+ * also renders a stack trace of every call, which made the library's few
+ * hundred acknowledgements per app a visible part of synth time. It also works
+ * on aws-cdk-lib releases that reject ids with `::` (cdk-nag's bracketed ids
+ * such as `AwsSolutions-IAM4[Policy::arn:...]`).
  */
 export function acknowledge(scope: IConstruct, id: string, reason: string): void {
-  try {
-    Validations.of(scope).acknowledge({ id, reason });
-  } catch (e: any) {
-    if (!/InvalidValidationId|delimiter is reserved/.test(`${e?.name} ${e?.message}`)) throw e;
-    scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [id]: reason });
-  }
+  scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [`Annotation::${id}`]: reason });
+  Annotations.of(scope).acknowledgeWarning(id);
 }
 
 /** `acknowledge` that skips rules already acknowledged on `scope` (shared constructs get visited more than once). */

@@ -85,7 +85,6 @@ public class ClusterStack extends Stack {
         .port(80)
         .targetPort(DemoApp.DEMO_PORT)
         .build());
-    route.getNode().addDependency(app);
     route.allow(LatticeCaller.eksWorkload(EksWorkloadCallerOptions.builder()
         .clusterName(settings.allowedCallerCluster())
         .namespaces(List.of(APPS_NAMESPACE))
