@@ -228,6 +228,9 @@ export interface SigV4ClientOptions extends PodIdentityOptions {
  * region's Lattice-generated names (`*.vpc-lattice-svcs.<region>.on.aws`) are
  * signed; any other host gets a 403 from the proxy, unsigned. A Kubernetes
  * ValidatingAdmissionPolicy rejects opted-in pods that would run unprotected.
+ * With `injection: SidecarInjection.NATIVE` (Kubernetes 1.36+) the API server
+ * injects the same containers with a MutatingAdmissionPolicy instead, and no
+ * Kyverno is installed.
  *
  * Kyverno and the policy must exist before the workloads: register them with
  * `addWorkload()`. Give their service accounts Pod Identity and Invoke
