@@ -2,12 +2,12 @@ import { KubectlV36Layer } from '@aws-cdk/lambda-layer-kubectl-v36';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import { k8sObjectsInTemplate } from './util/k8s-schema';
 import { LatticeEksCluster } from '../src/cluster/lattice-eks-cluster';
 import { LatticeEksIntegration } from '../src/cluster/lattice-eks-integration';
 import { PrivateCaDomain } from '../src/domain/private-ca-domain';
 import { LatticeServiceNetwork } from '../src/network/service-network';
 import { SidecarInjection, SigV4SidecarPolicy, SigV4SidecarPolicyProps } from '../src/sidecar/sigv4-sidecar-policy';
-import { k8sObjectsInTemplate } from './util/k8s-schema';
 
 function stackWith(version: eks.KubernetesVersion, props: Partial<SigV4SidecarPolicyProps> = {}) {
   const app = new App();
@@ -84,7 +84,8 @@ describe('SigV4SidecarPolicy injection engine', () => {
     const serviceNetwork = new LatticeServiceNetwork(shared, 'Network', { serviceNetworkName: 'lattice-gateway' });
     const stack = new Stack(app, 'Platform');
     const cluster = new eks.Cluster(stack, 'Cluster', {
-      clusterName: 'platform', version: eks.KubernetesVersion.V1_36,
+      clusterName: 'platform',
+      version: eks.KubernetesVersion.V1_36,
       kubectlProviderOptions: { kubectlLayer: new KubectlV36Layer(stack, 'Kubectl') },
     });
     const lattice = new LatticeEksIntegration(stack, 'Lattice', { cluster, serviceNetwork });
