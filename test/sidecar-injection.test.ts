@@ -35,6 +35,8 @@ describe('SigV4SidecarPolicy injection engine', () => {
     expect(policy.kyvernoChart).toBeDefined();
     expect(kinds(stack)).toContain('policies.kyverno.io/v1/MutatingPolicy');
     expect(kinds(stack)).not.toContain('admissionregistration.k8s.io/v1/MutatingAdmissionPolicy');
+    const guard = k8sObjectsInTemplate(Template.fromStack(stack).toJSON()).map((o) => o.object).find((o) => o.metadata.name === 'lattice-sigv4-proxy-guard');
+    expect(JSON.stringify(guard)).toMatch(/check that Kyverno runs/);
   });
 
   test('native on 1.36: a MutatingAdmissionPolicy and its binding, the guard, no Kyverno chart, no webhook wait', () => {
@@ -52,6 +54,8 @@ describe('SigV4SidecarPolicy injection engine', () => {
       'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy',
     ]));
     expect(all.filter((k) => k.includes('kyverno'))).toEqual([]);
+    const guard = k8sObjectsInTemplate(template.toJSON()).map((o) => o.object).find((o) => o.metadata.name === 'lattice-sigv4-proxy-guard');
+    expect(JSON.stringify(guard)).not.toMatch(/Kyverno/);
     const map = k8sObjectsInTemplate(template.toJSON()).map((o) => o.object).find((o) => o.kind === 'MutatingAdmissionPolicy');
     expect(map.spec.failurePolicy).toBe('Ignore');
     expect(map.spec.reinvocationPolicy).toBe('Never');

@@ -417,6 +417,7 @@ export class SigV4SidecarPolicy extends Construct {
       injectedContainers: containerNames,
       proxyUid: this.proxyUid,
       reservedPorts: [this.proxyPort, this.healthPort],
+      kyverno: !native,
     });
     this.policyManifest = clusterWiring(this, KIND, props.cluster).addManifest(this, 'Policy', [...mutation, ...guard]);
     this.readiness = new DependencyGroup(this.policyManifest);
