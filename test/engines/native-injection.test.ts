@@ -5,8 +5,9 @@
  *
  * For each iptables backend (node group: nft and legacy; Auto Mode: nft), every pod shape of
  * the Kyverno engine test goes through both paths:
- * - Kyverno: the synthesized MutatingPolicy run by the Kyverno CLI at the pinned version, its
- *   output then admitted (dry run) by the API server with no mutating policy installed;
+ * - Kyverno: the pod admitted (dry run) by the API server with no mutating policy installed, the
+ *   synthesized MutatingPolicy run on the result by the Kyverno CLI at the pinned version, and its
+ *   output admitted again (as a webhook sits between two rounds of the built-in plugins);
  * - native: the synthesized MutatingAdmissionPolicy and binding created on the API server,
  *   the original pod admitted (dry run) through it.
  * Both admitted pods (API server defaults and ServiceAccount admission applied alike) must be
