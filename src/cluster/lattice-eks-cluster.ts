@@ -176,8 +176,8 @@ export class LatticeEksCluster extends Construct implements ILatticeCluster {
   public readonly vpc: ec2.IVpc;
   /** Whether the cluster runs EKS Auto Mode compute. */
   public readonly autoMode: boolean;
-  /** Kubernetes version of the cluster (`1.35`). */
-  public readonly kubernetesVersion: string;
+  /** Kubernetes version of the cluster (`1.35`); always set on a cluster this construct creates. */
+  public readonly kubernetesVersion?: string;
   /** The managed node group (none on EKS Auto Mode). */
   public readonly nodegroup?: eks.Nodegroup;
   /** Lattice on the cluster: CRDs, controller, ExternalDNS, Gateway, guard. */
