@@ -324,6 +324,8 @@ engines.exec('bash scripts/engines/kyverno.sh');
 engines.exec('bash scripts/engines/envoy-check.sh');
 engines.exec('bash scripts/engines/control-plane.sh');
 engines.exec('bash scripts/engines/kyverno-webhook.sh');
+// The 1.36 API server of test/engines/native-injection.test.ts (NATIVE_KUBERNETES there).
+engines.exec('bash scripts/engines/control-plane.sh v1.36.3');
 project.testTask.prependSpawn(engines);
 project.testTask.spawn(project.tasks.tryFind('eslint')!);
 project.testTask.spawn(shellcheck);

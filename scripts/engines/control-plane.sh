@@ -11,12 +11,16 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 # Pins. KUBERNETES must stay on the minor LatticeEksCluster deploys by default.
-readonly KUBERNETES=v1.35.4
+readonly DEFAULT_KUBERNETES=v1.35.4
 readonly ETCD=v3.6.17
+# Another version (an optional first argument, or CDK_LATTICE_EKS_KUBERNETES), e.g. v1.36.3 to test
+# features of a newer minor; each version gets its own cache directory.
+readonly KUBERNETES="${1:-${CDK_LATTICE_EKS_KUBERNETES:-$DEFAULT_KUBERNETES}}"
+[[ "$KUBERNETES" =~ ^v1\.[0-9]+\.[0-9]+$ ]] || { echo "control-plane.sh: '$KUBERNETES' is not a Kubernetes release like v1.36.3" >&2; exit 1; }
 
 default_minor=$(sed -n 's/.*props\.version ?? eks\.KubernetesVersion\.V1_\([0-9]*\).*/\1/p' src/cluster/lattice-eks-cluster.ts 2>/dev/null | head -1)
 minor=$(echo "$KUBERNETES" | cut -d. -f2)
-if [ -n "$default_minor" ] && [ "$default_minor" != "$minor" ]; then
+if [ "$KUBERNETES" = "$DEFAULT_KUBERNETES" ] && [ -n "$default_minor" ] && [ "$default_minor" != "$minor" ]; then
   echo "control-plane.sh: the library's default Kubernetes is 1.$default_minor but this script pins $KUBERNETES: move the pin" >&2
   exit 1
 fi

@@ -35,6 +35,11 @@ export interface ILatticeCluster extends IConstruct, ec2.IConnectable {
   readonly gatewayControllerRole: iam.IRole;
   /** Whether the cluster runs EKS Auto Mode compute (Bottlerocket nodes, Pod Identity agent built in). */
   readonly autoMode: boolean;
+  /**
+   * Kubernetes version of the cluster (`1.36`) when this app sets it; undefined
+   * for an existing cluster, whose version is not known at synth time.
+   */
+  readonly kubernetesVersion?: string;
 }
 
 /**

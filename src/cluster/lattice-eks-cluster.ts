@@ -175,6 +175,8 @@ export class LatticeEksCluster extends Construct implements ILatticeCluster {
   public readonly vpc: ec2.IVpc;
   /** Whether the cluster runs EKS Auto Mode compute. */
   public readonly autoMode: boolean;
+  /** Kubernetes version of the cluster (`1.35`); always set on a cluster this construct creates. */
+  public readonly kubernetesVersion?: string;
   /** The managed node group (none on EKS Auto Mode). */
   public readonly nodegroup?: eks.Nodegroup;
   /** Lattice on the cluster: CRDs, controller, ExternalDNS, Gateway, guard. */
@@ -231,6 +233,7 @@ export class LatticeEksCluster extends Construct implements ILatticeCluster {
     validateClusterName(this, KIND, props.clusterName);
     const version = props.version ?? eks.KubernetesVersion.V1_35;
     validateKubernetesVersion(this, version);
+    this.kubernetesVersion = version.version;
     this.autoMode = props.autoMode ?? false;
     if (this.autoMode) validateAutoModeProps(this, props);
     const nodes = this.autoMode ? undefined : nodeScaling(this, props);

@@ -191,6 +191,8 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
   public readonly vpc: ec2.IVpc;
   /** Whether the cluster runs EKS Auto Mode compute. */
   public readonly autoMode: boolean;
+  /** Kubernetes version of the cluster: unknown (undefined) for an existing cluster. */
+  public readonly kubernetesVersion?: string;
   /** The custom domain, if any. */
   public readonly domain?: PrivateCaDomain;
   /** The service network the cluster joins. */

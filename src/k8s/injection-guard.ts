@@ -17,6 +17,8 @@ export interface InjectionGuardSpec {
   readonly injectedContainers: string[];
   readonly proxyUid: number;
   readonly reservedPorts: number[];
+  /** Whether Kyverno injects (its message then says to check that Kyverno runs); the API server otherwise. */
+  readonly kyverno: boolean;
 }
 
 /** CEL over a container `c`: its uid (its own runAsUser, else the pod's, else -1 for the image's default user). */
@@ -68,7 +70,7 @@ export function injectionGuard(spec: InjectionGuardSpec): K8sObject[] {
           expression: `!(${NOT_HOST_NETWORK_EXPRESSION}) || `
             + `(has(object.spec.initContainers) && object.spec.initContainers.exists(c, c.name == ${celString(spec.proxyContainer)}))`,
           messageExpression: `${celString(`the pod opts in to the SigV4 proxy (${key}) but was not injected: add namespace '`)} + request.namespace + `
-            + `${celString('\' to the SigV4SidecarPolicy, and check that Kyverno runs')}`,
+            + `${celString(`' to the SigV4SidecarPolicy${spec.kyverno ? ', and check that Kyverno runs' : ''}`)}`,
           reason: 'Forbidden',
         },
         {

@@ -13,6 +13,7 @@ import { injectionGuard } from '../k8s/injection-guard';
 import {
   injectionMutatingPolicy, KYVERNO_NAMESPACE, KYVERNO_RELEASE, kyvernoValues, POLICY_WEBHOOK_READY_JSONPATH,
 } from '../k8s/kyverno';
+import { injectionMutatingAdmissionPolicy } from '../k8s/native-injection';
 import { K8sObject } from '../k8s/object';
 import { PREFLIGHT_NAME } from '../k8s/preflight';
 import {
@@ -30,6 +31,9 @@ import { requireLiteralNumber } from '../private/numbers';
 import { describeValue, portListProblem } from '../private/ports';
 import { requireLiteralVersion } from '../private/version-strings';
 import { PinnedVersions } from '../versions';
+import { SidecarInjection, validateInjection } from './sidecar-injection';
+
+export { SidecarInjection } from './sidecar-injection';
 
 const KIND = 'SigV4SidecarPolicy';
 
@@ -189,7 +193,22 @@ export interface SigV4SidecarPolicyProps {
   readonly sources?: ArtifactSources;
 
   /**
-   * Kyverno Helm chart version (3.7 or newer: Kyverno 1.17+).
+   * What injects the proxy. `SidecarInjection.NATIVE` (Kubernetes 1.36+) lets
+   * the API server do it with a MutatingAdmissionPolicy: no Kyverno chart,
+   * webhook or images, a shorter deploy; the pods are the same as with Kyverno
+   * (proved field for field on a 1.36 API server). It is not the default
+   * because the library's default Kubernetes is 1.35, where the API is beta and
+   * off, and because switching engines on an existing cluster removes Kyverno;
+   * choose it on 1.36 clusters. A synth-time error names a cluster older than
+   * 1.36; on an existing cluster (version unknown at synth time) the deploy fails
+   * when the API server does not serve the policy's kind.
+   * @default SidecarInjection.KYVERNO
+   */
+  readonly injection?: SidecarInjection;
+
+  /**
+   * Kyverno Helm chart version (3.7 or newer: Kyverno 1.17+). Only with
+   * `SidecarInjection.KYVERNO`.
    * @default PinnedVersions.KYVERNO_CHART
    */
   readonly kyvernoChartVersion?: string;
@@ -199,7 +218,8 @@ export interface SigV4SidecarPolicyProps {
    * cluster that runs its own Kyverno 1.17 or newer: the policy then uses it,
    * and a deploy-time preflight stops the deploy, naming the fix, when that
    * Kyverno does not serve `policies.kyverno.io/v1` MutatingPolicy. Destroy
-   * then leaves that Kyverno (and its CRDs) as they were.
+   * then leaves that Kyverno (and its CRDs) as they were. Only with
+   * `SidecarInjection.KYVERNO`.
    * @default true
    */
   readonly installKyverno?: boolean;
@@ -231,6 +251,9 @@ export interface SigV4ClientOptions extends PodIdentityOptions {
  * region's Lattice-generated names (`*.vpc-lattice-svcs.<region>.on.aws`) are
  * signed; any other host gets a 403 from the proxy, unsigned. A Kubernetes
  * ValidatingAdmissionPolicy rejects opted-in pods that would run unprotected.
+ * With `injection: SidecarInjection.NATIVE` (Kubernetes 1.36+) the API server
+ * injects the same containers with a MutatingAdmissionPolicy instead, and no
+ * Kyverno is installed.
  *
  * Kyverno and the policy must exist before the workloads: register them with
  * `addWorkload()`. Give their service accounts Pod Identity and Invoke
@@ -266,8 +289,10 @@ export class SigV4SidecarPolicy extends Construct {
 
   /** The cluster. */
   public readonly cluster: ILatticeCluster;
-  /** Name of the MutatingPolicy (and of the ValidatingAdmissionPolicy guarding it). */
+  /** Name of the MutatingPolicy or MutatingAdmissionPolicy (and of the ValidatingAdmissionPolicy guarding it). */
   public readonly policyName: string;
+  /** What injects the proxy. */
+  public readonly injection: SidecarInjection;
   /** The opt-in annotation. */
   public readonly annotationKey: string;
   /** Port of the proxy on 127.0.0.1. */
@@ -280,13 +305,13 @@ export class SigV4SidecarPolicy extends Construct {
   public readonly interceptedPorts: number[];
   /** Namespaces never injected. */
   public readonly excludedNamespaces: string[];
-  /** The Kyverno Helm release (none with `installKyverno: false`). */
+  /** The Kyverno Helm release (none with `installKyverno: false` or native injection). */
   public readonly kyvernoChart?: eks.HelmChart;
   /** The deploy-time check of the cluster's own Kyverno (only with `installKyverno: false`). */
   public readonly kyvernoPreflightProbe?: eks.KubernetesManifest;
-  /** The MutatingPolicy and its guard. */
+  /** The mutation (Kyverno MutatingPolicy, or MutatingAdmissionPolicy and its binding) and its guard. */
   public readonly policyManifest: eks.KubernetesManifest;
-  /** Everything a workload must be created after: Kyverno, the policy (once served by its webhook) and the ConfigMaps. */
+  /** Everything a workload must be created after: Kyverno, the policy (once served by its webhook) and the ConfigMaps; the policies and ConfigMaps with native injection. */
   public readonly admissionReady: IDependable;
 
   private readonly namespaceSet = new Set<string>();
@@ -323,7 +348,9 @@ export class SigV4SidecarPolicy extends Construct {
     const sources = props.sources ?? props.cluster.sources;
     const proxyImage = validateImage(this, 'proxyImage', props.proxyImage ?? sources._image(this, KIND, PinnedVersions.ENVOY_IMAGE));
     const iptablesImage = validateImage(this, 'iptablesImage', props.iptablesImage ?? sources._image(this, KIND, PinnedVersions.IPTABLES_IMAGE));
-    const chartVersion = validateKyvernoChart(this, props.kyvernoChartVersion ?? PinnedVersions.KYVERNO_CHART);
+    this.injection = validateInjection(this, KIND, props, props.cluster.kubernetesVersion);
+    const native = this.injection === SidecarInjection.NATIVE;
+    const chartVersion = native ? undefined : validateKyvernoChart(this, props.kyvernoChartVersion ?? PinnedVersions.KYVERNO_CHART);
     for (const ns of props.excludedNamespaces ?? []) validateNamespace(this, 'excludedNamespaces', ns);
     this.excludedNamespaces = [...new Set([...SigV4SidecarPolicy.SYSTEM_NAMESPACES, ...(props.excludedNamespaces ?? [])])];
     this.createNamespaces = props.createNamespaces ?? true;
@@ -352,8 +379,11 @@ export class SigV4SidecarPolicy extends Construct {
     // Gateway API controller and ExternalDNS (infrastructure namespace); or the
     // check that the cluster's own Kyverno serves the policy's kind.
     const wiring = clusterWiring(this, KIND, props.cluster);
-    let kyverno: IDependable;
-    if (props.installKyverno === false) {
+    let kyverno: IDependable | undefined;
+    if (native) {
+      // The API server applies the policy: nothing to install.
+      kyverno = undefined;
+    } else if (props.installKyverno === false) {
       if (props.kyvernoChartVersion !== undefined) {
         throw validationError(this, KIND, `kyvernoChartVersion '${props.kyvernoChartVersion}' is given but installKyverno is false; drop one of them`);
       }
@@ -386,7 +416,7 @@ export class SigV4SidecarPolicy extends Construct {
 
     // 2. The mutation and its guard.
     const containerNames = [IPTABLES_CONTAINER, PROXY_CONTAINER];
-    const mutation = injectionMutatingPolicy({
+    const mutationSpec = {
       name: this.policyName,
       annotationKey: this.annotationKey,
       namespaces: Lazy.list({ produce: () => [...this.namespaceSet] }),
@@ -397,8 +427,9 @@ export class SigV4SidecarPolicy extends Construct {
       }),
       volumes: injectedVolumes(mode),
       // Kyverno being down must not block other pods; the guard rejects opted-in pods it missed.
-      failurePolicy: 'Ignore',
-    });
+      failurePolicy: 'Ignore' as const,
+    };
+    const mutation = native ? injectionMutatingAdmissionPolicy(mutationSpec) : [injectionMutatingPolicy(mutationSpec)];
     const guard = injectionGuard({
       name: `${this.policyName}-guard`,
       annotationKey: this.annotationKey,
@@ -410,21 +441,23 @@ export class SigV4SidecarPolicy extends Construct {
       injectedContainers: containerNames,
       proxyUid: this.proxyUid,
       reservedPorts: [this.proxyPort, this.healthPort],
+      kyverno: !native,
     });
-    this.policyManifest = clusterWiring(this, KIND, props.cluster).addManifest(this, 'Policy', [mutation, ...guard]);
-    this.policyManifest.node.addDependency(kyverno);
-
-    // 3. Kyverno configures its webhook for a new policy asynchronously: wait for it.
-    const policyReady = new eks.KubernetesObjectValue(this, 'PolicyReady', {
-      cluster: clusterWiring(this, KIND, props.cluster).cluster,
-      objectType: 'mutatingpolicies.policies.kyverno.io',
-      objectName: this.policyName,
-      jsonPath: POLICY_WEBHOOK_READY_JSONPATH,
-      timeout: Duration.minutes(5),
-    });
-    policyReady.node.addDependency(this.policyManifest);
-
-    this.readiness = new DependencyGroup(kyverno, this.policyManifest, policyReady);
+    this.policyManifest = clusterWiring(this, KIND, props.cluster).addManifest(this, 'Policy', [...mutation, ...guard]);
+    this.readiness = new DependencyGroup(this.policyManifest);
+    if (kyverno) {
+      this.policyManifest.node.addDependency(kyverno);
+      // 3. Kyverno configures its webhook for a new policy asynchronously: wait for it.
+      const policyReady = new eks.KubernetesObjectValue(this, 'PolicyReady', {
+        cluster: clusterWiring(this, KIND, props.cluster).cluster,
+        objectType: 'mutatingpolicies.policies.kyverno.io',
+        objectName: this.policyName,
+        jsonPath: POLICY_WEBHOOK_READY_JSONPATH,
+        timeout: Duration.minutes(5),
+      });
+      policyReady.node.addDependency(this.policyManifest);
+      this.readiness.add(kyverno, policyReady);
+    }
     this.admissionReady = this.readiness;
     for (const ns of props.namespaces ?? []) this.addNamespace(ns);
     if (upstreamTls && !domain) {

@@ -32,13 +32,14 @@ export interface ControlPlaneBinaries {
 /**
  * The control plane binaries, built (the first time on a machine: 5-15 minutes) or reused
  * from the tools cache. Never throws: a missing Go or a failed build is reported in `missing`.
+ * `kubernetesVersion` (e.g. `v1.36.3`): another release than the library's default, cached apart.
  */
-export function controlPlaneBinaries(): ControlPlaneBinaries {
+export function controlPlaneBinaries(kubernetesVersion?: string): ControlPlaneBinaries {
   const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
   if (!has('openssl')) return { missing: 'openssl (for the control plane\'s certificates)' };
   const go = has('go');
   // Without Go the script still finds binaries built before.
-  const run = spawnSync('bash', [SCRIPT], { encoding: 'utf8', timeout: (go ? 60 : 1) * 60_000, maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync('bash', [SCRIPT, ...(kubernetesVersion ? [kubernetesVersion] : [])], { encoding: 'utf8', timeout: (go ? 60 : 1) * 60_000, maxBuffer: 64 * 1024 * 1024 });
   if (run.status === 0) return { dir: run.stdout.trim().split('\n').pop() };
   if (!go) return { missing: 'Go (>= 1.25) to build the Kubernetes control plane (scripts/engines/control-plane.sh)' };
   const why = `${run.stderr ?? ''}${run.error ?? ''}`.trim().split('\n').slice(-3).join(' | ');
