@@ -33,4 +33,9 @@ export function acknowledgeAutoModeCluster(cluster: eks.Cluster): void {
   ack(provider, `AwsSolutions-IAM5[Resource::<${handlerId}.Arn>:*]`, 'The custom resource framework may invoke any version of the kubectl handler function (and only that).');
   ack(provider, managed('service-role/AWSLambdaBasicExecutionRole'), 'The custom resource framework function of aws-eks-v2 writes its logs with the basic execution role.');
   ack(provider, managed('service-role/AWSLambdaVPCAccessExecutionRole'), 'The custom resource framework function of aws-eks-v2 runs in the cluster VPC to reach a private endpoint.');
+  const onEvent = provider.node.tryFindChild('Provider')?.node.tryFindChild('framework-onEvent');
+  if (onEvent) {
+    ack(onEvent, 'AwsSolutions-L1',
+      'aws-cdk-lib chooses the runtime of its custom resource framework function and exposes no prop for it; it moves with aws-cdk-lib.');
+  }
 }
