@@ -279,7 +279,7 @@ const consumers = project.addTask('test:consumers', {
 consumers.exec('bash test/consumers/python/run.sh');
 consumers.exec('bash test/consumers/java/run.sh');
 // The example in Python and Java, from the same packages; templates must match the TypeScript ones.
-consumers.exec('bash examples/run-polyglot.sh');
+consumers.exec('bash examples/run-polyglot.sh --strict');
 
 // `npx projen build` is the one test command: projen's default `package`
 // builds only the js package when CI is set; here it always builds all three

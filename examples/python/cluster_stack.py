@@ -64,7 +64,6 @@ class ClusterStack(Stack):
         self.route = route = self.lattice.expose_service(
             "Demo", service_name=app_name, namespace=APPS_NAMESPACE, port=80, target_port=DEMO_PORT
         )
-        route.node.add_dependency(app)
         route.allow(LatticeCaller.eks_workload(cluster_name=allowed_caller_cluster, namespaces=[APPS_NAMESPACE]))
 
         # Both clusters run and export the shared service (health check, preStop sleep, readiness gate);
