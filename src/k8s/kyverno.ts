@@ -151,6 +151,33 @@ export interface InjectionMutatingPolicySpec {
 }
 
 /**
+ * What the injection policies of both engines share (the Kyverno MutatingPolicy
+ * and the API server's MutatingAdmissionPolicy): failure policy, no
+ * reinvocation, Pod creates in the listed namespaces and not the excluded
+ * ones, opted in, not injected yet, not on the host network.
+ */
+export function injectionMatch(spec: InjectionMutatingPolicySpec): Record<string, unknown> {
+  return {
+    failurePolicy: spec.failurePolicy,
+    reinvocationPolicy: 'Never',
+    matchConstraints: {
+      resourceRules: [POD_CREATE_RULE],
+      namespaceSelector: {
+        matchExpressions: [
+          { key: NAMESPACE_NAME_LABEL, operator: 'In', values: spec.namespaces },
+          { key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: spec.excludedNamespaces },
+        ],
+      },
+    },
+    matchConditions: [
+      { name: 'opted-in', expression: optInExpression(spec.annotationKey) },
+      { name: 'not-injected-yet', expression: noContainerNamedExpression(spec.containerNames) },
+      { name: 'not-host-network', expression: NOT_HOST_NETWORK_EXPRESSION },
+    ],
+  };
+}
+
+/**
  * A Kyverno `policies.kyverno.io/v1` MutatingPolicy that injects the given
  * init containers and volumes into pods at creation when they opt in by
  * annotation. Only Pods are mutated (autogen for Deployments, StatefulSets,
@@ -164,22 +191,7 @@ export function injectionMutatingPolicy(spec: InjectionMutatingPolicySpec): K8sO
     kind: 'MutatingPolicy',
     metadata: objectMeta(spec.name),
     spec: {
-      failurePolicy: spec.failurePolicy,
-      reinvocationPolicy: 'Never',
-      matchConstraints: {
-        resourceRules: [POD_CREATE_RULE],
-        namespaceSelector: {
-          matchExpressions: [
-            { key: NAMESPACE_NAME_LABEL, operator: 'In', values: spec.namespaces },
-            { key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: spec.excludedNamespaces },
-          ],
-        },
-      },
-      matchConditions: [
-        { name: 'opted-in', expression: optInExpression(spec.annotationKey) },
-        { name: 'not-injected-yet', expression: noContainerNamedExpression(spec.containerNames) },
-        { name: 'not-host-network', expression: NOT_HOST_NETWORK_EXPRESSION },
-      ],
+      ...injectionMatch(spec),
       autogen: { podControllers: { controllers: [] }, mutatingAdmissionPolicy: { enabled: false } },
       evaluation: {
         admission: { enabled: true },

@@ -1,7 +1,4 @@
-import {
-  InjectionMutatingPolicySpec, injectionPatchExpression, NAMESPACE_NAME_LABEL, NOT_HOST_NETWORK_EXPRESSION,
-  noContainerNamedExpression, optInExpression, POD_CREATE_RULE,
-} from './kyverno';
+import { injectionMatch, InjectionMutatingPolicySpec, injectionPatchExpression } from './kyverno';
 import { K8sObject, objectMeta } from './object';
 
 /** API version of the native MutatingAdmissionPolicy (GA, served by default, from Kubernetes 1.36). */
@@ -32,22 +29,7 @@ export function injectionMutatingAdmissionPolicy(spec: InjectionMutatingPolicySp
     kind: 'MutatingAdmissionPolicy',
     metadata: objectMeta(spec.name),
     spec: {
-      failurePolicy: spec.failurePolicy,
-      reinvocationPolicy: 'Never',
-      matchConstraints: {
-        resourceRules: [POD_CREATE_RULE],
-        namespaceSelector: {
-          matchExpressions: [
-            { key: NAMESPACE_NAME_LABEL, operator: 'In', values: spec.namespaces },
-            { key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: spec.excludedNamespaces },
-          ],
-        },
-      },
-      matchConditions: [
-        { name: 'opted-in', expression: optInExpression(spec.annotationKey) },
-        { name: 'not-injected-yet', expression: noContainerNamedExpression(spec.containerNames) },
-        { name: 'not-host-network', expression: NOT_HOST_NETWORK_EXPRESSION },
-      ],
+      ...injectionMatch(spec),
       mutations: [{
         patchType: 'JSONPatch',
         jsonPatch: { expression: injectionPatchExpression(spec.initContainers, spec.volumes) },
