@@ -346,8 +346,8 @@ export class SigV4SidecarPolicy extends Construct {
     this.interceptedPorts = validateInterceptedPorts(this,
       props.interceptedPorts ?? SigV4SidecarPolicy.DEFAULT_INTERCEPTED_PORTS, this.proxyPort, this.healthPort);
     const sources = props.sources ?? props.cluster.sources;
-    const proxyImage = validateImage(this, 'proxyImage', props.proxyImage ?? sources._image(this, KIND, PinnedVersions.ENVOY_IMAGE));
-    const iptablesImage = validateImage(this, 'iptablesImage', props.iptablesImage ?? sources._image(this, KIND, PinnedVersions.IPTABLES_IMAGE));
+    const proxyImage = validatePinnedImage(this, KIND, 'proxyImage', props.proxyImage ?? sources._image(this, KIND, PinnedVersions.ENVOY_IMAGE));
+    const iptablesImage = validatePinnedImage(this, KIND, 'iptablesImage', props.iptablesImage ?? sources._image(this, KIND, PinnedVersions.IPTABLES_IMAGE));
     this.injection = validateInjection(this, KIND, props, props.cluster.kubernetesVersion);
     const native = this.injection === SidecarInjection.NATIVE;
     const chartVersion = native ? undefined : validateKyvernoChart(this, props.kyvernoChartVersion ?? PinnedVersions.KYVERNO_CHART);
@@ -631,9 +631,6 @@ function validateIptablesBackend(scope: Construct, backend: IptablesBackend): Ip
   return backend;
 }
 
-function validateImage(scope: Construct, prop: string, image: string): string {
-  return validatePinnedImage(scope, KIND, prop, image);
-}
 
 function validateKyvernoChart(scope: Construct, version: string): string {
   requireLiteralVersion(scope, KIND, 'kyvernoChartVersion', version, PinnedVersions.KYVERNO_CHART);
