@@ -41,15 +41,21 @@ interface Outcome {
   readonly status?: number;
 }
 
-/** What the proxy does with a request for `host`: whether the signing filter runs, and where the request goes. */
-function outcome(config: EnvoyBootstrap, host: string): Outcome {
+/**
+ * What the proxy does with a request for `host` (a gRPC request when `grpc`: content-type `application/grpc`):
+ * whether the signing filter runs, and where the request goes. Routes are tried in order (all match prefix `/`;
+ * `grpc: {}` only gRPC requests).
+ */
+function outcome(config: EnvoyBootstrap, host: string, grpc = false): Outcome {
   const hcm = hcmOf(config);
   const filter = hcm.http_filters.find((h: any) => h.name === SIGNING);
   const vhost = virtualHostFor(config, host);
-  const perHost: any = vhost.typed_per_filter_config?.[SIGNING];
-  // Envoy: a filter disabled in the HCM runs only where a per-filter config enables it (FilterConfig.disabled false).
-  const signed = perHost === undefined ? !filter.disabled : perHost.disabled !== true;
-  const route = vhost.routes[0];
+  const route = vhost.routes.find((r) => r.match.prefix === '/' && (r.match.grpc === undefined || grpc));
+  if (!route) throw new Error(`no route for ${host}`);
+  // Envoy: the most specific per-filter config wins (route, then virtual host); a filter disabled in the HCM runs
+  // only where such a config enables it (FilterConfig.disabled false).
+  const perFilter: any = route.typed_per_filter_config?.[SIGNING] ?? vhost.typed_per_filter_config?.[SIGNING];
+  const signed = perFilter === undefined ? !filter.disabled : perFilter.disabled !== true;
   return { signed, cluster: route.route?.cluster, status: route.direct_response?.status };
 }
 
