@@ -275,7 +275,11 @@ describe('SigV4 proxy Envoy configuration: HTTP/2 and gRPC', () => {
 
   test('the protocol model of these tests', () => {
     const cluster = (options: object, alpn?: string[]): EnvoyCluster => ({
-      name: 'c', type: 'ORIGINAL_DST', connect_timeout: '1s', lb_policy: 'CLUSTER_PROVIDED', original_dst_lb_config: { upstream_port_override: 443 },
+      name: 'c',
+      type: 'ORIGINAL_DST',
+      connect_timeout: '1s',
+      lb_policy: 'CLUSTER_PROVIDED',
+      original_dst_lb_config: { upstream_port_override: 443 },
       typed_extension_protocol_options: { 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': { '@type': 'x', ...options } },
       transport_socket: { name: 'tls', typed_config: { '@type': 'y', 'common_tls_context': alpn ? { alpn_protocols: alpn } : {} } },
     });

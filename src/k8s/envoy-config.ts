@@ -65,9 +65,10 @@ export const HTTP2_LIMITS = {
 } as const;
 
 /**
- * HTTP/2 PING on idle connections to Lattice: a connection whose PING is not
- * answered in time is closed and its streams reset, so a long-lived gRPC
- * stream over a dead connection fails within about 40 s instead of hanging.
+ * HTTP/2 PING on connections to Lattice every 30 s (plus Envoy's 15 % jitter):
+ * a connection whose PING is not answered within 10 s is closed and its
+ * streams reset, so a long-lived gRPC stream over a dead connection fails
+ * within about 45 s instead of hanging.
  */
 export const UPSTREAM_HTTP2_KEEPALIVE = { interval: '30s', timeout: '10s' } as const;
 
