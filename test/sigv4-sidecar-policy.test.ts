@@ -344,11 +344,12 @@ describe('SigV4SidecarPolicy variants', () => {
     expect(config.static_resources.listeners[0].address.socket_address.port_value).toBe(20000);
     expect(config.static_resources.clusters.map((c: any) => [c.name, c.type, c.original_dst_lb_config, c.transport_socket]))
       .toEqual([['lattice_plaintext', 'ORIGINAL_DST', { upstream_port_override: 80 }, undefined]]);
-    // Still only the allowed names, signed; no CA without TLS.
+    // Still only the allowed names, signed; no CA without TLS; gRPC (HTTP/2 only, not on Lattice's plain HTTP listeners) refused locally.
     const hosts = config.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts;
-    expect(hosts.map((v: any) => [v.domains, v.routes[0].route?.cluster ?? v.routes[0].direct_response.status])).toEqual([
-      [['example.com', '*.example.com'], 'lattice_plaintext'], [['*.vpc-lattice-svcs.cfn-token.on.aws'], 'lattice_plaintext'], [['*'], 403],
+    expect(hosts.map((v: any) => [v.domains, v.routes.map((r: any) => r.route?.cluster ?? r.direct_response.status)])).toEqual([
+      [['example.com', '*.example.com'], [501, 'lattice_plaintext']], [['*.vpc-lattice-svcs.cfn-token.on.aws'], [501, 'lattice_plaintext']], [['*'], [403]],
     ]);
+    expect(hosts[0].routes[0].match).toEqual({ prefix: '/', grpc: {} });
     expect(configMap(json).binaryData).toBeUndefined();
     expect(mutation(json).spec.matchConditions[0].expression).toContain('"example.com/sigv4" in object.metadata.annotations');
     expect(mutation(json).spec.matchConstraints.namespaceSelector.matchExpressions[0].values).toEqual(['web', 'apps']);

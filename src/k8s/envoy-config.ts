@@ -52,6 +52,42 @@ export const TLS_PORT = 443;
 export const PLAINTEXT_PORT = 80;
 
 /**
+ * HTTP/2 limits of the signing listener (the application's h2c connections)
+ * and of the HTTP/2 connections to Lattice: at most 100 concurrent streams per
+ * connection, 64 KiB flow-control window per stream and 1 MiB per connection
+ * (Envoy's defaults are 2^31-1 streams and 256 MiB / 1 GiB windows), so one
+ * connection cannot make Envoy buffer more than about 1 MiB of it.
+ */
+export const HTTP2_LIMITS = {
+  max_concurrent_streams: 100,
+  initial_stream_window_size: 65536,
+  initial_connection_window_size: 1048576,
+} as const;
+
+/**
+ * HTTP/2 PING on connections to Lattice every 30 s (plus Envoy's 15 % jitter):
+ * a connection whose PING is not answered within 10 s is closed and its
+ * streams reset, so a long-lived gRPC stream over a dead connection fails
+ * within about 45 s instead of hanging.
+ */
+export const UPSTREAM_HTTP2_KEEPALIVE = { interval: '30s', timeout: '10s' } as const;
+
+/**
+ * Idle timeout of a stream on the signing listener (no data in either
+ * direction): one hour instead of Envoy's 5 minutes, so quiet gRPC streams and
+ * long polls survive, while a stream nobody reads or writes is still reclaimed.
+ * Request timeouts are the application's (route timeout 0s).
+ */
+export const STREAM_IDLE_TIMEOUT = '3600s';
+
+/**
+ * Status of the local answer to a gRPC request when the upstream is plain HTTP
+ * (`upstreamTls: false`): Lattice speaks HTTP/2 (and so gRPC) only on HTTPS
+ * listeners. Envoy turns it into gRPC status UNKNOWN with the body as message.
+ */
+export const GRPC_NEEDS_TLS_STATUS = 501;
+
+/**
  * Domain of the names VPC Lattice generates for services in `region`
  * (`<service>-<id>.<id>.vpc-lattice-svcs.<region>.on.aws`). `region` may be a token.
  */
@@ -98,9 +134,12 @@ export interface HttpFilter extends TypedExtension {
 
 /** envoy.config.route.v3.Route (prefix/path match, cluster or direct response). */
 export interface EnvoyRoute {
-  readonly match: { readonly prefix?: string; readonly path?: string };
+  /** `grpc: {}` matches only gRPC requests (content-type `application/grpc*`). */
+  readonly match: { readonly prefix?: string; readonly path?: string; readonly grpc?: Record<string, never> };
   readonly route?: { readonly cluster: string; readonly timeout?: string };
   readonly direct_response?: { readonly status: number; readonly body?: { readonly inline_string: string } };
+  /** Per-filter configuration of this route, keyed by HTTP filter name (overrides the virtual host's). */
+  readonly typed_per_filter_config?: Record<string, TypedConfig>;
 }
 
 /** envoy.config.route.v3.VirtualHost. */
@@ -222,7 +261,18 @@ function originalDestinationCluster(name: string, port: number, caFile: string |
     typed_extension_protocol_options: {
       'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
         '@type': ENVOY_TYPES.httpProtocolOptions,
-        'explicit_http_config': { http_protocol_options: {} },
+        ...(caFile ? {
+          // The caller's protocol: HTTP/2 (gRPC) upstream for HTTP/2 callers, HTTP/1.1 for HTTP/1.1 callers. With no
+          // alpn_protocols in the TLS context, Envoy offers the pool's protocol in ALPN (`h2` or `http/1.1`), which
+          // Lattice's HTTPS listeners negotiate.
+          use_downstream_protocol_config: {
+            http_protocol_options: {},
+            http2_protocol_options: { ...HTTP2_LIMITS, connection_keepalive: UPSTREAM_HTTP2_KEEPALIVE },
+          },
+        } : {
+          // Lattice speaks HTTP/2 only on HTTPS listeners (ALPN): plain HTTP upstream stays HTTP/1.1.
+          explicit_http_config: { http_protocol_options: {} },
+        }),
         // SNI and certificate SAN checks against the Host of each request.
         ...(caFile ? { upstream_http_protocol_options: { auto_sni: true, auto_san_validation: true } } : {}),
       },
@@ -270,6 +320,16 @@ function cidrRange(cidr: string): CidrRange {
  *   name; no header chooses the upstream.
  * - With TLS and a private domain, hosts under it are verified against the
  *   private CA only; Lattice-generated names against the system roots.
+ * - HTTP/2 and gRPC: the signing listener accepts HTTP/1.1 and h2c (HTTP/2
+ *   with prior knowledge, `HTTP2_LIMITS`) on the same port. With TLS each
+ *   request goes upstream in the caller's protocol: HTTP/2 negotiated with
+ *   ALPN `h2` for HTTP/2 callers (gRPC, trailers, streams), HTTP/1.1 for
+ *   HTTP/1.1 callers. Plain HTTP upstream is HTTP/1.1 only (Lattice speaks
+ *   HTTP/2 on HTTPS listeners alone), so gRPC requests then get a local
+ *   `GRPC_NEEDS_TLS_STATUS`, unsigned. Signing never buffers the body
+ *   (`use_unsigned_payload`: the signature covers the headers only, which is
+ *   what Lattice accepts), so streamed bodies and trailers pass as they come;
+ *   streams idle longer than `STREAM_IDLE_TIMEOUT` are reset.
  * - Listener `health` on 0.0.0.0:`healthPort` only answers `GET /ready` with a
  *   static 200, for kubelet probes; it proxies nothing.
  * - No admin interface.
@@ -285,11 +345,21 @@ export function sigv4ProxyEnvoyConfig(spec: SigV4ProxyEnvoySpec): EnvoyBootstrap
     match_excluded_headers: SIGNING_EXCLUDED_HEADERS,
   };
   const signing: TypedConfig = { '@type': ENVOY_TYPES.awsRequestSigning, ...signingFields };
+  // Plain HTTP to Lattice is HTTP/1.1, which cannot carry gRPC (trailers, streams): refuse gRPC locally, unsigned,
+  // with a status the gRPC client reports, instead of a broken call.
+  const grpcNeedsTls: EnvoyRoute[] = spec.upstreamTls ? [] : [{
+    match: { prefix: '/', grpc: {} },
+    direct_response: {
+      status: GRPC_NEEDS_TLS_STATUS,
+      body: { inline_string: 'gRPC needs the HTTPS listener of the service: the SigV4 proxy sends plain HTTP/1.1 (upstreamTls: false)' },
+    },
+    typed_per_filter_config: { [SIGNING_FILTER]: { '@type': ENVOY_TYPES.routeFilterConfig, 'disabled': true } },
+  }];
   const allowed = (name: string, domains: string[], cluster: string): VirtualHost => ({
     name,
     domains,
     // The application owns request timeouts (streams and long polls pass through).
-    routes: [{ match: { prefix: '/' }, route: { cluster, timeout: '0s' } }],
+    routes: [...grpcNeedsTls, { match: { prefix: '/' }, route: { cluster, timeout: '0s' } }],
     // Enables the (disabled by default) signing filter for this virtual host.
     typed_per_filter_config: {
       [SIGNING_FILTER]: {
@@ -339,6 +409,10 @@ export function sigv4ProxyEnvoyConfig(spec: SigV4ProxyEnvoySpec): EnvoyBootstrap
         { name: SIGNING_FILTER, typed_config: signing, disabled: true },
         ROUTER_FILTER,
       ], {
+        // HTTP/1.1 or HTTP/2 with prior knowledge (h2c: a gRPC client dialing `<name>:80` in plaintext), per connection.
+        codec_type: 'AUTO',
+        http2_protocol_options: HTTP2_LIMITS,
+        stream_idle_timeout: STREAM_IDLE_TIMEOUT,
         strip_any_host_port: true,
         strip_trailing_host_dot: true,
         access_log: ACCESS_LOG,

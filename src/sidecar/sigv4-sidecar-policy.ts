@@ -149,6 +149,13 @@ export interface SigV4SidecarPolicyProps {
    * HTTP listener alone: requests are then signed and sent over HTTP on port 80.
    * Either way, only hosts under the domain and Lattice-generated names of the
    * region are signed, and only to the Lattice address the application resolved.
+   *
+   * The application may call in HTTP/1.1 or in HTTP/2 without TLS (h2c, e.g. a
+   * gRPC client dialing `<name>:80` in plaintext). With TLS each request goes
+   * to Lattice in the caller's protocol (HTTP/2 negotiated with ALPN `h2`, so
+   * gRPC works end to end). Without TLS it goes in HTTP/1.1, because Lattice
+   * speaks HTTP/2 on HTTPS listeners only: gRPC calls then fail at once with
+   * gRPC status UNKNOWN (a local 501, unsigned).
    * @default true
    */
   readonly upstreamTls?: boolean;

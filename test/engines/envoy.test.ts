@@ -133,6 +133,23 @@ describe('synthesized SigV4 proxy configurations pass', () => {
     expect(r.status).toBe(0);
   });
 
+  test('what is checked carries the HTTP/2 settings: h2c listener, HTTP/2 upstream with TLS, HTTP/1.1 and the gRPC refusal without', () => {
+    const tls = JSON.parse(envoyJsonOf({}, true));
+    const plain = JSON.parse(envoyJsonOf({ upstreamTls: false }, true));
+    for (const c of [tls, plain]) {
+      expect(c.static_resources.listeners[0].filter_chains[0].filters[0].typed_config).toMatchObject({
+        codec_type: 'AUTO', http2_protocol_options: { max_concurrent_streams: 100 }, stream_idle_timeout: '3600s',
+      });
+    }
+    const protocols = (c: any) => c.static_resources.clusters.map((cl: any) => Object.keys(
+      cl.typed_extension_protocol_options['envoy.extensions.upstreams.http.v3.HttpProtocolOptions']).filter((k) => k !== '@type' && k !== 'upstream_http_protocol_options'));
+    expect(protocols(tls)).toEqual([['use_downstream_protocol_config'], ['use_downstream_protocol_config']]);
+    expect(protocols(plain)).toEqual([['explicit_http_config']]);
+    expect(JSON.stringify(plain)).toContain('"grpc":{}');
+    expect(check('http2-tls', tls).output).toBe('http2-tls: ok\n');
+    expect(check('http2-plain', plain).output).toBe('http2-plain: ok\n');
+  });
+
   test('the cross-cluster example\'s clusters', () => {
     const { clusters } = addCrossClusterExample(new App());
     expect(clusters).toHaveLength(2);
@@ -180,6 +197,13 @@ describe('the checker rejects broken configurations', () => {
     }, /typed_per_filter_config\["envoy\.filters\.http\.aws_request_signing"\]<envoy\.config\.route\.v3\.FilterConfig>\.config<envoy\.extensions\.filters\.http\.aws_request_signing\.v3\.AwsRequestSigningPerRoute> .*StatPrefix: value length must be at least 1/],
     ['a PGV rule on a repeated field inside an Any', (c) => { hcm(c).route_config.virtual_hosts[1].domains = []; },
       /VirtualHost.*Domains: value must contain at least 1 item/s],
+    ['an HTTP/2 stream window below Envoy\'s minimum (65535)', (c) => { hcm(c).http2_protocol_options.initial_stream_window_size = 1024; },
+      /HttpConnectionManager> .*InitialStreamWindowSize: value must be inside range \[65535, 2147483647\]/],
+    ['two upstream protocol choices (a oneof)', (c) => {
+      c.static_resources.clusters[0].typed_extension_protocol_options['envoy.extensions.upstreams.http.v3.HttpProtocolOptions']
+        .explicit_http_config = { http_protocol_options: {} };
+    }, /parse: .*(oneof|explicit_http_config|use_downstream_protocol_config)/],
+    ['an unknown codec', (c) => { hcm(c).codec_type = 'H2C'; }, /parse: .*invalid value for enum.*H2C/],
     ['a deprecated field', (c) => { c.static_resources.clusters[0].upstream_http_protocol_options = { auto_sni: true }; },
       /deprecated field static_resources\.clusters\[0\]\.upstream_http_protocol_options/],
   ])('%s', (name, mutate, expected) => {
