@@ -97,6 +97,7 @@ describe('LatticeServiceRoute bad input', () => {
     ['port left out by a JavaScript caller', { port: undefined }, /port must be a number, got undefined/],
     ['a protocol the library does not build', { protocol: 'TCP' }, /protocol 'TCP' is not supported; use one of LatticeRouteProtocol\.HTTP, LatticeRouteProtocol\.GRPC/],
     ['a lowercase protocol from a JavaScript caller', { protocol: 'grpc' }, /protocol 'grpc' is not supported/],
+    ['a protocol named like an object property', { protocol: 'toString' }, /protocol 'toString' is not supported/],
     ['a health check protocol version Lattice does not have', { healthCheck: { protocolVersion: 'GRPC' } },
       /healthCheck\.protocolVersion 'GRPC' must be one of HTTP1, HTTP2 \(VPC Lattice health checks do not speak gRPC; use HTTP2 for a gRPC port\)/],
     ['a gRPC health check protocol version Lattice does not have', { protocol: 'GRPC', healthCheck: { protocolVersion: 'HTTP3' } },

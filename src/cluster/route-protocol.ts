@@ -16,7 +16,7 @@ const PROTOCOLS: Record<string, { routeKind: string; routeType: string; healthCh
 export function resolveRouteProtocol(scope: IConstruct, kind: string, value: LatticeRouteProtocol | undefined): LatticeRouteProtocol {
   if (value === undefined) return LatticeRouteProtocol.HTTP;
   if (Token.isUnresolved(value)) throw validationError(scope, kind, literalRequired('protocol', 'string', 'choose the route kind'));
-  if (!(value in PROTOCOLS)) {
+  if (!Object.keys(PROTOCOLS).includes(value)) {
     throw validationError(scope, kind, `protocol '${value}' is not supported; use one of ${Object.keys(PROTOCOLS).map((p) => `LatticeRouteProtocol.${p}`).join(', ')}`);
   }
   return value;
