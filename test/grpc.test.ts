@@ -7,9 +7,6 @@
 import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { App, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { clusterFixture, ClusterFixture } from './util/fixtures';
-import { expectValidK8sObjects, k8sObjectsInTemplate, validateK8sObject } from './util/k8s-schema';
-import { evaluateLatticeRequest, iamAuthPoliciesInTemplate, materialize, OWNER_ACCOUNT, podIdentitySession, REGION } from './util/lattice-eval';
 import {
   LatticeAuthPolicyDocument,
   LatticeCaller,
@@ -18,6 +15,9 @@ import {
   LatticeRequestMethod,
   LatticeRouteProtocol,
 } from '../src';
+import { clusterFixture, ClusterFixture } from './util/fixtures';
+import { expectValidK8sObjects, k8sObjectsInTemplate, validateK8sObject } from './util/k8s-schema';
+import { evaluateLatticeRequest, iamAuthPoliciesInTemplate, materialize, OWNER_ACCOUNT, podIdentitySession, REGION } from './util/lattice-eval';
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 
@@ -169,7 +169,10 @@ describe('protocol mismatch between an imported route and an export of this app'
     const f = twoClusters();
     f.cluster2.exportService('Greeter', { serviceName: 'greeter', namespace: 'apps', port: 50051, protocol: exportProtocol });
     f.cluster.importService('Route', {
-      routeName: 'greeter', namespace: 'apps', port: 50051, protocol: routeProtocol,
+      routeName: 'greeter',
+      namespace: 'apps',
+      port: 50051,
+      protocol: routeProtocol,
       backends: [{ exportName: 'greeter', clusterName: 'eks-cluster2' }],
     });
     if (message) expect(() => f.app.synth()).toThrow(message);

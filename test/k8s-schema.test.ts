@@ -346,8 +346,13 @@ describeWithReferenceCrds('Gateway API v1.5.1 (reference CRDs)', () => {
   });
   /** The library's GRPCRoute (GRPCRoute is v1 since Gateway API v1.1, so not in the v1.0.0 models). */
   const greeter = () => grpcRoute({
-    name: 'greeter', namespace: 'apps', hostname: 'greeter.example.com', gateway: { name: 'lattice-net', namespace: 'aws-application-networking-system' },
-    sectionNames: ['https'], backendServiceName: 'greeter', backendPort: 50051,
+    name: 'greeter',
+    namespace: 'apps',
+    hostname: 'greeter.example.com',
+    gateway: { name: 'lattice-net', namespace: 'aws-application-networking-system' },
+    sectionNames: ['https'],
+    backendServiceName: 'greeter',
+    backendPort: 50051,
   }) as any;
 
   test('valid GRPCRoute and gRPC ServiceExport, as the library builds them', () => {

@@ -161,7 +161,11 @@ export class LatticeServiceExport extends Construct {
     if (healthCheck?.port !== undefined) clusterWiring(this, KIND, props.cluster).registerTargets(this.namespace, healthCheck.port);
     this.manifest = clusterWiring(this, KIND, props.cluster).addManifest(this, 'Export', [
       serviceExport({
-        name: this.exportName, namespace: this.namespace, serviceName: props.serviceName, port: this.port, routeType: exportRouteTypeOf(this.protocol),
+        name: this.exportName,
+        namespace: this.namespace,
+        serviceName: props.serviceName,
+        port: this.port,
+        routeType: exportRouteTypeOf(this.protocol),
       }),
       ...(healthCheck
         ? [targetGroupPolicy({ name: this.exportName, namespace: this.namespace, targetKind: 'ServiceExport', targetName: this.exportName, healthCheck })]

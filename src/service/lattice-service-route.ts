@@ -272,7 +272,7 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
       if (exportedProtocol !== undefined && exportedProtocol !== this.protocol) {
         problems.push(`${KIND} (${this.node.path}): backends[${i}] export '${b.exportName}' of cluster '${b.clusterName}' has protocol ${exportedProtocol}, ` +
           `but the route has protocol ${this.protocol} (the controller builds the target group by the export's routeType); ` +
-          `give importService and exportService the same protocol`);
+          'give importService and exportService the same protocol');
       }
     });
     return problems;
