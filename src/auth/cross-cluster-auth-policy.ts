@@ -137,7 +137,8 @@ export class CrossClusterAuthPolicy extends Construct {
         `must be created in the stack of route '${route.node.path}' (${routeStack.stackName}), ` +
         `not in ${Stack.of(this).stackName}: the manifest is applied through that cluster`);
     }
-    const routeKind = route.protocol === LatticeRouteProtocol.GRPC ? 'GRPCRoute' : 'HTTPRoute';
+    // A LatticeServiceRoute carries its protocol (and so its route kind); other routes are HTTPRoutes.
+    const routeKind = (route as ILatticeRoute & { protocol?: LatticeRouteProtocol }).protocol === LatticeRouteProtocol.GRPC ? 'GRPCRoute' : 'HTTPRoute';
     this.claim(routeAuthPolicyTarget(clusterWiring(this, KIND, route.cluster).key, route.namespace, route.routeName),
       `${routeKind} '${route.namespace}/${route.routeName}' of cluster '${route.cluster.clusterName}'`, MANIFEST);
     const manifest = clusterWiring(this, KIND, route.cluster).addManifest(this, 'IamAuthPolicy', [iamAuthPolicy({
