@@ -371,6 +371,16 @@ describe('class 7: a token where a literal is needed says so, and why', () => {
     ['a health check path', () => clusterFixture().cluster.exposeService('R', {
       serviceName: 'orders', namespace: 'apps', port: 80, healthCheck: { path: str('/health') },
     } as any), /healthCheck\.path must be a literal string, not a token/],
+    ['a route protocol', () => clusterFixture().cluster.exposeService('R', { serviceName: 'orders', namespace: 'apps', port: 80, protocol: str('GRPC') as any }),
+      /^LatticeServiceRoute \(Cluster1\/Lattice\/R\): protocol must be a literal string, not a token \(needed at synth to choose the route kind\)/],
+    ['an export protocol', () => clusterFixture().cluster.exportService('E', { serviceName: 'orders', namespace: 'apps', port: 80, protocol: str('GRPC') as any }),
+      /^LatticeServiceExport \(Cluster1\/Lattice\/E\): protocol must be a literal string, not a token/],
+    ['a health check protocol version', () => clusterFixture().cluster.exposeService('R', {
+      serviceName: 'orders', namespace: 'apps', port: 80, healthCheck: { protocolVersion: str('HTTP2') },
+    } as any), /healthCheck\.protocolVersion must be a literal string, not a token \(needed at synth to check it and write the health check\)/],
+    ['a gRPC method of an auth policy', () => clusterFixture().cluster.exposeService('R', { serviceName: 'orders', namespace: 'apps', port: 80 })
+      .allow(LatticeCaller.eksWorkload({ clusterName: 'eks-cluster2', namespaces: ['apps'] }).withGrpcMethods([str('a.B/C')])),
+    /gRPC method must be a literal string, not a token \(needed at synth to check it and write the auth policy condition\)/],
     ['a backend weight', () => clusterFixture().cluster.importService('I', {
       routeName: 'orders', namespace: 'apps', port: 80, backends: [{ clusterName: 'eks-cluster2', exportName: 'orders', namespace: 'apps', port: 80, weight: num(1) } as any],
     }), /backends\[0\]\.weight must be a literal number, not a token \(needed at synth to check it and write the route's backend weights\)/],

@@ -95,9 +95,27 @@ describe('LatticeServiceRoute bad input', () => {
     ['a token as port', { port: Lazy.number({ produce: () => 80 }) }, /port must be a literal number, not a token \(needed at synth to check its range\); a token is a value known only at deploy time/],
     ['a token as targetPort', { targetPort: Lazy.number({ produce: () => 8080 }) }, /targetPort must be a literal number, not a token/],
     ['port left out by a JavaScript caller', { port: undefined }, /port must be a number, got undefined/],
+    ['a protocol the library does not build', { protocol: 'TCP' }, /protocol 'TCP' is not supported; use one of LatticeRouteProtocol\.HTTP, LatticeRouteProtocol\.GRPC/],
+    ['a lowercase protocol from a JavaScript caller', { protocol: 'grpc' }, /protocol 'grpc' is not supported/],
+    ['a protocol named like an object property', { protocol: 'toString' }, /protocol 'toString' is not supported/],
+    ['a health check protocol version Lattice does not have', { healthCheck: { protocolVersion: 'GRPC' } },
+      /healthCheck\.protocolVersion 'GRPC' must be one of HTTP1, HTTP2 \(VPC Lattice health checks do not speak gRPC; use HTTP2 for a gRPC port\)/],
+    ['a gRPC health check protocol version Lattice does not have', { protocol: 'GRPC', healthCheck: { protocolVersion: 'HTTP3' } },
+      /healthCheck\.protocolVersion 'HTTP3' must be one of HTTP1, HTTP2/],
   ])('%s', (_name, options, message) => {
     expect(() => route(options)).toThrow(message);
     expect(() => route(options)).toThrow(/^LatticeServiceRoute \(Cluster1\/Lattice\/R\): /);
+  });
+
+  test.each<[string, (cluster: any) => unknown, RegExp]>([
+    ['an export protocol the library does not build', (c) => c.exportService('E', { serviceName: 'web', port: 80, protocol: 'TLS' }),
+      /^LatticeServiceExport \(Cluster1\/Lattice\/E\): protocol 'TLS' is not supported; use one of LatticeRouteProtocol\.HTTP, LatticeRouteProtocol\.GRPC/],
+    ['an export health check protocol version', (c) => c.exportService('E', { serviceName: 'web', port: 80, protocol: 'GRPC', healthCheck: { protocolVersion: 'h2c' } }),
+      /^LatticeServiceExport \(Cluster1\/Lattice\/E\): healthCheck\.protocolVersion 'h2c' must be one of HTTP1, HTTP2/],
+    ['an import protocol the library does not build', (c) => c.importService('I', { routeName: 'web', port: 80, protocol: 'UDP', backends: [{ exportName: 'web', clusterName: 'c2' }] }),
+      /^LatticeServiceRoute \(Cluster1\/Lattice\/I\): protocol 'UDP' is not supported/],
+  ])('%s', (_name, build, message) => {
+    expect(() => build(clusterFixture().cluster)).toThrow(message);
   });
 
   test('the same hostname on two routes', () => {

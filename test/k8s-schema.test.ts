@@ -21,6 +21,8 @@ import {
   renderManifest,
   validateK8sObject,
 } from './util/k8s-schema';
+import { grpcRoute } from '../src/k8s/gateway-api';
+import { serviceExport } from '../src/k8s/multi-cluster';
 
 /** Tests that need the reference CRDs (outside the repository) are skipped without them (see test/global-setup.ts). */
 const HAS_REFERENCE_CRDS = referenceCrdsPresent();
@@ -341,6 +343,32 @@ describeWithReferenceCrds('Gateway API v1.5.1 (reference CRDs)', () => {
       { name: 'http', protocol: 'HTTP', port: 8080 },
     ]));
     expect(errors).toEqual([expect.stringMatching(/^spec\.listeners: duplicate entry: items 0 and 1 have the same name/)]);
+  });
+  /** The library's GRPCRoute (GRPCRoute is v1 since Gateway API v1.1, so not in the v1.0.0 models). */
+  const greeter = () => grpcRoute({
+    name: 'greeter',
+    namespace: 'apps',
+    hostname: 'greeter.example.com',
+    gateway: { name: 'lattice-net', namespace: 'aws-application-networking-system' },
+    sectionNames: ['https'],
+    backendServiceName: 'greeter',
+    backendPort: 50051,
+  }) as any;
+
+  test('valid GRPCRoute and gRPC ServiceExport, as the library builds them', () => {
+    expect(validate(greeter())).toEqual([]);
+    expect(validate(serviceExport({ name: 'greeter', namespace: 'apps', serviceName: 'greeter', port: 50051, routeType: 'GRPC' }))).toEqual([]);
+  });
+
+  test('negative: a GRPCRoute with an unknown method match type, a string port, and a ServiceExport with an unknown routeType', () => {
+    const route = greeter();
+    route.spec.rules[0].matches = [{ method: { type: 'Prefix', service: 'helloworld.Greeter' } }];
+    route.spec.rules[0].backendRefs[0].port = '50051';
+    const errors = validate(route);
+    expectError(errors, /^spec\.rules\[0\]\.matches\[0\]\.method\.type: must be one of \["Exact","RegularExpression"\]/);
+    expectError(errors, /^spec\.rules\[0\]\.backendRefs\[0\]\.port: must be integer/);
+    expect(validate(serviceExport({ name: 'greeter', namespace: 'apps', serviceName: 'greeter', port: 50051, routeType: 'GRPCS' })))
+      .toEqual([expect.stringMatching(/routeType: must be one of \["HTTP","GRPC","TLS"\]/)]);
   });
 });
 

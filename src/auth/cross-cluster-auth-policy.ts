@@ -5,6 +5,7 @@ import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import { Construct } from 'constructs';
 import { LatticeAuthPolicyDocument } from './lattice-auth-policy';
 import { clusterWiring } from '../cluster/lattice-cluster';
+import { LatticeRouteProtocol } from '../cluster/lattice-route-protocol';
 import { ILatticeRoute } from '../cluster/lattice-route-ref';
 import { iamAuthPolicy } from '../k8s/iam-auth-policy';
 import { LatticeAuthType, LatticeServiceNetwork } from '../network/service-network';
@@ -136,12 +137,14 @@ export class CrossClusterAuthPolicy extends Construct {
         `must be created in the stack of route '${route.node.path}' (${routeStack.stackName}), ` +
         `not in ${Stack.of(this).stackName}: the manifest is applied through that cluster`);
     }
+    // A LatticeServiceRoute carries its protocol (and so its route kind); other routes are HTTPRoutes.
+    const routeKind = (route as ILatticeRoute & { protocol?: LatticeRouteProtocol }).protocol === LatticeRouteProtocol.GRPC ? 'GRPCRoute' : 'HTTPRoute';
     this.claim(routeAuthPolicyTarget(clusterWiring(this, KIND, route.cluster).key, route.namespace, route.routeName),
-      `HTTPRoute '${route.namespace}/${route.routeName}' of cluster '${route.cluster.clusterName}'`, MANIFEST);
+      `${routeKind} '${route.namespace}/${route.routeName}' of cluster '${route.cluster.clusterName}'`, MANIFEST);
     const manifest = clusterWiring(this, KIND, route.cluster).addManifest(this, 'IamAuthPolicy', [iamAuthPolicy({
       name: `${route.routeName}-iam-auth-policy`,
       namespace: route.namespace,
-      targetKind: 'HTTPRoute',
+      targetKind: routeKind,
       targetName: route.routeName,
       policy: policyJson(Stack.of(this), this.policyDocument),
     })], true);

@@ -10,6 +10,7 @@ import {
   volatileSessionTagOf,
 } from '../private/auth-policy-vocabulary';
 import { literalRequired, validationError } from '../private/errors';
+import { grpcMethodProblem, grpcRequestPath, isGrpcWildcard } from '../private/grpc-names';
 import { k8sNameProblem } from '../private/k8s-names';
 import { accountIdProblem, organizationIdProblem, organizationPathProblem } from '../private/lattice-names';
 import { authPolicySizeProblem } from '../private/policy-size';
@@ -360,13 +361,51 @@ export class LatticeCaller {
     }
     const spec = this._spec;
     for (const condition of added) {
-      if (spec.conditions.some((c) => c.operator === condition.operator && c.key === condition.key)) {
-        checks.push(() => `${condition.key} is already constrained by an earlier withRequest(); give each request condition once per caller`);
+      if (spec.conditions.some((c) => c.key === condition.key)) {
+        checks.push(() => `${condition.key} is already constrained by an earlier withRequest() or withGrpcMethods(); give each request condition once per caller`);
       }
     }
     return new LatticeCaller({
       ...spec,
       conditions: [...spec.conditions, ...added],
+      checks: [...spec.checks, ...checks],
+    });
+  }
+
+  /**
+   * A copy of this caller that may call only the given gRPC methods (AND):
+   * each `<package>.<Service>/<Method>`, or `<package>.<Service>/*` for every
+   * method of a service. A gRPC call is a POST to `/<package>.<Service>/<Method>`,
+   * so this limits `vpc-lattice-svcs:RequestMethod` to POST and
+   * `vpc-lattice-svcs:RequestPath` to those paths (StringEquals, or StringLike
+   * when a `/*` entry is given). Not combinable with `withRequest()` on the
+   * same caller; given once per caller.
+   *
+   * @param methods e.g. `['helloworld.Greeter/SayHello', 'helloworld.Greeter/*']`
+   */
+  public withGrpcMethods(methods: string[]): LatticeCaller {
+    const entries = unique(methods ?? []);
+    const checks: Array<() => string | undefined> = [
+      () => (entries.length === 0 ? 'withGrpcMethods() needs at least one gRPC method, e.g. \'helloworld.Greeter/SayHello\'' : undefined),
+      ...entries.map((entry) => () => (Token.isUnresolved(entry)
+        ? literalRequired('gRPC method', 'string', 'check it and write the auth policy condition')
+        : grpcMethodProblem(entry))),
+    ];
+    // One operator for every path: StringEquals and StringLike on one key would both have to hold (AND).
+    // Valid names hold no '*' or '?', so StringLike matches the exact ones exactly.
+    const operator = entries.some(isGrpcWildcard) ? 'StringLike' : 'StringEquals';
+    const spec = this._spec;
+    const requestKeys: string[] = [KEY.REQUEST_METHOD, KEY.REQUEST_PATH];
+    if (spec.conditions.some((c) => requestKeys.includes(c.key))) {
+      checks.push(() => 'the request method or path is already constrained (withRequest() or withGrpcMethods()); give one of them, once per caller');
+    }
+    return new LatticeCaller({
+      ...spec,
+      conditions: [
+        ...spec.conditions,
+        { operator: 'StringEquals', key: KEY.REQUEST_METHOD, values: [LatticeRequestMethod.POST] },
+        { operator, key: KEY.REQUEST_PATH, values: entries.map((entry) => (Token.isUnresolved(entry) ? entry : grpcRequestPath(entry))) },
+      ],
       checks: [...spec.checks, ...checks],
     });
   }

@@ -462,7 +462,9 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
 
   /**
    * Exposes a Kubernetes Service on VPC Lattice: an HTTPRoute attached to the
-   * Gateway's listeners, with a hostname under the domain when there is one.
+   * Gateway's listeners (a GRPCRoute on the HTTPS listener for
+   * `protocol: LatticeRouteProtocol.GRPC`), with a hostname under the domain
+   * when there is one.
    */
   public exposeService(id: string, options: ExposeServiceOptions): LatticeServiceRoute {
     return new LatticeServiceRoute(this, id, { ...options, cluster: this });

@@ -3,6 +3,17 @@ import { IConstruct } from 'constructs';
 import type { HealthCheckSpec } from '../k8s/multi-cluster';
 import { literalRequired, validationError } from '../private/errors';
 
+/** HTTP version of the health check requests (Lattice cannot health-check with gRPC itself). */
+export enum LatticeHealthCheckProtocolVersion {
+  /** HTTP/1.1 requests. */
+  HTTP1 = 'HTTP1',
+  /**
+   * HTTP/2 requests without TLS (prior knowledge), which a port that serves
+   * gRPC only accepts.
+   */
+  HTTP2 = 'HTTP2',
+}
+
 /**
  * HTTP health check of the Lattice target groups of a Service or export
  * (a TargetGroupPolicy). Lattice stops sending requests to targets that fail it.
@@ -43,6 +54,13 @@ export interface LatticeHealthCheck {
    * @default - the port the target receives traffic on
    */
   readonly port?: number;
+  /**
+   * HTTP version of the checks. VPC Lattice health checks never speak gRPC:
+   * for a gRPC service, check an HTTP path the server answers (over HTTP/2 on
+   * the gRPC port, or on another `port`).
+   * @default - `HTTP2` for gRPC services (their port speaks HTTP/2 only), `HTTP1` otherwise
+   */
+  readonly protocolVersion?: LatticeHealthCheckProtocolVersion;
 }
 
 /** Defaults: quicker than Lattice's own (30 s interval, 5 healthy checks), so new pods take traffic within 20 s. */
@@ -63,7 +81,10 @@ const STATUS_MATCH = /^[1-5]\d\d(-[1-5]\d\d)?(,[1-5]\d\d(-[1-5]\d\d)?)*$/;
  * (and the TargetGroupPolicy CRD) accept, throwing a ValidationError of
  * construct `kind` naming `prop` otherwise.
  */
-export function resolveHealthCheck(scope: IConstruct, kind: string, prop: string, input: LatticeHealthCheck = {}): HealthCheckSpec {
+export function resolveHealthCheck(
+  scope: IConstruct, kind: string, prop: string, input: LatticeHealthCheck = {},
+  defaultProtocolVersion: LatticeHealthCheckProtocolVersion = LatticeHealthCheckProtocolVersion.HTTP1,
+): HealthCheckSpec {
   const seconds = (name: string, value: Duration | undefined, dflt: number, min: number, max: number): number => {
     if (value === undefined) return dflt;
     if (Token.isUnresolved(value.toSeconds({ integral: false }))) {
@@ -105,6 +126,15 @@ export function resolveHealthCheck(scope: IConstruct, kind: string, prop: string
   if (input.port !== undefined && (!Number.isInteger(input.port) || input.port < 1 || input.port > 65535)) {
     throw validationError(scope, kind, `${prop}.port ${input.port} is not a TCP port (1-65535)`);
   }
+  const protocolVersion = input.protocolVersion ?? defaultProtocolVersion;
+  const versions: string[] = Object.values(LatticeHealthCheckProtocolVersion);
+  if (Token.isUnresolved(protocolVersion)) {
+    throw validationError(scope, kind, literalRequired(`${prop}.protocolVersion`, 'string', 'check it and write the health check'));
+  }
+  if (!versions.includes(protocolVersion)) {
+    throw validationError(scope, kind,
+      `${prop}.protocolVersion '${protocolVersion}' must be one of ${versions.join(', ')} (VPC Lattice health checks do not speak gRPC; use HTTP2 for a gRPC port)`);
+  }
   return {
     path,
     intervalSeconds,
@@ -113,5 +143,6 @@ export function resolveHealthCheck(scope: IConstruct, kind: string, prop: string
     unhealthyThresholdCount: count('unhealthyThreshold', input.unhealthyThreshold, HEALTH_CHECK_DEFAULTS.unhealthyThresholdCount),
     statusMatch,
     ...(input.port !== undefined ? { port: input.port } : {}),
+    protocolVersion,
   };
 }

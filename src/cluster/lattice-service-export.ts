@@ -3,6 +3,8 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { ClusterWiring, clusterWiring, ILatticeCluster } from './lattice-cluster';
 import { LatticeHealthCheck, resolveHealthCheck } from './lattice-health-check';
+import { LatticeRouteProtocol } from './lattice-route-protocol';
+import { exportRouteTypeOf, healthCheckVersionOf, resolveRouteProtocol } from './route-protocol';
 import { serviceExport, targetGroupPolicy } from '../k8s/multi-cluster';
 import { validationError } from '../private/errors';
 import { recordExport } from '../private/export-registry';
@@ -19,8 +21,15 @@ const exportsByCluster = new WeakMap<ClusterWiring, Map<string, string>>();
 export interface ExportServiceOptions {
   /** Name of the Kubernetes Service to export. */
   readonly serviceName: string;
-  /** Port of the Service to export (HTTP). */
+  /** Port of the Service to export. */
   readonly port: number;
+  /**
+   * What the Service serves: the ServiceExport's `routeType`, from which the
+   * controller sets the target group's protocol version (GRPC: HTTP/2 to the
+   * pods). Routes importing it must use the same protocol.
+   * @default LatticeRouteProtocol.HTTP
+   */
+  readonly protocol?: LatticeRouteProtocol;
   /**
    * Port the Service's pods listen on (its `targetPort`, as a number): the
    * cluster security group admits VPC Lattice on it.
@@ -41,7 +50,9 @@ export interface ExportServiceOptions {
   readonly exportName?: string;
   /**
    * Health check of the export's target group (in every cluster that imports it).
-   * @default - the `LatticeHealthCheck` defaults (GET / every 10 s, 200-399 healthy)
+   * @default - HTTP: the `LatticeHealthCheck` defaults (GET / every 10 s, 200-399 healthy);
+   *   GRPC: none (VPC Lattice cannot health-check gRPC, so the controller leaves checks off
+   *   and every registered pod takes calls)
    */
   readonly healthCheck?: LatticeHealthCheck;
   /**
@@ -101,6 +112,8 @@ export class LatticeServiceExport extends Construct {
   public readonly namespace: string;
   /** Exported Service port. */
   public readonly port: number;
+  /** What the Service serves (the ServiceExport's `routeType`). */
+  public readonly protocol: LatticeRouteProtocol;
   /** The ServiceExport and TargetGroupPolicy manifest. */
   public readonly manifest: eks.KubernetesManifest;
 
@@ -119,7 +132,11 @@ export class LatticeServiceExport extends Construct {
     validateK8sName(this, KIND, 'exportName', this.exportName, 'rfc1035-label', 'ServiceExport (and its ServiceImport)');
     this.port = requireTcpPort(this, KIND, 'port', props.port);
     const targetPort = requireTcpPort(this, KIND, 'targetPort', props.targetPort ?? this.port);
-    const healthCheck = resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck);
+    this.protocol = resolveRouteProtocol(this, KIND, props.protocol);
+    // Lattice cannot health-check gRPC: without an HTTP check to run, a gRPC export has none (the controller's default).
+    const healthCheck = this.protocol === LatticeRouteProtocol.GRPC && props.healthCheck === undefined
+      ? undefined
+      : resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck, healthCheckVersionOf(this.protocol));
     const wiring = clusterWiring(this, KIND, props.cluster);
     let claimed = exportsByCluster.get(wiring);
     if (!claimed) exportsByCluster.set(wiring, claimed = new Map());
@@ -129,7 +146,7 @@ export class LatticeServiceExport extends Construct {
       throw validationError(this, KIND, `exportName '${key}' is already exported by '${other}' on cluster '${this.clusterName}'; give this export another exportName`);
     }
     claimed.set(key, this.node.path);
-    recordExport(this, this.clusterName, this.namespace, this.exportName, this.port);
+    recordExport(this, this.clusterName, this.namespace, this.exportName, this.port, this.protocol);
     if (this.exportName !== props.serviceName) {
       // The controller's pod webhook looks the export up by the Service's name.
       Annotations.of(this).addWarningV2('cdk-lattice-eks:exportWithoutReadinessGates',
@@ -141,10 +158,18 @@ export class LatticeServiceExport extends Construct {
     if (props.createNamespace) clusterWiring(this, KIND, props.cluster).ensureNamespace(this.namespace);
     clusterWiring(this, KIND, props.cluster).registerTargets(this.namespace, targetPort);
     // Health checks on another port must get through the cluster security group too.
-    if (healthCheck.port !== undefined) clusterWiring(this, KIND, props.cluster).registerTargets(this.namespace, healthCheck.port);
+    if (healthCheck?.port !== undefined) clusterWiring(this, KIND, props.cluster).registerTargets(this.namespace, healthCheck.port);
     this.manifest = clusterWiring(this, KIND, props.cluster).addManifest(this, 'Export', [
-      serviceExport({ name: this.exportName, namespace: this.namespace, serviceName: props.serviceName, port: this.port }),
-      targetGroupPolicy({ name: this.exportName, namespace: this.namespace, targetKind: 'ServiceExport', targetName: this.exportName, healthCheck }),
+      serviceExport({
+        name: this.exportName,
+        namespace: this.namespace,
+        serviceName: props.serviceName,
+        port: this.port,
+        routeType: exportRouteTypeOf(this.protocol),
+      }),
+      ...(healthCheck
+        ? [targetGroupPolicy({ name: this.exportName, namespace: this.namespace, targetKind: 'ServiceExport', targetName: this.exportName, healthCheck })]
+        : []),
     ], true);
   }
 

@@ -141,3 +141,15 @@ export function httpRoute(spec: HttpRouteSpec): K8sObject {
     },
   };
 }
+
+/**
+ * A GRPCRoute that exposes one Service (or weighted ServiceImports) through
+ * the Gateway's listeners, for every gRPC service and method (one rule
+ * without matches: the controller makes it a POST rule on every path). The
+ * AWS Gateway API Controller (v2.1.3) accepts a GRPCRoute on HTTPS listeners
+ * only: `sectionNames` must name those.
+ */
+export function grpcRoute(spec: HttpRouteSpec): K8sObject {
+  const route = httpRoute(spec);
+  return { ...route, kind: 'GRPCRoute' };
+}

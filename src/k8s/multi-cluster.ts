@@ -28,8 +28,14 @@ export interface ServiceExportSpec {
   readonly namespace: string;
   /** The exported Service (annotated when it differs from `name`). */
   readonly serviceName: string;
-  /** Service port exported for HTTP routes. */
+  /** Service port exported. */
   readonly port: number;
+  /**
+   * Kind of the routes that import it (`HTTP` or `GRPC`): the controller
+   * builds the target group's protocol version from it.
+   * @default 'HTTP'
+   */
+  readonly routeType?: string;
 }
 
 /** A ServiceExport of the AWS Gateway API Controller: a standalone Lattice target group for one Service port. */
@@ -40,7 +46,7 @@ export function serviceExport(spec: ServiceExportSpec): K8sObject {
     apiVersion: CONTROLLER_API_VERSION,
     kind: 'ServiceExport',
     metadata: { ...objectMeta(spec.name, spec.namespace), annotations },
-    spec: { exportedPorts: [{ port: spec.port, routeType: 'HTTP' }] },
+    spec: { exportedPorts: [{ port: spec.port, routeType: spec.routeType ?? 'HTTP' }] },
   };
 }
 
@@ -77,6 +83,8 @@ export interface HealthCheckSpec {
   readonly unhealthyThresholdCount: number;
   readonly statusMatch: string;
   readonly port?: number;
+  /** `HTTP1` or `HTTP2`. */
+  readonly protocolVersion: string;
 }
 
 /** Input of `targetGroupPolicy`. */
@@ -89,7 +97,11 @@ export interface TargetGroupPolicySpec {
   readonly healthCheck: HealthCheckSpec;
 }
 
-/** A TargetGroupPolicy setting the HTTP health check of the target groups of a Service or ServiceExport. */
+/**
+ * A TargetGroupPolicy setting the HTTP health check of the target groups of a
+ * Service or ServiceExport. It leaves the target group's own protocol version
+ * to the controller (GRPC behind a GRPCRoute or a `routeType: GRPC` export).
+ */
 export function targetGroupPolicy(spec: TargetGroupPolicySpec): K8sObject {
   const hc = spec.healthCheck;
   return {
@@ -105,7 +117,7 @@ export function targetGroupPolicy(spec: TargetGroupPolicySpec): K8sObject {
       healthCheck: {
         enabled: true,
         protocol: 'HTTP',
-        protocolVersion: 'HTTP1',
+        protocolVersion: hc.protocolVersion,
         path: hc.path,
         ...(hc.port !== undefined ? { port: hc.port } : {}),
         intervalSeconds: hc.intervalSeconds,

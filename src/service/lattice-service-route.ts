@@ -6,15 +6,17 @@ import { LatticeAuthPolicyDocument, LatticeCaller } from '../auth/lattice-auth-p
 import { clusterWiring, ILatticeCluster } from '../cluster/lattice-cluster';
 import type { LatticeHealthCheck } from '../cluster/lattice-health-check';
 import { resolveHealthCheck } from '../cluster/lattice-health-check';
+import { LatticeRouteProtocol } from '../cluster/lattice-route-protocol';
 import { ILatticeRoute } from '../cluster/lattice-route-ref';
 import type { ServiceImportBackend } from '../cluster/lattice-service-export';
-import { httpRoute } from '../k8s/gateway-api';
+import { healthCheckVersionOf, resolveRouteProtocol, routeKindOf, routeSectionNames } from '../cluster/route-protocol';
+import { grpcRoute, httpRoute } from '../k8s/gateway-api';
 import { ALLOW_TAKEOVER_FROM_ANNOTATION, serviceImport, targetGroupPolicy } from '../k8s/multi-cluster';
 import { K8sObject } from '../k8s/object';
 import { isAuthPolicyClaimed, routeAuthPolicyTarget } from '../private/auth-policy-owners';
 import { dnsNameProblem } from '../private/dns';
 import { literalRequired, validationError } from '../private/errors';
-import { exportsOf, isClusterOfApp } from '../private/export-registry';
+import { exportProtocolOf, exportsOf, isClusterOfApp } from '../private/export-registry';
 import { validateDnsLabel, validateK8sName, validateServiceName } from '../private/k8s-names';
 import { latticeNameProblem, SERVICE_NAME_RULES } from '../private/lattice-names';
 import { requireTcpPort } from '../private/ports';
@@ -32,6 +34,12 @@ export interface ExposeServiceOptions {
   readonly serviceName: string;
   /** Port of the Kubernetes Service. */
   readonly port: number;
+  /**
+   * What the Service serves: HTTP (an HTTPRoute) or gRPC (a GRPCRoute, on the
+   * Gateway's HTTPS listener only, so the cluster needs a domain).
+   * @default LatticeRouteProtocol.HTTP
+   */
+  readonly protocol?: LatticeRouteProtocol;
   /**
    * Port the Service's pods listen on (the Service's `targetPort`, as a
    * number). VPC Lattice sends requests and health checks to the pods on it,
@@ -67,7 +75,8 @@ export interface ExposeServiceOptions {
   readonly createNamespace?: boolean;
   /**
    * Health check of the Service's Lattice target group (a TargetGroupPolicy).
-   * @default - none: the controller's defaults (GET / every 30 s, 200 healthy)
+   * @default - none: the controller's defaults (HTTP: GET / every 30 s, 200 healthy;
+   *   GRPC: no health checks, which VPC Lattice cannot run over gRPC)
    */
   readonly healthCheck?: LatticeHealthCheck;
   /**
@@ -86,6 +95,13 @@ export interface ImportServiceOptions {
   readonly routeName: string;
   /** Exported port (the same in every exporting cluster). */
   readonly port: number;
+  /**
+   * What the exports serve: HTTP (an HTTPRoute) or gRPC (a GRPCRoute, on the
+   * Gateway's HTTPS listener only). Must match the protocol of every export
+   * of this app it names.
+   * @default LatticeRouteProtocol.HTTP
+   */
+  readonly protocol?: LatticeRouteProtocol;
   /** The exports served, with their weights (e.g. `export.backend(50)`). */
   readonly backends: ServiceImportBackend[];
   /**
@@ -131,8 +147,8 @@ const latticeServiceNames = new WeakMap<IConstruct, Map<string, Array<[string, s
 const hostnames = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
- * A Kubernetes Service exposed on VPC Lattice through an HTTPRoute on the
- * cluster's Gateway. Auth policies target it.
+ * A Kubernetes Service exposed on VPC Lattice through an HTTPRoute (a
+ * GRPCRoute for `LatticeRouteProtocol.GRPC`) on the cluster's Gateway. Auth policies target it.
  *
  * Deny by default: a route whose callers are not named by synth time (with
  * `allow()` or a `CrossClusterAuthPolicy`) gets an explicit deny-all auth
@@ -155,17 +171,19 @@ const hostnames = new WeakMap<IConstruct, Map<string, string>>();
 export class LatticeServiceRoute extends Construct implements ILatticeRoute {
   /** The cluster. */
   public readonly cluster: ILatticeCluster;
-  /** Name of the HTTPRoute. */
+  /** Name of the route (HTTPRoute or GRPCRoute). */
   public readonly routeName: string;
-  /** Namespace of the HTTPRoute and the Service. */
+  /** Namespace of the route and the Service. */
   public readonly namespace: string;
+  /** What the route carries: HTTP (an HTTPRoute) or gRPC (a GRPCRoute). */
+  public readonly protocol: LatticeRouteProtocol;
   /** Name of the exposed Kubernetes Service. */
   public readonly serviceName: string;
   /** Custom domain name of the service (undefined without a domain). */
   public readonly hostname?: string;
   /** Name the controller gives the Lattice service: `<route[:20]>-<namespace[:18]>`. */
   public readonly latticeServiceName: string;
-  /** The HTTPRoute manifest. */
+  /** The route's manifest. */
   public readonly manifest: eks.KubernetesManifest;
 
   /**
@@ -179,11 +197,14 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     this.serviceName = props.serviceName;
     this.namespace = props.namespace ?? 'default';
     this.routeName = props.routeName ?? props.serviceName;
+    this.protocol = resolveRouteProtocol(this, KIND, props.protocol);
+    const routeKind = routeKindOf(this.protocol);
+    const sectionNames = routeSectionNames(this, KIND, this.protocol, props.cluster);
     // importService: serviceName is the routeName, and no Service has that name (the backends are ServiceImports).
     const importsGiven = (props as LatticeServiceRouteProps & ImportedBackendsProps)._serviceImports !== undefined;
     if (!importsGiven) validateServiceName(this, KIND, 'serviceName', this.serviceName);
     validateDnsLabel(this, KIND, 'namespace', this.namespace);
-    validateDnsLabel(this, KIND, 'routeName', this.routeName, 'HTTPRoute');
+    validateDnsLabel(this, KIND, 'routeName', this.routeName, routeKind);
     requireTcpPort(this, KIND, 'port', props.port);
     const targetPort = requireTcpPort(this, KIND, 'targetPort', props.targetPort ?? props.port, 'give the number the Service\'s targetPort resolves to');
     this.hostname = this.resolveHostname(props);
@@ -210,7 +231,7 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     const extra: K8sObject[] = [...(importObjects?.objects ?? [])];
     if (props.healthCheck) {
       if (importObjects) throw validationError(this, KIND, 'healthCheck applies to the exports of an imported route: give it to exportService()');
-      const healthCheck = resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck);
+      const healthCheck = resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck, healthCheckVersionOf(this.protocol));
       // Health checks on another port must get through the cluster security group too.
       if (healthCheck.port !== undefined) clusterWiring(this, KIND, props.cluster).registerTargets(this.namespace, healthCheck.port);
       extra.push(targetGroupPolicy({
@@ -218,12 +239,13 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
       }));
     }
     if (props.createNamespace) clusterWiring(this, KIND, props.cluster).ensureNamespace(this.namespace);
-    this.manifest = clusterWiring(this, KIND, props.cluster).addManifest(this, 'HttpRoute', [httpRoute({
+    const build = this.protocol === LatticeRouteProtocol.GRPC ? grpcRoute : httpRoute;
+    this.manifest = clusterWiring(this, KIND, props.cluster).addManifest(this, this.protocol === LatticeRouteProtocol.GRPC ? 'GrpcRoute' : 'HttpRoute', [build({
       name: this.routeName,
       namespace: this.namespace,
       hostname: this.hostname,
       gateway: { name: props.cluster.gatewayName, namespace: props.cluster.gatewayNamespace },
-      sectionNames: props.cluster.gatewayListeners,
+      sectionNames,
       backendServiceName: this.serviceName,
       backendPort: props.port,
       serviceImports: importObjects?.refs,
@@ -245,6 +267,12 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
       } else if (exportedPort !== port) {
         problems.push(`${KIND} (${this.node.path}): backends[${i}] export '${b.exportName}' of cluster '${b.clusterName}' exports port ${exportedPort}, ` +
           `but the route imports port ${port}; give importService the exported port`);
+      }
+      const exportedProtocol = exportProtocolOf(this, b.clusterName, `${this.namespace}/${b.exportName}`);
+      if (exportedProtocol !== undefined && exportedProtocol !== this.protocol) {
+        problems.push(`${KIND} (${this.node.path}): backends[${i}] export '${b.exportName}' of cluster '${b.clusterName}' has protocol ${exportedProtocol}, ` +
+          `but the route has protocol ${this.protocol} (the controller builds the target group by the export's routeType); ` +
+          'give importService and exportService the same protocol');
       }
     });
     return problems;

@@ -26,7 +26,9 @@ import { DEMO_IMAGE } from '../../examples/cross-cluster/demo-app';
 import { addExistingClustersExample, APPS_NAMESPACE } from '../../examples/existing-clusters/app';
 import { addMultiAccountExample } from '../../examples/multi-account/app';
 import { addPrivateClusterExample } from '../../examples/private-cluster/app';
+import { LatticeCaller } from '../../src/auth/lattice-auth-policy';
 import { LatticeEksIntegration } from '../../src/cluster/lattice-eks-integration';
+import { LatticeRouteProtocol } from '../../src/cluster/lattice-route-protocol';
 import { gatewayApiCrdsJobName } from '../../src/k8s/gateway-api-crds-job';
 import { PREFLIGHT_NAME, preflightProbe } from '../../src/k8s/preflight';
 import { injectedContainers, injectedVolumes } from '../../src/k8s/sidecar';
@@ -217,6 +219,22 @@ interface DeployedChecks {
   readonly ephemeral: Record<string, ApiResponse>;
   /** Requests of a namespace user, the controller and a cluster admin against the tenant-isolation policies. */
   readonly tenant: Record<string, ApiResponse>;
+  /** The objects of a gRPC service (GRPCRoute, its auth policy, a gRPC export and health check), applied by the cluster admin. */
+  readonly grpc: Record<string, ApiResponse>;
+}
+
+/**
+ * The Kubernetes objects a gRPC service on eks-cluster1 synthesizes (no example has one): a
+ * GRPCRoute with its IAMAuthPolicy and TargetGroupPolicy, and a gRPC ServiceExport, in `apps`.
+ */
+function grpcObjects(): any[] {
+  const f = clusterFixture();
+  f.cluster.exposeService('Greeter', {
+    serviceName: 'greeter', namespace: 'apps', port: 50051, protocol: LatticeRouteProtocol.GRPC, healthCheck: { path: '/healthz' },
+  }).allow(LatticeCaller.eksWorkload({ clusterName: 'eks-cluster2', namespaces: ['apps'] }).withGrpcMethods(['helloworld.Greeter/SayHello']));
+  f.cluster.exportService('GreeterExport', { serviceName: 'greeter', exportName: 'greeter-export', namespace: 'apps', port: 50051, protocol: LatticeRouteProtocol.GRPC });
+  return k8sObjectsInTemplate(Template.fromStack(f.stack).toJSON()).map((o) => o.object)
+    .filter((o) => ['GRPCRoute', 'IAMAuthPolicy', 'TargetGroupPolicy', 'ServiceExport'].includes(o.kind) && o.metadata.namespace === 'apps');
 }
 
 /** Pod counts of a DaemonSet's status that equal its available pods when every node runs one. */
@@ -303,7 +321,12 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
     for (const [name, p] of Object.entries(PODS)) if (!(name in pods)) pods[name] = await create(p);
     await cp.request('DELETE', '/api/v1/namespaces/kube-system/pods/system');
     const route = await cp.request('POST', '/apis/gateway.networking.k8s.io/v1/namespaces/apps/httproutes?fieldValidation=Strict', { body: badRoute() });
-    return { pods, route, ephemeral: await ephemeralChecks(cp), tenant: await tenantChecks(cp) };
+    const grpc: Record<string, ApiResponse> = {};
+    for (const o of grpcObjects()) {
+      const resource = (await cp.resourceFor(o.apiVersion, o.kind))!;
+      grpc[`${o.kind} ${o.metadata.name}`] = await cp.request('POST', `${objectPath(resource, o.metadata.namespace)}?fieldValidation=Strict`, { body: o });
+    }
+    return { pods, route, ephemeral: await ephemeralChecks(cp), tenant: await tenantChecks(cp), grpc };
   }
 
   /** `kubectl debug`: a strategic-merge patch of the pod's ephemeralcontainers subresource. */
@@ -341,7 +364,7 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       metadata: { name: 'lattice-editor' },
       rules: [
         { apiGroups: ['application-networking.k8s.aws'], resources: ['iamauthpolicies'], verbs: ['create', 'update', 'patch', 'delete', 'get'] },
-        { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: ['create', 'update', 'patch', 'delete', 'get'] },
+        { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes', 'grpcroutes'], verbs: ['create', 'update', 'patch', 'delete', 'get'] },
         { apiGroups: ['externaldns.k8s.io'], resources: ['dnsendpoints'], verbs: ['create', 'update', 'patch', 'delete', 'get'] },
       ],
     });
@@ -368,6 +391,11 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       metadata: { name, namespace: 'team-a', annotations },
       spec: { parentRefs: [{ name: 'lattice-gateway', namespace: 'lattice-gateway' }], rules: [{ backendRefs: [{ name: 'orders', port: 80, ...(backendNamespace ? { namespace: backendNamespace } : {}) }] }] },
     });
+    const grpcRoute = (name: string, backendNamespace?: string, annotations?: Record<string, string>) => ({
+      ...httpRoute(name, backendNamespace, annotations),
+      kind: 'GRPCRoute',
+    });
+    const grpcRoutes = '/apis/gateway.networking.k8s.io/v1/namespaces/team-a/grpcroutes';
     const dnsEndpoint = (name: string) => ({
       apiVersion: 'externaldns.k8s.io/v1alpha1',
       kind: 'DNSEndpoint',
@@ -392,6 +420,10 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       'user: route to its own backend': await post(routes, httpRoute('plain'), USER),
       'user: route renaming its Lattice service': await post(routes, httpRoute('renamed', undefined, { 'application-networking.k8s.aws/service-name-override': 'demo-cluster1-apps' }), USER),
       'user: route taking a service over': await post(routes, httpRoute('takeover', undefined, { 'application-networking.k8s.aws/allow-takeover-from': '111111111111/eks-cluster2/vpc-1' }), USER),
+      'user: GRPCRoute to a backend of another namespace': await post(grpcRoutes, grpcRoute('grpc-cross', 'apps'), USER),
+      'user: GRPCRoute to its own backend': await post(grpcRoutes, grpcRoute('grpc-plain'), USER),
+      'user: GRPCRoute taking a service over': await post(grpcRoutes, grpcRoute('grpc-takeover', undefined, { 'application-networking.k8s.aws/allow-takeover-from': '111111111111/eks-cluster2/vpc-1' }), USER),
+      'user: auth policy on a GRPCRoute of another namespace': await post(policies, { ...authPolicy('grpc-steal', 'apps'), spec: { targetRef: { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: 'greeter', namespace: 'apps' }, policy: '{}' } }, USER),
       'user: DNSEndpoint': await post(dns, dnsEndpoint('user'), USER),
       'controller: DNSEndpoint': await post(dns, dnsEndpoint('controller'), CONTROLLER),
       'user: delete the library\'s auth policy': await cp.request('DELETE', library, { as: USER, asGroups: ['system:authenticated'] }),
@@ -830,6 +862,10 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       ['user: route to its own backend', 'admitted'],
       ['user: route renaming its Lattice service', /^403 Forbidden: .*only the identity cdk-lattice-eks deploys with may set or change the annotation application-networking.k8s.aws\/service-name-override/],
       ['user: route taking a service over', /^403 Forbidden: .*annotation application-networking.k8s.aws\/allow-takeover-from/],
+      ['user: GRPCRoute to a backend of another namespace', /^403 Forbidden: .*cdk-lattice-eks-tenant-route-scope.*sends to a backend of another namespace/],
+      ['user: GRPCRoute to its own backend', 'admitted'],
+      ['user: GRPCRoute taking a service over', /^403 Forbidden: .*annotation application-networking.k8s.aws\/allow-takeover-from/],
+      ['user: auth policy on a GRPCRoute of another namespace', /^403 Forbidden: .*cdk-lattice-eks-tenant-policy-scope.*targets namespace apps but may only target objects of its own namespace 'team-a'/],
       ['user: DNSEndpoint', /^403 Forbidden: .*DNSEndpoints are written only by the AWS Gateway API Controller/],
       ['controller: DNSEndpoint', 'admitted'],
       ['user: delete the library\'s auth policy', /^403 Forbidden: .*created by cdk-lattice-eks; only its deploy identity may change or delete it/],
@@ -840,6 +876,15 @@ describeWithControlPlane('a real Kubernetes control plane', () => {
       else expect(got).toMatch(expected);
     }, 300_000);
   });
+
+  test('a gRPC service\'s objects (GRPCRoute, its IAMAuthPolicy and TargetGroupPolicy, a GRPC ServiceExport) are accepted with strict field validation', async () => {
+    const { grpc } = await outcome<DeployedChecks>('eks-cluster1 deployed');
+    expect(Object.keys(grpc).sort()).toEqual([
+      'GRPCRoute greeter', 'IAMAuthPolicy greeter-iam-auth-policy', 'ServiceExport greeter-export', 'TargetGroupPolicy greeter',
+    ]);
+    expect(Object.entries(grpc).map(([name, res]) => [name, res.status === 201 ? 'created' : apiError(res)]))
+      .toEqual(Object.keys(grpc).map((name) => [name, 'created']));
+  }, 300_000);
 
   describe('the preflight ValidatingAdmissionPolicies of an attached cluster, enforced by the API server', () => {
     test('an attached cluster that brings its own agent, CRDs and Kyverno has two preflight policies with their bindings', () => {

@@ -1,0 +1,55 @@
+import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { ILatticeCluster } from './lattice-cluster';
+import { LatticeHealthCheckProtocolVersion } from './lattice-health-check';
+import { LatticeRouteProtocol } from './lattice-route-protocol';
+import { HTTPS_LISTENER } from '../k8s/gateway-api';
+import { literalRequired, validationError } from '../private/errors';
+
+/** What each route protocol becomes: route kind, ServiceExport `routeType`, default health check HTTP version. */
+const PROTOCOLS: Record<string, { routeKind: string; routeType: string; healthCheckVersion: LatticeHealthCheckProtocolVersion }> = {
+  [LatticeRouteProtocol.HTTP]: { routeKind: 'HTTPRoute', routeType: 'HTTP', healthCheckVersion: LatticeHealthCheckProtocolVersion.HTTP1 },
+  [LatticeRouteProtocol.GRPC]: { routeKind: 'GRPCRoute', routeType: 'GRPC', healthCheckVersion: LatticeHealthCheckProtocolVersion.HTTP2 },
+};
+
+/** `value` (default HTTP), checked to be a `LatticeRouteProtocol` (jsii languages may pass any string). */
+export function resolveRouteProtocol(scope: IConstruct, kind: string, value: LatticeRouteProtocol | undefined): LatticeRouteProtocol {
+  if (value === undefined) return LatticeRouteProtocol.HTTP;
+  if (Token.isUnresolved(value)) throw validationError(scope, kind, literalRequired('protocol', 'string', 'choose the route kind'));
+  if (!Object.keys(PROTOCOLS).includes(value)) {
+    throw validationError(scope, kind, `protocol '${value}' is not supported; use one of ${Object.keys(PROTOCOLS).map((p) => `LatticeRouteProtocol.${p}`).join(', ')}`);
+  }
+  return value;
+}
+
+/** The Gateway API route kind of a protocol (`HTTPRoute`, `GRPCRoute`). */
+export function routeKindOf(protocol: LatticeRouteProtocol): string {
+  return PROTOCOLS[protocol].routeKind;
+}
+
+/** The ServiceExport `routeType` of a protocol. */
+export function exportRouteTypeOf(protocol: LatticeRouteProtocol): string {
+  return PROTOCOLS[protocol].routeType;
+}
+
+/** The health check HTTP version that reaches a target port of a protocol. */
+export function healthCheckVersionOf(protocol: LatticeRouteProtocol): LatticeHealthCheckProtocolVersion {
+  return PROTOCOLS[protocol].healthCheckVersion;
+}
+
+/**
+ * The Gateway listeners a route of `protocol` attaches to. The AWS Gateway
+ * API Controller (v2.1.3) admits a GRPCRoute on HTTPS listeners only (by
+ * default kinds and in `listenerRouteGroupKindSupported`): a cluster without
+ * a domain has none, which is a synth-time error.
+ */
+export function routeSectionNames(scope: IConstruct, kind: string, protocol: LatticeRouteProtocol, cluster: ILatticeCluster): string[] {
+  if (protocol !== LatticeRouteProtocol.GRPC) return cluster.gatewayListeners;
+  if (!cluster.gatewayListeners.includes(HTTPS_LISTENER)) {
+    throw validationError(scope, kind,
+      `protocol GRPC needs an HTTPS listener on the Gateway of cluster '${cluster.clusterName}', which has only ${cluster.gatewayListeners.join(', ')}: ` +
+      'the AWS Gateway API Controller attaches GRPCRoutes to HTTPS listeners only. Give the cluster a domain (LatticeEksClusterProps.domain), ' +
+      'whose certificate the HTTPS listener serves, or expose the service over HTTP');
+  }
+  return [HTTPS_LISTENER];
+}
