@@ -2,7 +2,9 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DependencyGraph } from './util/graph';
 import { expectValidK8sObjects, k8sObjectsInTemplate } from './util/k8s-schema';
-import { addCrossClusterExample } from '../examples/cross-cluster/app';
+import { evaluateLatticeRequest, iamAuthPoliciesInTemplate, podIdentitySession } from './util/lattice-eval';
+import { addCrossClusterExample, GREETER_SERVICE } from '../examples/cross-cluster/app';
+import { GREETER_PORT } from '../examples/cross-cluster/demo-app';
 import { DATABASE_HOST } from '../examples/cross-cluster/resources-stack';
 
 describe('cross-cluster example', () => {
@@ -19,7 +21,7 @@ describe('cross-cluster example', () => {
 
   test('each demo app admits only the other cluster\'s apps namespace', () => {
     for (const [i, template] of templates.slice(1).entries()) {
-      const policy = k8sObjectsInTemplate(template).map((o) => o.object).find((o) => o.kind === 'IAMAuthPolicy');
+      const policy = k8sObjectsInTemplate(template).map((o) => o.object).find((o) => o.kind === 'IAMAuthPolicy' && o.spec.targetRef.kind === 'HTTPRoute');
       expect(policy.spec.targetRef).toMatchObject({ kind: 'HTTPRoute', name: `demo-cluster${i + 1}` });
       expect(policy.spec.policy).toContain(`eks-cluster${2 - i}`);
     }
@@ -65,6 +67,36 @@ describe('cross-cluster example', () => {
     expect(policy.spec.policy).toContain('eks-cluster1');
     expect(policy.spec.policy).toContain('eks-cluster2');
     expect(k8sObjectsInTemplate(templates[2]).some((o) => o.object.kind === 'ServiceImport')).toBe(false);
+  });
+
+  describe('cluster 2 serves a gRPC service that only cluster 1\'s apps may call, and only its health Check', () => {
+    const objects = () => k8sObjectsInTemplate(templates[2]).map((o) => o.object);
+
+    test('a GRPCRoute on the HTTPS listener to the h2c Service, and no gRPC objects in cluster 1', () => {
+      const route = objects().find((o) => o.kind === 'GRPCRoute');
+      expect(route.metadata.name).toBe(GREETER_SERVICE);
+      expect(route.spec.parentRefs.map((p: any) => p.sectionName)).toEqual(['https']);
+      expect(route.spec.hostnames).toEqual([`${GREETER_SERVICE}.example.com`]);
+      expect(route.spec.rules[0].backendRefs).toEqual([{ name: GREETER_SERVICE, port: GREETER_PORT }]);
+      const service = objects().find((o) => o.kind === 'Service' && o.metadata.name === GREETER_SERVICE);
+      expect(service.spec.ports[0]).toMatchObject({ port: GREETER_PORT, appProtocol: 'kubernetes.io/h2c' });
+      const pod = objects().find((o) => o.kind === 'Deployment' && o.metadata.name === GREETER_SERVICE).spec.template.spec;
+      expect(pod.containers[0].readinessProbe).toEqual({ grpc: { port: GREETER_PORT } });
+      expect(k8sObjectsInTemplate(templates[1]).some((o) => o.object.kind === 'GRPCRoute')).toBe(false);
+    });
+
+    const policy = () => iamAuthPoliciesInTemplate(templates[2]).find((p) => p.object.spec.targetRef.kind === 'GRPCRoute')!;
+    test.each<[string, string, string, string, string, boolean]>([
+      ['cluster 1\'s apps, the Check method', 'eks-cluster1', 'apps', 'POST', '/grpc.health.v1.Health/Check', true],
+      ['cluster 1\'s apps, the Watch method', 'eks-cluster1', 'apps', 'POST', '/grpc.health.v1.Health/Watch', false],
+      ['cluster 1\'s apps, GET on the Check path', 'eks-cluster1', 'apps', 'GET', '/grpc.health.v1.Health/Check', false],
+      ['cluster 1\'s other namespace', 'eks-cluster1', 'ops', 'POST', '/grpc.health.v1.Health/Check', false],
+      ['cluster 2\'s own apps', 'eks-cluster2', 'apps', 'POST', '/grpc.health.v1.Health/Check', false],
+    ])('IAM evaluation: %s', async (_name, clusterName, namespace, method, path, allowed) => {
+      const session = podIdentitySession({ clusterName, namespace });
+      const decision = await evaluateLatticeRequest({ ...session, method, path }, { serviceNetworkPolicy: undefined, servicePolicy: policy().policy });
+      expect(decision.allowed).toBe(allowed);
+    });
   });
 
   test('cluster stacks depend on the environment only', () => {

@@ -5,8 +5,9 @@
  * and compares it with the committed snapshot in
  * `test/integ.cross-cluster.ts.snapshot/`. Deployed (`integ-runner` in an
  * account): the stacks deploy, a probe Job in eks-cluster1 must get an answer
- * from demo-cluster2, be denied by demo-cluster1 and get ten answers from the
- * service both clusters serve (its KubernetesObjectValue
+ * from demo-cluster2, be denied by demo-cluster1, get ten answers from the
+ * service both clusters serve and call cluster 2's gRPC service (the allowed
+ * method answers with grpc-status 0, another method is refused; its KubernetesObjectValue
  * blocks the deployment until the Job succeeds), and the assertions below check
  * the service network's two VPC associations, the two demo services and the
  * resources stack's resource configuration (its association with the network
@@ -26,10 +27,17 @@ import { LatticeDeletionGuard, LatticeServiceRoute } from '../src';
 
 /**
  * A Job in `from` that calls both demo apps through the sidecar and checks the
- * answers, then calls the service both clusters serve (`shared`) ten times.
+ * answers, calls the service both clusters serve (`shared`) ten times, and calls
+ * the gRPC service `grpc` (HTTP/2 through the sidecar): Check must answer
+ * grpc-status 0, Watch must be refused by the auth policy.
  */
-function addProbe(from: ClusterStack, allowed: ClusterStack, shared: LatticeServiceRoute, domainName: string): eks.KubernetesObjectValue {
+function addProbe(
+  from: ClusterStack, allowed: ClusterStack, shared: LatticeServiceRoute, grpc: LatticeServiceRoute, domainName: string,
+): eks.KubernetesObjectValue {
   const name = 'lattice-probe';
+  // An empty grpc.health.v1.HealthCheckRequest in gRPC framing (flag and length: 5 zero bytes), over h2c to port 80.
+  const grpcCall = (method: string) => `printf '\\000\\000\\000\\000\\000' | curl -s --max-time 20 --http2-prior-knowledge ` +
+    `-H 'content-type: application/grpc' -H 'te: trailers' --data-binary @- -o /dev/null -D - http://${grpc.hostname}/grpc.health.v1.Health/${method}`;
   const script = [
     'set -eu',
     `ok="$(curl -s --max-time 20 http://${allowed.appName}.${domainName}/)"`,
@@ -41,6 +49,11 @@ function addProbe(from: ClusterStack, allowed: ClusterStack, shared: LatticeServ
     `  code="$(curl -s --max-time 20 -o /dev/null -w '%{http_code}' http://${shared.hostname}/)"`,
     '  test "$code" = 200',
     'done',
+    `check="$(${grpcCall('Check')})"`,
+    'echo "$check" | grep -qi "^content-type: application/grpc"',
+    'echo "$check" | grep -qi "^grpc-status: 0"',
+    `watch="$(${grpcCall('Watch')})"`,
+    'echo "$watch" | grep -q "^HTTP/2 403"',
   ].join('\n');
   const job = from.lattice.cluster.addManifest('Probe', {
     apiVersion: 'batch/v1',
@@ -59,7 +72,7 @@ function addProbe(from: ClusterStack, allowed: ClusterStack, shared: LatticeServ
     },
   });
   from.sidecar.addWorkload(job);
-  job.node.addDependency(from.route, allowed.route, shared, from.sharedService);
+  job.node.addDependency(from.route, allowed.route, shared, from.sharedService, grpc);
   const succeeded = new eks.KubernetesObjectValue(from, 'ProbeSucceeded', {
     cluster: from.lattice.cluster,
     objectType: 'job',
@@ -101,10 +114,10 @@ function addGuardAssertions(integ: IntegTest, cluster: ClusterStack, hostedZoneI
 
 /** The integration test app. */
 export function buildIntegApp(app: App): IntegTest {
-  const { environment, clusters, resources, sharedRoute } = addCrossClusterExample(app);
+  const { environment, clusters, resources, sharedRoute, greeterRoute } = addCrossClusterExample(app);
   // Both clusters must exist before cluster1's probe calls cluster2.
   clusters[0].addStackDependency(clusters[1], 'the probe in eks-cluster1 calls demo-cluster2');
-  addProbe(clusters[0], clusters[1], sharedRoute, environment.domain.domainName);
+  addProbe(clusters[0], clusters[1], sharedRoute, greeterRoute, environment.domain.domainName);
 
   const integ = new IntegTest(app, 'CrossCluster', {
     testCases: [environment, ...clusters, resources],
@@ -119,7 +132,7 @@ export function buildIntegApp(app: App): IntegTest {
   integ.assertions
     .awsApiCall('VPCLattice', 'listServices', {})
     .expect(ExpectedResult.objectLike({
-      items: Match.arrayWith([...clusters.map((c) => c.route), sharedRoute].map((r) => Match.objectLike({ name: r.latticeServiceName }))),
+      items: Match.arrayWith([...clusters.map((c) => c.route), sharedRoute, greeterRoute].map((r) => Match.objectLike({ name: r.latticeServiceName }))),
     }));
   integ.assertions
     .awsApiCall('VPCLattice', 'listServiceNetworkResourceAssociations', { serviceNetworkIdentifier: environment.network.serviceNetworkId })

@@ -3,7 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { APPS_NAMESPACE, ClusterStack, SHARED_SERVICE } from './cluster-stack';
 import { EnvironmentStack } from './environment-stack';
 import { ResourcesStack } from './resources-stack';
-import { LatticeCaller, LatticeServiceRoute } from '../../src';
+import { GREETER_PORT, greeterObjects } from './demo-app';
+import { LatticeCaller, LatticeRouteProtocol, LatticeServiceRoute } from '../../src';
 
 /** The stacks of the example. */
 export interface CrossClusterExample {
@@ -12,11 +13,17 @@ export interface CrossClusterExample {
   readonly resources: ResourcesStack;
   /** The route of the service both clusters serve (on cluster 1's Gateway). */
   readonly sharedRoute: LatticeServiceRoute;
+  /** The gRPC service of cluster 2 that cluster 1 calls (a GRPCRoute). */
+  readonly greeterRoute: LatticeServiceRoute;
 }
+
+/** Name of the demo gRPC server (its Deployment, Service and route) in cluster 2. */
+export const GREETER_SERVICE = 'greeter';
 
 /**
  * Adds the example's stacks to `app`: the shared environment, two clusters
- * that may call each other's demo app and both serve one shared service, and a VPC with a TCP resource that both
+ * that may call each other's demo app and both serve one shared service, a gRPC service in cluster 2 that
+ * cluster 1 calls, and a VPC with a TCP resource that both
  * clusters reach through the service network. Settings come from CDK context:
  * domainName, serviceNetworkName, nodeInstanceType, account, region.
  */
@@ -52,10 +59,22 @@ export function addCrossClusterExample(app: App): CrossClusterExample {
   });
   sharedRoute.allow(...names.map((clusterName) => LatticeCaller.eksWorkload({ clusterName, namespaces: [APPS_NAMESPACE] })));
 
+  // A gRPC service in cluster 2 that cluster 1's demo app may call, and only its health Check method.
+  const server = clusters[1];
+  server.lattice.cluster.addManifest('Greeter', ...greeterObjects(GREETER_SERVICE, APPS_NAMESPACE));
+  const greeterRoute = server.lattice.exposeService('Greeter', {
+    serviceName: GREETER_SERVICE,
+    namespace: APPS_NAMESPACE,
+    port: GREETER_PORT,
+    protocol: LatticeRouteProtocol.GRPC,
+  });
+  greeterRoute.allow(LatticeCaller.eksWorkload({ clusterName: names[0], namespaces: [APPS_NAMESPACE] })
+    .withGrpcMethods(['grpc.health.v1.Health/Check']));
+
   const resources = new ResourcesStack(app, 'lattice-resources', {
     env,
     environment,
     description: 'cdk-lattice-eks example: TCP resource in a third 10.0.0.0/16 VPC, on the service network through a resource gateway',
   });
-  return { environment, clusters, resources, sharedRoute };
+  return { environment, clusters, resources, sharedRoute, greeterRoute };
 }

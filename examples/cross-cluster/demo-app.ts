@@ -1,4 +1,4 @@
-/** The demo application: an nginx that answers with its name, exposed on port 80. */
+/** The demo applications: an nginx that answers with its name on port 80, and a gRPC server. */
 
 /** Port the demo container listens on (the Service maps 80 to it). */
 export const DEMO_PORT = 8090;
@@ -60,6 +60,55 @@ export function demoAppObjects(name: string, namespace: string, serviceAccountNa
       kind: 'Service',
       metadata: { name, namespace, labels },
       spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: DEMO_PORT, protocol: 'TCP' }] },
+    },
+  ];
+}
+
+/** Port of the demo gRPC server (the standard gRPC health service, `grpc.health.v1.Health`). */
+export const GREETER_PORT = 50051;
+
+/**
+ * Pinned Kubernetes e2e test image whose `grpc-health-checking` command serves
+ * `grpc.health.v1.Health` (and an HTTP control server on 8080).
+ */
+export const GREETER_IMAGE = 'registry.k8s.io/e2e-test-images/agnhost:2.53';
+
+/** The Deployment and Service of the demo gRPC server `name` in `namespace`. */
+export function greeterObjects(name: string, namespace: string): Record<string, unknown>[] {
+  const labels = { 'app.kubernetes.io/name': name };
+  return [
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace, labels },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            terminationGracePeriodSeconds: 150,
+            containers: [{
+              name,
+              image: GREETER_IMAGE,
+              args: ['grpc-health-checking', `--port=${GREETER_PORT}`],
+              ports: [{ name: 'grpc', containerPort: GREETER_PORT }],
+              readinessProbe: { grpc: { port: GREETER_PORT } },
+              lifecycle: { preStop: { sleep: { seconds: 60 } } },
+              resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { memory: '64Mi' } },
+            }],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace, labels },
+      spec: {
+        selector: labels,
+        ports: [{ name: 'grpc', port: GREETER_PORT, targetPort: GREETER_PORT, protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' }],
+      },
     },
   ];
 }

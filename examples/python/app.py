@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import List
 
 from aws_cdk import App, Environment, Validations, aws_ec2 as ec2
-from cdk_lattice_eks import LatticeCaller, LatticeServiceRoute
+from cdk_lattice_eks import LatticeCaller, LatticeRouteProtocol, LatticeServiceRoute
 from cdk_nag import AwsSolutionsChecks
 
 from cluster_stack import APPS_NAMESPACE, SHARED_SERVICE, ClusterStack
+from demo_app import GREETER_PORT, greeter_objects
 from environment_stack import EnvironmentStack
 from resources_stack import ResourcesStack
 
@@ -29,12 +30,18 @@ class CrossClusterExample:
     resources: ResourcesStack
     #: The route of the service both clusters serve (on cluster 1's Gateway).
     shared_route: LatticeServiceRoute
+    #: The gRPC service of cluster 2 that cluster 1 calls (a GRPCRoute).
+    greeter_route: LatticeServiceRoute
+
+
+#: Name of the demo gRPC server (its Deployment, Service and route) in cluster 2.
+GREETER_SERVICE = "greeter"
 
 
 def add_cross_cluster_example(app: App) -> CrossClusterExample:
     """Adds the example's stacks to ``app``: the shared environment, two
-    clusters that may call each other's demo app and both serve one shared service, and a VPC with a TCP resource
-    that both clusters reach through the service network.
+    clusters that may call each other's demo app and both serve one shared service, a gRPC service in cluster 2
+    that cluster 1 calls, and a VPC with a TCP resource that both clusters reach through the service network.
     """
 
     def ctx(key: str, fallback: str) -> str:
@@ -77,13 +84,30 @@ def add_cross_cluster_example(app: App) -> CrossClusterExample:
     )
     shared_route.allow(*[LatticeCaller.eks_workload(cluster_name=name, namespaces=[APPS_NAMESPACE]) for name in names])
 
+    # A gRPC service in cluster 2 that cluster 1's demo app may call, and only its health Check method.
+    server = clusters[1]
+    server.lattice.cluster.add_manifest("Greeter", *greeter_objects(GREETER_SERVICE, APPS_NAMESPACE))
+    greeter_route = server.lattice.expose_service(
+        "Greeter",
+        service_name=GREETER_SERVICE,
+        namespace=APPS_NAMESPACE,
+        port=GREETER_PORT,
+        protocol=LatticeRouteProtocol.GRPC,
+    )
+    greeter_route.allow(
+        LatticeCaller.eks_workload(cluster_name=names[0], namespaces=[APPS_NAMESPACE])
+        .with_grpc_methods(["grpc.health.v1.Health/Check"])
+    )
+
     resources = ResourcesStack(
         app, "lattice-resources",
         env=env,
         environment=environment,
         description="cdk-lattice-eks example: TCP resource in a third 10.0.0.0/16 VPC, on the service network through a resource gateway",
     )
-    return CrossClusterExample(environment=environment, clusters=clusters, resources=resources, shared_route=shared_route)
+    return CrossClusterExample(
+        environment=environment, clusters=clusters, resources=resources, shared_route=shared_route, greeter_route=greeter_route,
+    )
 
 
 def synth_and_summarize(app: App) -> None:

@@ -1,4 +1,4 @@
-"""The demo application: an nginx that answers with its name, exposed on port 80.
+"""The demo applications: an nginx that answers with its name on port 80, and a gRPC server.
 
 Same objects, in the same key order, as examples/cross-cluster/demo-app.ts.
 """
@@ -65,5 +65,53 @@ def demo_app_objects(name: str, namespace: str, service_account_name: str, injec
             "kind": "Service",
             "metadata": {"name": name, "namespace": namespace, "labels": labels},
             "spec": {"selector": labels, "ports": [{"name": "http", "port": 80, "targetPort": DEMO_PORT, "protocol": "TCP"}]},
+        },
+    ]
+
+
+#: Port of the demo gRPC server (the standard gRPC health service, ``grpc.health.v1.Health``).
+GREETER_PORT = 50051
+
+#: Pinned Kubernetes e2e test image whose ``grpc-health-checking`` command serves
+#: ``grpc.health.v1.Health`` (and an HTTP control server on 8080).
+GREETER_IMAGE = "registry.k8s.io/e2e-test-images/agnhost:2.53"
+
+
+def greeter_objects(name: str, namespace: str) -> List[Dict[str, Any]]:
+    """The Deployment and Service of the demo gRPC server ``name`` in ``namespace``."""
+    labels = {"app.kubernetes.io/name": name}
+    return [
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": name, "namespace": namespace, "labels": labels},
+            "spec": {
+                "replicas": 2,
+                "selector": {"matchLabels": labels},
+                "template": {
+                    "metadata": {"labels": labels},
+                    "spec": {
+                        "terminationGracePeriodSeconds": 150,
+                        "containers": [{
+                            "name": name,
+                            "image": GREETER_IMAGE,
+                            "args": ["grpc-health-checking", f"--port={GREETER_PORT}"],
+                            "ports": [{"name": "grpc", "containerPort": GREETER_PORT}],
+                            "readinessProbe": {"grpc": {"port": GREETER_PORT}},
+                            "lifecycle": {"preStop": {"sleep": {"seconds": 60}}},
+                            "resources": {"requests": {"cpu": "50m", "memory": "32Mi"}, "limits": {"memory": "64Mi"}},
+                        }],
+                    },
+                },
+            },
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": name, "namespace": namespace, "labels": labels},
+            "spec": {
+                "selector": labels,
+                "ports": [{"name": "grpc", "port": GREETER_PORT, "targetPort": GREETER_PORT, "protocol": "TCP", "appProtocol": "kubernetes.io/h2c"}],
+            },
         },
     ]

@@ -2,8 +2,10 @@ package io.github.cdklatticeeks.examples;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklatticeeks.EksWorkloadCallerOptions;
+import io.github.cdklatticeeks.ExposeServiceOptions;
 import io.github.cdklatticeeks.ImportServiceOptions;
 import io.github.cdklatticeeks.LatticeCaller;
+import io.github.cdklatticeeks.LatticeRouteProtocol;
 import io.github.cdklatticeeks.LatticeServiceRoute;
 import java.io.File;
 import java.nio.file.Path;
@@ -34,13 +36,16 @@ public final class CrossClusterApp {
 
   /** The stacks of the example. */
   public record CrossClusterExample(EnvironmentStack environment, List<ClusterStack> clusters,
-      ResourcesStack resources, LatticeServiceRoute sharedRoute) {
+      ResourcesStack resources, LatticeServiceRoute sharedRoute, LatticeServiceRoute greeterRoute) {
   }
+
+  /** Name of the demo gRPC server (its Deployment, Service and route) in cluster 2. */
+  public static final String GREETER_SERVICE = "greeter";
 
   /**
    * Adds the example's stacks to {@code app}: the shared environment, two
-   * clusters that may call each other's demo app and both serve one shared service, and a VPC with a TCP resource
-   * that both clusters reach through the service network. Settings come from
+   * clusters that may call each other's demo app and both serve one shared service, a gRPC service in cluster 2
+   * that cluster 1 calls, and a VPC with a TCP resource that both clusters reach through the service network. Settings come from
    * CDK context: domainName, serviceNetworkName, nodeInstanceType, account,
    * region.
    */
@@ -92,6 +97,24 @@ public final class CrossClusterApp {
             .build()))
         .toArray(LatticeCaller[]::new));
 
+    // A gRPC service in cluster 2 that cluster 1's demo app may call, and only its health Check method.
+    ClusterStack server = clusters.get(1);
+    @SuppressWarnings("unchecked")
+    Map<String, Object>[] greeter = DemoApp.greeterObjects(GREETER_SERVICE, ClusterStack.APPS_NAMESPACE)
+        .toArray(new Map[0]);
+    server.getLattice().getCluster().addManifest("Greeter", greeter);
+    LatticeServiceRoute greeterRoute = server.getLattice().exposeService("Greeter", ExposeServiceOptions.builder()
+        .serviceName(GREETER_SERVICE)
+        .namespace(ClusterStack.APPS_NAMESPACE)
+        .port(DemoApp.GREETER_PORT)
+        .protocol(LatticeRouteProtocol.GRPC)
+        .build());
+    greeterRoute.allow(LatticeCaller.eksWorkload(EksWorkloadCallerOptions.builder()
+            .clusterName(names.get(0))
+            .namespaces(List.of(ClusterStack.APPS_NAMESPACE))
+            .build())
+        .withGrpcMethods(List.of("grpc.health.v1.Health/Check")));
+
     ResourcesStack resources = new ResourcesStack(app, "lattice-resources",
         StackProps.builder()
             .env(env)
@@ -99,7 +122,7 @@ public final class CrossClusterApp {
                 + " through a resource gateway")
             .build(),
         environment);
-    return new CrossClusterExample(environment, clusters, resources, sharedRoute);
+    return new CrossClusterExample(environment, clusters, resources, sharedRoute, greeterRoute);
   }
 
   private static String ctx(App app, String key, String fallback) {

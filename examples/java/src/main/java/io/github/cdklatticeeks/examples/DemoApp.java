@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The demo application: an nginx that answers with its name, exposed on port 80.
+ * The demo applications: an nginx that answers with its name on port 80, and a gRPC server.
  *
  * <p>Same objects, in the same key order, as examples/cross-cluster/demo-app.ts
  * (the maps are ordered, so the synthesized manifests are identical).
@@ -17,7 +17,51 @@ public final class DemoApp {
   /** Pinned, official multi-arch image; it also ships curl for the validation calls. */
   public static final String DEMO_IMAGE = "public.ecr.aws/docker/library/nginx:1.29-alpine";
 
+  /** Port of the demo gRPC server (the standard gRPC health service, {@code grpc.health.v1.Health}). */
+  public static final int GREETER_PORT = 50051;
+
+  /**
+   * Pinned Kubernetes e2e test image whose {@code grpc-health-checking} command serves
+   * {@code grpc.health.v1.Health} (and an HTTP control server on 8080).
+   */
+  public static final String GREETER_IMAGE = "registry.k8s.io/e2e-test-images/agnhost:2.53";
+
   private DemoApp() {
+  }
+
+  /** The Deployment and Service of the demo gRPC server {@code name} in {@code namespace}. */
+  public static List<Map<String, Object>> greeterObjects(String name, String namespace) {
+    Map<String, Object> labels = map("app.kubernetes.io/name", name);
+    return List.of(
+        map(
+            "apiVersion", "apps/v1",
+            "kind", "Deployment",
+            "metadata", map("name", name, "namespace", namespace, "labels", labels),
+            "spec", map(
+                "replicas", 2,
+                "selector", map("matchLabels", labels),
+                "template", map(
+                    "metadata", map("labels", labels),
+                    "spec", map(
+                        "terminationGracePeriodSeconds", 150,
+                        "containers", List.of(map(
+                            "name", name,
+                            "image", GREETER_IMAGE,
+                            "args", List.of("grpc-health-checking", "--port=" + GREETER_PORT),
+                            "ports", List.of(map("name", "grpc", "containerPort", GREETER_PORT)),
+                            "readinessProbe", map("grpc", map("port", GREETER_PORT)),
+                            "lifecycle", map("preStop", map("sleep", map("seconds", 60))),
+                            "resources", map(
+                                "requests", map("cpu", "50m", "memory", "32Mi"),
+                                "limits", map("memory", "64Mi")))))))),
+        map(
+            "apiVersion", "v1",
+            "kind", "Service",
+            "metadata", map("name", name, "namespace", namespace, "labels", labels),
+            "spec", map(
+                "selector", labels,
+                "ports", List.of(map("name", "grpc", "port", GREETER_PORT, "targetPort", GREETER_PORT,
+                    "protocol", "TCP", "appProtocol", "kubernetes.io/h2c")))));
   }
 
   /** The ConfigMap, Deployment and Service of the demo app {@code name} in {@code namespace}. */
