@@ -94,7 +94,8 @@ describe('cross-cluster example', () => {
       ['cluster 2\'s own apps', 'eks-cluster2', 'apps', 'POST', '/grpc.health.v1.Health/Check', false],
     ])('IAM evaluation: %s', async (_name, clusterName, namespace, method, path, allowed) => {
       const session = podIdentitySession({ clusterName, namespace });
-      const decision = await evaluateLatticeRequest({ ...session, method, path }, { serviceNetworkPolicy: undefined, servicePolicy: policy().policy });
+      const target = { serviceNetworkPolicy: undefined, servicePolicy: policy().policy };
+      const decision = await evaluateLatticeRequest({ ...session, method, path }, target);
       expect(decision.allowed).toBe(allowed);
     });
   });

@@ -36,7 +36,7 @@ function addProbe(
 ): eks.KubernetesObjectValue {
   const name = 'lattice-probe';
   // An empty grpc.health.v1.HealthCheckRequest in gRPC framing (flag and length: 5 zero bytes), over h2c to port 80.
-  const grpcCall = (method: string) => `printf '\\000\\000\\000\\000\\000' | curl -s --max-time 20 --http2-prior-knowledge ` +
+  const grpcCall = (method: string) => 'printf \'\\000\\000\\000\\000\\000\' | curl -s --max-time 20 --http2-prior-knowledge ' +
     `-H 'content-type: application/grpc' -H 'te: trailers' --data-binary @- -o /dev/null -D - http://${grpc.hostname}/grpc.health.v1.Health/${method}`;
   const script = [
     'set -eu',
@@ -132,7 +132,8 @@ export function buildIntegApp(app: App): IntegTest {
   integ.assertions
     .awsApiCall('VPCLattice', 'listServices', {})
     .expect(ExpectedResult.objectLike({
-      items: Match.arrayWith([...clusters.map((c) => c.route), sharedRoute, greeterRoute].map((r) => Match.objectLike({ name: r.latticeServiceName }))),
+      items: Match.arrayWith([...clusters.map((c) => c.route), sharedRoute, greeterRoute]
+        .map((r) => Match.objectLike({ name: r.latticeServiceName }))),
     }));
   integ.assertions
     .awsApiCall('VPCLattice', 'listServiceNetworkResourceAssociations', { serviceNetworkIdentifier: environment.network.serviceNetworkId })

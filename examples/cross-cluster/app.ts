@@ -1,9 +1,9 @@
 import { App } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { APPS_NAMESPACE, ClusterStack, SHARED_SERVICE } from './cluster-stack';
+import { GREETER_PORT, greeterObjects } from './demo-app';
 import { EnvironmentStack } from './environment-stack';
 import { ResourcesStack } from './resources-stack';
-import { GREETER_PORT, greeterObjects } from './demo-app';
 import { LatticeCaller, LatticeRouteProtocol, LatticeServiceRoute } from '../../src';
 
 /** The stacks of the example. */
