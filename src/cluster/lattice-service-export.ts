@@ -3,6 +3,8 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { ClusterWiring, clusterWiring, ILatticeCluster } from './lattice-cluster';
 import { LatticeHealthCheck, resolveHealthCheck } from './lattice-health-check';
+import { LatticeRouteProtocol } from './lattice-route-protocol';
+import { resolveRouteProtocol } from './route-protocol-validation';
 import { serviceExport, targetGroupPolicy } from '../k8s/multi-cluster';
 import { validationError } from '../private/errors';
 import { recordExport } from '../private/export-registry';
@@ -49,6 +51,14 @@ export interface ExportServiceOptions {
    * @default false
    */
   readonly createNamespace?: boolean;
+  /**
+   * What the routes importing the export carry: the ServiceExport's
+   * `routeType` (`HTTP`, or `TLS` for `TLS_PASSTHROUGH`: a TCP target group,
+   * whose health checks Lattice turns off unless `healthCheck` gives a
+   * plain-HTTP `port`). Importing routes must use the same protocol.
+   * @default LatticeRouteProtocol.HTTP
+   */
+  readonly protocol?: LatticeRouteProtocol;
 }
 
 /** Properties of a `LatticeServiceExport`. */
@@ -101,6 +111,8 @@ export class LatticeServiceExport extends Construct {
   public readonly namespace: string;
   /** Exported Service port. */
   public readonly port: number;
+  /** What the routes importing the export carry. */
+  public readonly protocol: LatticeRouteProtocol;
   /** The ServiceExport and TargetGroupPolicy manifest. */
   public readonly manifest: eks.KubernetesManifest;
 
@@ -119,7 +131,14 @@ export class LatticeServiceExport extends Construct {
     validateK8sName(this, KIND, 'exportName', this.exportName, 'rfc1035-label', 'ServiceExport (and its ServiceImport)');
     this.port = requireTcpPort(this, KIND, 'port', props.port);
     const targetPort = requireTcpPort(this, KIND, 'targetPort', props.targetPort ?? this.port);
+    this.protocol = resolveRouteProtocol(this, KIND, props.protocol);
+    const passthrough = this.protocol === LatticeRouteProtocol.TLS_PASSTHROUGH;
     const healthCheck = resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck);
+    if (passthrough && props.healthCheck !== undefined && healthCheck.port === undefined) {
+      throw validationError(this, KIND,
+        'healthCheck of a TLS_PASSTHROUGH export needs a port: the check is plain HTTP, which the pods\' TLS port does not answer; ' +
+        'give healthCheck.port a plain-HTTP port of the pods, or drop healthCheck (Lattice then checks no health on the TCP target group)');
+    }
     const wiring = clusterWiring(this, KIND, props.cluster);
     let claimed = exportsByCluster.get(wiring);
     if (!claimed) exportsByCluster.set(wiring, claimed = new Map());
@@ -129,7 +148,7 @@ export class LatticeServiceExport extends Construct {
       throw validationError(this, KIND, `exportName '${key}' is already exported by '${other}' on cluster '${this.clusterName}'; give this export another exportName`);
     }
     claimed.set(key, this.node.path);
-    recordExport(this, this.clusterName, this.namespace, this.exportName, this.port);
+    recordExport(this, this.clusterName, this.namespace, this.exportName, this.port, this.protocol);
     if (this.exportName !== props.serviceName) {
       // The controller's pod webhook looks the export up by the Service's name.
       Annotations.of(this).addWarningV2('cdk-lattice-eks:exportWithoutReadinessGates',
@@ -142,9 +161,15 @@ export class LatticeServiceExport extends Construct {
     clusterWiring(this, KIND, props.cluster).registerTargets(this.namespace, targetPort);
     // Health checks on another port must get through the cluster security group too.
     if (healthCheck.port !== undefined) clusterWiring(this, KIND, props.cluster).registerTargets(this.namespace, healthCheck.port);
+    // A passthrough export gets a health check only when one is given (the default HTTP check would fail on the TLS port).
+    const withHealthCheck = !passthrough || props.healthCheck !== undefined;
     this.manifest = clusterWiring(this, KIND, props.cluster).addManifest(this, 'Export', [
-      serviceExport({ name: this.exportName, namespace: this.namespace, serviceName: props.serviceName, port: this.port }),
-      targetGroupPolicy({ name: this.exportName, namespace: this.namespace, targetKind: 'ServiceExport', targetName: this.exportName, healthCheck }),
+      serviceExport({
+        name: this.exportName, namespace: this.namespace, serviceName: props.serviceName, port: this.port, routeType: passthrough ? 'TLS' : 'HTTP',
+      }),
+      ...(withHealthCheck
+        ? [targetGroupPolicy({ name: this.exportName, namespace: this.namespace, targetKind: 'ServiceExport', targetName: this.exportName, healthCheck })]
+        : []),
     ], true);
   }
 

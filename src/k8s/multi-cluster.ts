@@ -30,6 +30,11 @@ export interface ServiceExportSpec {
   readonly serviceName: string;
   /** Service port exported for HTTP routes. */
   readonly port: number;
+  /**
+   * Kind of the routes that import it (the controller builds the target group for it: TCP for `TLS`).
+   * @default 'HTTP'
+   */
+  readonly routeType?: 'HTTP' | 'GRPC' | 'TLS';
 }
 
 /** A ServiceExport of the AWS Gateway API Controller: a standalone Lattice target group for one Service port. */
@@ -40,7 +45,7 @@ export function serviceExport(spec: ServiceExportSpec): K8sObject {
     apiVersion: CONTROLLER_API_VERSION,
     kind: 'ServiceExport',
     metadata: { ...objectMeta(spec.name, spec.namespace), annotations },
-    spec: { exportedPorts: [{ port: spec.port, routeType: 'HTTP' }] },
+    spec: { exportedPorts: [{ port: spec.port, routeType: spec.routeType ?? 'HTTP' }] },
   };
 }
 

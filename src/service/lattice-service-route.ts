@@ -3,18 +3,21 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
 import { CrossClusterAuthPolicy } from '../auth/cross-cluster-auth-policy';
 import { LatticeAuthPolicyDocument, LatticeCaller } from '../auth/lattice-auth-policy';
+import { passthroughAuthError } from '../auth/passthrough-auth';
 import { clusterWiring, ILatticeCluster } from '../cluster/lattice-cluster';
 import type { LatticeHealthCheck } from '../cluster/lattice-health-check';
 import { resolveHealthCheck } from '../cluster/lattice-health-check';
+import { LatticeRouteProtocol } from '../cluster/lattice-route-protocol';
 import { ILatticeRoute } from '../cluster/lattice-route-ref';
 import type { ServiceImportBackend } from '../cluster/lattice-service-export';
-import { httpRoute } from '../k8s/gateway-api';
+import { resolveRouteProtocol } from '../cluster/route-protocol-validation';
+import { httpRoute, tlsRoute } from '../k8s/gateway-api';
 import { ALLOW_TAKEOVER_FROM_ANNOTATION, serviceImport, targetGroupPolicy } from '../k8s/multi-cluster';
 import { K8sObject } from '../k8s/object';
 import { isAuthPolicyClaimed, routeAuthPolicyTarget } from '../private/auth-policy-owners';
 import { dnsNameProblem } from '../private/dns';
 import { literalRequired, validationError } from '../private/errors';
-import { exportsOf, isClusterOfApp } from '../private/export-registry';
+import { exportProtocolOf, exportsOf, isClusterOfApp } from '../private/export-registry';
 import { validateDnsLabel, validateK8sName, validateServiceName } from '../private/k8s-names';
 import { latticeNameProblem, SERVICE_NAME_RULES } from '../private/lattice-names';
 import { requireTcpPort } from '../private/ports';
@@ -78,6 +81,15 @@ export interface ExposeServiceOptions {
    * @default - no takeover: a service owned by another cluster is a conflict
    */
   readonly allowTakeoverFrom?: string;
+  /**
+   * What the route carries: HTTP requests (an HTTPRoute) or TLS connections
+   * passed through to the pods, which terminate TLS themselves (a TLSRoute on
+   * the Gateway's `tls` listener, port 443; needs a cluster with a domain).
+   * Lattice cannot authenticate callers of a passthrough route: it takes no
+   * `allow()` (see the README's "TLS passthrough").
+   * @default LatticeRouteProtocol.HTTP
+   */
+  readonly protocol?: LatticeRouteProtocol;
 }
 
 /** Options of `LatticeEksCluster.importService()`: a route whose backends are the exports of one or more clusters. */
@@ -108,6 +120,12 @@ export interface ImportServiceOptions {
    * @default - no takeover
    */
   readonly allowTakeoverFrom?: string;
+  /**
+   * What the route carries (see `ExposeServiceOptions.protocol`); every
+   * backend export of this app must be exported with the same protocol.
+   * @default LatticeRouteProtocol.HTTP
+   */
+  readonly protocol?: LatticeRouteProtocol;
 }
 
 /** What `importService` passes to the route besides the public props. */
@@ -165,7 +183,9 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
   public readonly hostname?: string;
   /** Name the controller gives the Lattice service: `<route[:20]>-<namespace[:18]>`. */
   public readonly latticeServiceName: string;
-  /** The HTTPRoute manifest. */
+  /** What the route carries: an HTTPRoute for `HTTP`, a TLSRoute for `TLS_PASSTHROUGH`. */
+  public readonly protocol: LatticeRouteProtocol;
+  /** The route manifest (HTTPRoute or TLSRoute). */
   public readonly manifest: eks.KubernetesManifest;
 
   /**
@@ -179,6 +199,8 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     this.serviceName = props.serviceName;
     this.namespace = props.namespace ?? 'default';
     this.routeName = props.routeName ?? props.serviceName;
+    this.protocol = resolveRouteProtocol(this, KIND, props.protocol);
+    const passthrough = this.protocol === LatticeRouteProtocol.TLS_PASSTHROUGH;
     // importService: serviceName is the routeName, and no Service has that name (the backends are ServiceImports).
     const importsGiven = (props as LatticeServiceRouteProps & ImportedBackendsProps)._serviceImports !== undefined;
     if (!importsGiven) validateServiceName(this, KIND, 'serviceName', this.serviceName);
@@ -187,6 +209,11 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     requireTcpPort(this, KIND, 'port', props.port);
     const targetPort = requireTcpPort(this, KIND, 'targetPort', props.targetPort ?? props.port, 'give the number the Service\'s targetPort resolves to');
     this.hostname = this.resolveHostname(props);
+    if (passthrough && !this.hostname) {
+      throw validationError(this, KIND,
+        'protocol TLS_PASSTHROUGH needs a hostname: Lattice routes passed-through TLS by its SNI, which must be the service\'s custom domain name; ' +
+        'give the cluster a domain (LatticeEksClusterProps.domain), or use protocol HTTP');
+    }
     this.latticeServiceName = `${this.routeName.slice(0, 20)}-${this.namespace.slice(0, 18)}`;
     const nameProblem = latticeNameProblem(this.latticeServiceName, SERVICE_NAME_RULES);
     if (nameProblem) {
@@ -204,31 +231,62 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     }
     // An imported route's targets are in the exporting clusters (which admit Lattice themselves).
     clusterWiring(this, KIND, props.cluster).registerRoute(this.namespace, importObjects ? undefined : targetPort, this.hostname);
-    // Deny by default: a route that nobody gave callers by synth time gets a deny-all policy.
-    Aspects.of(this).add({ visit: (node) => { if (node === this) this.denyUnlessAllowed(); } });
+    if (passthrough) {
+      clusterWiring(this, KIND, props.cluster).registerPassthroughRoute(this.node.path);
+      Annotations.of(this).addWarningV2('cdk-lattice-eks:passthroughWithoutAuthPolicy',
+        `route '${this.namespace}/${this.routeName}' passes TLS through: Lattice cannot authenticate its callers (auth policies see anonymous principals only on TLS listeners) ` +
+        'and the AWS Gateway API Controller attaches no IAMAuthPolicy to a TLSRoute, so every connection the service network admits reaches the pods. ' +
+        'Authenticate callers in the workload (mutual TLS with client certificates from the private CA) and admit the connections in the service network\'s auth policy by source VPC.');
+    } else {
+      // Deny by default: a route that nobody gave callers by synth time gets a deny-all policy.
+      Aspects.of(this).add({ visit: (node) => { if (node === this) this.denyUnlessAllowed(); } });
+    }
 
     const extra: K8sObject[] = [...(importObjects?.objects ?? [])];
     if (props.healthCheck) {
       if (importObjects) throw validationError(this, KIND, 'healthCheck applies to the exports of an imported route: give it to exportService()');
       const healthCheck = resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck);
+      if (passthrough && healthCheck.port === undefined) {
+        throw validationError(this, KIND,
+          'healthCheck on a TLS_PASSTHROUGH route needs a port: the check is plain HTTP, which the pods\' TLS port does not answer ' +
+          '(Lattice turns health checks of TCP target groups off by default); give healthCheck.port a plain-HTTP port of the pods, or drop healthCheck');
+      }
       // Health checks on another port must get through the cluster security group too.
       if (healthCheck.port !== undefined) clusterWiring(this, KIND, props.cluster).registerTargets(this.namespace, healthCheck.port);
       extra.push(targetGroupPolicy({
         name: this.serviceName, namespace: this.namespace, targetKind: 'Service', targetName: this.serviceName, healthCheck,
       }));
     }
+    if (!importObjects) {
+      clusterWiring(this, KIND, props.cluster).registerServicePort(this, KIND, this.namespace, this.serviceName, props.port, this.node.path,
+        props.healthCheck !== undefined);
+    }
     if (props.createNamespace) clusterWiring(this, KIND, props.cluster).ensureNamespace(this.namespace);
-    this.manifest = clusterWiring(this, KIND, props.cluster).addManifest(this, 'HttpRoute', [httpRoute({
-      name: this.routeName,
-      namespace: this.namespace,
-      hostname: this.hostname,
-      gateway: { name: props.cluster.gatewayName, namespace: props.cluster.gatewayNamespace },
-      sectionNames: props.cluster.gatewayListeners,
-      backendServiceName: this.serviceName,
-      backendPort: props.port,
-      serviceImports: importObjects?.refs,
-      annotations: props.allowTakeoverFrom ? { [ALLOW_TAKEOVER_FROM_ANNOTATION]: props.allowTakeoverFrom } : undefined,
-    }), ...extra], true);
+    const gateway = { name: props.cluster.gatewayName, namespace: props.cluster.gatewayNamespace };
+    const annotations = props.allowTakeoverFrom ? { [ALLOW_TAKEOVER_FROM_ANNOTATION]: props.allowTakeoverFrom } : undefined;
+    const route = passthrough
+      ? tlsRoute({
+        name: this.routeName,
+        namespace: this.namespace,
+        hostname: this.hostname!,
+        gateway,
+        backendServiceName: this.serviceName,
+        backendPort: props.port,
+        serviceImports: importObjects?.refs,
+        annotations,
+      })
+      : httpRoute({
+        name: this.routeName,
+        namespace: this.namespace,
+        hostname: this.hostname,
+        gateway,
+        sectionNames: props.cluster.gatewayListeners,
+        backendServiceName: this.serviceName,
+        backendPort: props.port,
+        serviceImports: importObjects?.refs,
+        annotations,
+      });
+    this.manifest = clusterWiring(this, KIND, props.cluster).addManifest(this, passthrough ? 'TlsRoute' : 'HttpRoute', [route, ...extra], true);
   }
 
   /** Problems with backends naming exports of clusters of this app: missing in the route's namespace, or on another port. */
@@ -245,6 +303,12 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
       } else if (exportedPort !== port) {
         problems.push(`${KIND} (${this.node.path}): backends[${i}] export '${b.exportName}' of cluster '${b.clusterName}' exports port ${exportedPort}, ` +
           `but the route imports port ${port}; give importService the exported port`);
+      }
+      const exportedProtocol = exportProtocolOf(this, b.clusterName, `${this.namespace}/${b.exportName}`);
+      if (exportedProtocol !== undefined && exportedProtocol !== this.protocol) {
+        problems.push(`${KIND} (${this.node.path}): backends[${i}] export '${b.exportName}' of cluster '${b.clusterName}' is exported with protocol ${exportedProtocol}, ` +
+          `but the route's protocol is ${this.protocol} (the controller builds the export's target group for its route type); ` +
+          'give importService and exportService the same protocol');
       }
     });
     return problems;
@@ -289,6 +353,7 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
    * once with every caller.
    */
   public allow(...callers: LatticeCaller[]): CrossClusterAuthPolicy {
+    if (this.protocol === LatticeRouteProtocol.TLS_PASSTHROUGH) throw passthroughAuthError(this, KIND, this, callers);
     const existing = this.node.tryFindChild(AUTH_POLICY_ID);
     if (existing) {
       throw validationError(this, KIND,

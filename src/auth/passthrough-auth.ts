@@ -1,0 +1,38 @@
+import { IConstruct } from 'constructs';
+import { LatticeCaller } from './lattice-auth-policy';
+import { ILatticeRoute } from '../cluster/lattice-route-ref';
+import { validationError } from '../private/errors';
+
+/** Condition keys Lattice reads from an HTTP request: none exists on a TLS passthrough listener. */
+const REQUEST_KEY_PREFIXES = [
+  'vpc-lattice-svcs:RequestMethod',
+  'vpc-lattice-svcs:RequestPath',
+  'vpc-lattice-svcs:RequestHeader/',
+  'vpc-lattice-svcs:RequestQueryString/',
+];
+
+/**
+ * The error for an auth policy given to a TLS passthrough route. Lattice sees
+ * only an encrypted stream there: no SigV4 signature (auth policies on TLS
+ * listeners see anonymous principals only) and no request, and the AWS
+ * Gateway API Controller (v2.1.3) attaches IAMAuthPolicies to Gateways,
+ * HTTPRoutes and GRPCRoutes only. A caller with request conditions is named
+ * first, with its own fix.
+ */
+export function passthroughAuthError(scope: IConstruct, kind: string, route: ILatticeRoute, callers: LatticeCaller[] | undefined): Error {
+  const where = `route '${route.namespace}/${route.routeName}' is a TLS_PASSTHROUGH route`;
+  for (const caller of callers ?? []) {
+    const keys = caller._spec.conditions.map((c) => c.key).filter((key) => REQUEST_KEY_PREFIXES.some((prefix) => key.startsWith(prefix)));
+    if (keys.length > 0) {
+      return validationError(scope, kind,
+        `${caller._spec.description} uses request-level condition keys (${[...new Set(keys)].join(', ')}), but ${where}: Lattice passes the TLS stream through ` +
+        'unread, so it can evaluate no request method, path, header or query string; drop withRequest() and check requests in the workload');
+    }
+  }
+  const named = (callers ?? []).map((c) => c._spec.description);
+  return validationError(scope, kind,
+    `${where}, so ${named.length > 0 ? named.join(', ') : 'an auth policy'} cannot be enforced on it: Lattice authenticates no caller on a TLS listener ` +
+    '(its auth policies see anonymous principals only) and the AWS Gateway API Controller attaches no IAMAuthPolicy to a TLSRoute. ' +
+    'Drop the auth policy, authenticate callers in the workload (mutual TLS with client certificates from the domain\'s private CA), ' +
+    'and admit the connections by source VPC in the service network\'s auth policy');
+}
