@@ -1,6 +1,8 @@
 import * as path from 'path';
 import { App, Aws, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { clusterFixture } from './util/fixtures';
+import { gatewayApiModuleCrds } from './util/gateway-api-module';
 import {
   CrdSchema,
   CrdSchemaIndex,
@@ -21,8 +23,6 @@ import {
   renderManifest,
   validateK8sObject,
 } from './util/k8s-schema';
-import { gatewayApiModuleCrds } from './util/gateway-api-module';
-import { clusterFixture } from './util/fixtures';
 import { LatticeRouteProtocol } from '../src/cluster/lattice-route-protocol';
 import { latticeGateway, tlsRoute } from '../src/k8s/gateway-api';
 
@@ -362,8 +362,12 @@ describeWithTlsRouteCrd('TLSRoute v1 (Gateway API Go module at the pinned releas
     withTls = Object.assign(new Map([...crds, [crdKey(GATEWAY_API, 'TLSRoute'), tlsRoute1]]), { skippedGroups: crds.skippedGroups });
   });
   const route = () => tlsRoute({
-    name: 'ledger', namespace: 'apps', hostname: 'ledger.example.com', gateway: { name: 'lattice-gateway', namespace: 'lattice-gateway' },
-    backendServiceName: 'ledger', backendPort: 8443,
+    name: 'ledger',
+    namespace: 'apps',
+    hostname: 'ledger.example.com',
+    gateway: { name: 'lattice-gateway', namespace: 'lattice-gateway' },
+    backendServiceName: 'ledger',
+    backendPort: 8443,
   });
 
   test('is not in the reference folder (so the module is needed)', () => {

@@ -75,13 +75,17 @@ describeWithControlPlane('a TLS passthrough route on a real Kubernetes API serve
     await cp.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } } });
     await cp.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/roles', {
       body: {
-        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'tls-editor', namespace: 'team-a' },
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: 'tls-editor', namespace: 'team-a' },
         rules: [{ apiGroups: ['gateway.networking.k8s.io'], resources: ['tlsroutes'], verbs: ['create', 'get'] }],
       },
     });
     await cp.request('POST', '/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/rolebindings', {
       body: {
-        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'tls-editor', namespace: 'team-a' },
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'tls-editor', namespace: 'team-a' },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'tls-editor' },
         subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice' }],
       },
