@@ -4,13 +4,17 @@
  * Lattice cannot authorize on a passthrough listener, the sidecar's intercepted ports, and
  * routes to several ports of one Service.
  */
-import { Lazy } from 'aws-cdk-lib';
+import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
+import { Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { clusterFixture } from './util/fixtures';
 import { k8sObjectsInTemplate } from './util/k8s-schema';
 import { CrossClusterAuthPolicy } from '../src/auth/cross-cluster-auth-policy';
 import { LatticeAuthPolicyDocument, LatticeCaller, LatticeRequestMethod } from '../src/auth/lattice-auth-policy';
+import { LatticeEksCluster } from '../src/cluster/lattice-eks-cluster';
 import { LatticeRouteProtocol } from '../src/cluster/lattice-route-protocol';
+import { LatticeServiceNetwork } from '../src/network/service-network';
 import { SigV4SidecarPolicy } from '../src/sidecar/sigv4-sidecar-policy';
 
 const TLS = LatticeRouteProtocol.TLS_PASSTHROUGH;
@@ -72,6 +76,38 @@ test('without a passthrough route the Gateway keeps http and https only', () => 
   const f = clusterFixture();
   f.cluster.exposeService('Web', { serviceName: 'web', namespace: 'apps', port: 80 });
   expect(gateway(f.stack).spec.listeners.map((l: any) => l.name)).toEqual(['http', 'https']);
+});
+
+describe('the service network\'s auth policy', () => {
+  test('the default one (signed requests only) gets a warning naming the network and the fix', () => {
+    const f = clusterFixture();
+    f.cluster.exposeService('Ledger', { serviceName: 'ledger', namespace: 'apps', port: 8443, protocol: TLS });
+    Annotations.fromStack(f.stack).hasWarning('/Cluster1/Lattice/Ledger',
+      Match.stringLikeRegexp("auth policy of service network 'lattice-gateway' admits signed requests only.*Principal '\\*' on vpc-lattice-svcs:Invoke and vpc-lattice-svcs:Connect"));
+  });
+
+  test('one that admits connections from a source VPC gets none', () => {
+    const document = iam.PolicyDocument.fromJson({
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow',
+        Principal: '*',
+        Action: ['vpc-lattice-svcs:Invoke', 'vpc-lattice-svcs:Connect'],
+        Resource: '*',
+        Condition: { StringEquals: { 'vpc-lattice-svcs:SourceVpc': 'vpc-0aaaaaaaaaaaaaaaa' } },
+      }],
+    });
+    const f = clusterFixture();
+    const network = new LatticeServiceNetwork(f.shared, 'Passthrough', { serviceNetworkName: 'passthrough-net', authPolicy: document });
+    const stack = new Stack(f.app, 'Cluster2');
+    const cluster = new LatticeEksCluster(stack, 'Lattice', {
+      clusterName: 'eks-cluster2', kubectlLayer: new KubectlV35Layer(stack, 'Kubectl'), serviceNetwork: network, domain: f.domain,
+    });
+    cluster.exposeService('Ledger', { serviceName: 'ledger', namespace: 'apps', port: 8443, protocol: TLS, hostname: 'ledger2.example.com' });
+    const warnings = Annotations.fromStack(stack).findWarning('/Cluster2/Lattice/Ledger', Match.stringLikeRegexp('admits signed requests only'));
+    expect(warnings).toHaveLength(0);
+    Annotations.fromStack(stack).hasWarning('/Cluster2/Lattice/Ledger', Match.stringLikeRegexp('Lattice cannot authenticate its callers'));
+  });
 });
 
 describe('exports and imports', () => {

@@ -3,7 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
 import { CrossClusterAuthPolicy } from '../auth/cross-cluster-auth-policy';
 import { LatticeAuthPolicyDocument, LatticeCaller } from '../auth/lattice-auth-policy';
-import { passthroughAuthError } from '../auth/passthrough-auth';
+import { networkRefusesPassthroughProblem, passthroughAuthError } from '../auth/passthrough-auth';
 import { clusterWiring, ILatticeCluster } from '../cluster/lattice-cluster';
 import type { LatticeHealthCheck } from '../cluster/lattice-health-check';
 import { resolveHealthCheck } from '../cluster/lattice-health-check';
@@ -237,6 +237,14 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
         `route '${this.namespace}/${this.routeName}' passes TLS through: Lattice cannot authenticate its callers (auth policies see anonymous principals only on TLS listeners) ` +
         'and the AWS Gateway API Controller attaches no IAMAuthPolicy to a TLSRoute, so every connection the service network admits reaches the pods. ' +
         'Authenticate callers in the workload (mutual TLS with client certificates from the private CA) and admit the connections in the service network\'s auth policy by source VPC.');
+      // Read once the app is built: statements may be added to the network's policy after the route.
+      Aspects.of(this).add({
+        visit: (node) => {
+          if (node !== this) return;
+          const problem = networkRefusesPassthroughProblem(props.cluster.serviceNetwork);
+          if (problem) Annotations.of(this).addWarningV2('cdk-lattice-eks:passthroughRefusedByNetwork', `route '${this.namespace}/${this.routeName}': ${problem}`);
+        },
+      });
     } else {
       // Deny by default: a route that nobody gave callers by synth time gets a deny-all policy.
       Aspects.of(this).add({ visit: (node) => { if (node === this) this.denyUnlessAllowed(); } });
