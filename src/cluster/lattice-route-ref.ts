@@ -1,7 +1,6 @@
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { IConstruct } from 'constructs';
 import { ILatticeCluster } from './lattice-cluster';
-import { LatticeRouteProtocol } from './lattice-route-protocol';
 
 /**
  * A route on a cluster's Gateway (an HTTPRoute the controller turns into a
@@ -17,9 +16,4 @@ export interface ILatticeRoute extends IConstruct {
   readonly namespace: string;
   /** The manifest that creates the HTTPRoute. */
   readonly manifest: eks.KubernetesManifest;
-  /**
-   * What the route carries.
-   * @default LatticeRouteProtocol.HTTP
-   */
-  readonly protocol?: LatticeRouteProtocol;
 }
