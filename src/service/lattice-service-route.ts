@@ -150,7 +150,8 @@ const hostnames = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
  * A Kubernetes Service exposed on VPC Lattice through an HTTPRoute on the
- * cluster's Gateway. Auth policies target it.
+ * cluster's Gateway (a TLSRoute on its Passthrough listener with
+ * `protocol: LatticeRouteProtocol.TLS_PASSTHROUGH`). Auth policies target it.
  *
  * Deny by default: a route whose callers are not named by synth time (with
  * `allow()` or a `CrossClusterAuthPolicy`) gets an explicit deny-all auth
