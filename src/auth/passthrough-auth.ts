@@ -1,8 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { LatticeCaller } from './lattice-auth-policy';
-import { ILatticeRoute } from '../cluster/lattice-route-ref';
 import { LatticeRouteProtocol } from '../cluster/lattice-route-protocol';
+import { ILatticeRoute } from '../cluster/lattice-route-ref';
 import { LatticeAuthType, LatticeServiceNetwork } from '../network/service-network';
 import { ILatticeServiceNetwork } from '../network/service-network-ref';
 import { validationError } from '../private/errors';
