@@ -6,6 +6,7 @@ export * from './artifact-sources';
 export * from './cluster/gateway-api-crds-source';
 export type { ILatticeCluster } from './cluster/lattice-cluster';
 export * from './cluster/lattice-route-ref';
+export * from './cluster/lattice-route-protocol';
 export * from './cluster/lattice-eks-integration';
 export * from './cluster/lattice-eks-cluster';
 export type { LatticeEksClusterVersions } from './cluster/lattice-versions';

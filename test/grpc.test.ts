@@ -161,9 +161,9 @@ describe('a gRPC service served by two clusters', () => {
 describe('protocol mismatch between an imported route and an export of this app', () => {
   test.each<[string, LatticeRouteProtocol | undefined, LatticeRouteProtocol | undefined, RegExp | undefined]>([
     ['gRPC route, HTTP export', LatticeRouteProtocol.GRPC, undefined,
-      /backends\[0\] export 'greeter' of cluster 'eks-cluster2' has protocol HTTP, but the route has protocol GRPC .*give importService and exportService the same protocol/],
+      /backends\[0\] export 'greeter' of cluster 'eks-cluster2' is exported with protocol HTTP, but the route's protocol is GRPC .*give importService and exportService the same protocol/],
     ['HTTP route, gRPC export', undefined, LatticeRouteProtocol.GRPC,
-      /backends\[0\] export 'greeter' of cluster 'eks-cluster2' has protocol GRPC, but the route has protocol HTTP/],
+      /backends\[0\] export 'greeter' of cluster 'eks-cluster2' is exported with protocol GRPC, but the route's protocol is HTTP/],
     ['both gRPC', LatticeRouteProtocol.GRPC, LatticeRouteProtocol.GRPC, undefined],
   ])('%s', (_name, routeProtocol, exportProtocol, message) => {
     const f = twoClusters();

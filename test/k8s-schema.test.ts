@@ -1,6 +1,8 @@
 import * as path from 'path';
 import { App, Aws, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { clusterFixture } from './util/fixtures';
+import { gatewayApiModuleCrds } from './util/gateway-api-module';
 import {
   CrdSchema,
   CrdSchemaIndex,
@@ -21,7 +23,8 @@ import {
   renderManifest,
   validateK8sObject,
 } from './util/k8s-schema';
-import { grpcRoute } from '../src/k8s/gateway-api';
+import { LatticeRouteProtocol } from '../src/cluster/lattice-route-protocol';
+import { grpcRoute, latticeGateway, tlsRoute } from '../src/k8s/gateway-api';
 import { serviceExport } from '../src/k8s/multi-cluster';
 
 /** Tests that need the reference CRDs (outside the repository) are skipped without them (see test/global-setup.ts). */
@@ -367,8 +370,59 @@ describeWithReferenceCrds('Gateway API v1.5.1 (reference CRDs)', () => {
     const errors = validate(route);
     expectError(errors, /^spec\.rules\[0\]\.matches\[0\]\.method\.type: must be one of \["Exact","RegularExpression"\]/);
     expectError(errors, /^spec\.rules\[0\]\.backendRefs\[0\]\.port: must be integer/);
-    expect(validate(serviceExport({ name: 'greeter', namespace: 'apps', serviceName: 'greeter', port: 50051, routeType: 'GRPCS' })))
+    expect(validate(serviceExport({ name: 'greeter', namespace: 'apps', serviceName: 'greeter', port: 50051, routeType: 'GRPCS' as any })))
       .toEqual([expect.stringMatching(/routeType: must be one of \["HTTP","GRPC","TLS"\]/)]);
+  });
+});
+
+/**
+ * TLSRoute: the reference CRD folder has none, and @kubernetes-models/gateway-api 0.5.1 only
+ * v1alpha2; the Gateway API Go module of the pinned release (v1.5.1) has TLSRoute v1.
+ */
+const moduleCrds = gatewayApiModuleCrds();
+const describeWithTlsRouteCrd = HAS_REFERENCE_CRDS && moduleCrds.dir ? describe : describe.skip;
+describeWithTlsRouteCrd('TLSRoute v1 (Gateway API Go module at the pinned release)', () => {
+  let withTls: CrdSchemaIndex;
+  beforeAll(() => {
+    const tlsRoute1 = loadCrdSchemas(moduleCrds.dir!).get(crdKey(GATEWAY_API, 'TLSRoute'))!;
+    expect(tlsRoute1).toBeDefined();
+    withTls = Object.assign(new Map([...crds, [crdKey(GATEWAY_API, 'TLSRoute'), tlsRoute1]]), { skippedGroups: crds.skippedGroups });
+  });
+  const route = () => tlsRoute({
+    name: 'ledger',
+    namespace: 'apps',
+    hostname: 'ledger.example.com',
+    gateway: { name: 'lattice-gateway', namespace: 'lattice-gateway' },
+    backendServiceName: 'ledger',
+    backendPort: 8443,
+  });
+
+  test('is not in the reference folder (so the module is needed)', () => {
+    expect(crds.has(crdKey(GATEWAY_API, 'TLSRoute'))).toBe(false);
+  });
+
+  test('the TLSRoute and the Gateway with the Passthrough listener are valid', () => {
+    expect(validateK8sObject(route(), withTls)).toEqual([]);
+    const gw = latticeGateway({ name: 'lattice-gateway', namespace: 'lattice-gateway', certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/x', tlsPassthrough: true });
+    expect(validateK8sObject(gw, withTls)).toEqual([]);
+  });
+
+  test('every object of a cluster stack with a passthrough route, export and import is valid', () => {
+    const f = clusterFixture();
+    const exp = f.cluster.exportService('Ledger', { serviceName: 'ledger', namespace: 'apps', port: 8443, protocol: LatticeRouteProtocol.TLS_PASSTHROUGH });
+    f.cluster.exposeService('LedgerRoute', { serviceName: 'ledger', namespace: 'apps', port: 8443, protocol: LatticeRouteProtocol.TLS_PASSTHROUGH });
+    f.cluster.importService('Global', { routeName: 'ledger-global', namespace: 'apps', port: 8443, protocol: LatticeRouteProtocol.TLS_PASSTHROUGH, backends: [exp.backend()] });
+    const kinds = expectValidK8sObjects(Template.fromStack(f.stack), withTls).map((o) => o.object.kind);
+    expect(kinds.filter((k) => k === 'TLSRoute')).toHaveLength(2);
+  });
+
+  test('negative: without hostnames, or with two rules', () => {
+    const noHost: any = structuredClone(route());
+    delete noHost.spec.hostnames;
+    expect(validateK8sObject(noHost, withTls).join('\n')).toMatch(/hostnames/);
+    const twoRules: any = structuredClone(route());
+    twoRules.spec.rules.push(structuredClone(twoRules.spec.rules[0]));
+    expect(validateK8sObject(twoRules, withTls).join('\n')).toMatch(/spec\.rules/);
   });
 });
 

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as vpclattice from 'aws-cdk-lib/aws-vpclattice';
 import { Construct } from 'constructs';
 import { LatticeAuthPolicyDocument } from './lattice-auth-policy';
+import { isPassthroughRoute, passthroughAuthError } from './passthrough-auth';
 import { clusterWiring } from '../cluster/lattice-cluster';
 import { LatticeRouteProtocol } from '../cluster/lattice-route-protocol';
 import { ILatticeRoute } from '../cluster/lattice-route-ref';
@@ -120,6 +121,7 @@ export class CrossClusterAuthPolicy extends Construct {
         : `takes exactly one target, got ${targets.join(' and ')}; a Lattice resource has one auth policy and one owner`);
     }
 
+    if (props.route !== undefined && isPassthroughRoute(props.route)) throw passthroughAuthError(this, KIND, props.route, props.policy._callers());
     this.policyDocument = props.policy.toPolicyDocument(this);
     if (props.route !== undefined) {
       this.manifest = this.attachToRoute(props.route);

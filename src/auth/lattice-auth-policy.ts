@@ -502,6 +502,15 @@ export class LatticeAuthPolicyDocument {
   }
 
   /**
+   * The callers of a policy built with `allow()` (undefined otherwise).
+   *
+   * @internal
+   */
+  public _callers(): LatticeCaller[] | undefined {
+    return this.source.kind === 'allow' ? [...this.source.callers] : undefined;
+  }
+
+  /**
    * Renders the policy as an IAM policy document in the stack of `scope`
    * (whose account is the default account of callers), after checking it.
    * Errors name `scope`.

@@ -73,6 +73,21 @@ export interface ClusterWiring {
   registerRoute(namespace: string, targetPort: number | undefined, hostname?: string): void;
   /** Records Lattice targets in `namespace` on `targetPort`. */
   registerTargets(namespace: string, targetPort: number): void;
+  /**
+   * Records a TLS passthrough route: the Gateway gets its `tls` listener.
+   * Returns the ports of the cluster's passthrough listeners.
+   */
+  registerPassthroughRoute(path: string): number[];
+  /** Ports of the cluster's TLS passthrough listeners (empty without passthrough routes). */
+  passthroughPorts(): number[];
+  /**
+   * Records that the route at `routePath` sends to `port` of Service
+   * `namespace/serviceName`, with or without a TargetGroupPolicy (health
+   * check). Throws a validation error when the controller cannot serve that
+   * next to the routes already recorded.
+   */
+  registerServicePort(
+    scope: IConstruct, kind: string, namespace: string, serviceName: string, port: number, routePath: string, healthCheck: boolean): void;
   /** What pods of `namespace` must be created after to get the controller's readiness gate. */
   readinessGatePrerequisites(namespace: string): DependencyGroup;
   /** Lets the controller take over the Lattice service of the route `namespace/routeName` from `previousOwner`. */

@@ -19,7 +19,7 @@ import { ExportServiceOptions, LatticeServiceExport } from './lattice-service-ex
 import { ResolvedVersions, resolveVersions } from './lattice-versions';
 import { PreflightChecks } from './preflight';
 import { PrivateCaDomain } from '../domain/private-ca-domain';
-import { allowedRoutesFrom, gatewayListenerNames, latticeGateway, latticeGatewayClass } from '../k8s/gateway-api';
+import { allowedRoutesFrom, gatewayListenerNames, latticeGateway, latticeGatewayClass, TLS_PASSTHROUGH_PORT } from '../k8s/gateway-api';
 import { GATEWAY_API_CRDS_SERVICE_ACCOUNT, gatewayApiCrdsJob, gatewayApiCrdsJobName } from '../k8s/gateway-api-crds-job';
 import { gatewayApiDowngradeGuard } from '../k8s/gateway-api-downgrade-guard';
 import {
@@ -281,6 +281,10 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
   private readonly readinessGates = new Map<string, DependencyGroup>();
   /** Takeovers declared on this cluster's routes (`<previous owner> <namespace>/<route>`). */
   private readonly takeoverFrom = new Set<string>();
+  /** Paths of the TLS passthrough routes on this cluster: with any, the Gateway gets its `tls` listener. */
+  private readonly passthroughRoutes = new Set<string>();
+  /** Per `<namespace>/<Service>`, the routes sending to it: their port and whether they set a health check. */
+  private readonly servicePorts = new Map<string, Array<{ port: number; routePath: string; healthCheck: boolean }>>();
 
   /**
    * @param scope the construct this one is created in
@@ -442,7 +446,10 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     const gateway = { name: this.gatewayName, namespace: this.gatewayNamespace, certificateArn, allowedRoutes };
     this.gatewayListeners = gatewayListenerNames(gateway);
     this._ensureNamespace(this.gatewayNamespace);
-    this.gatewayManifest = this._addManifest(this, 'Gateway', [latticeGatewayClass(), latticeGateway(gateway)]);
+    // The TLS passthrough listener only once a route needs it (read at synth time), so Gateways without one stay as they were.
+    const gatewayObject = latticeGateway(gateway);
+    const gatewaySpec = Lazy.any({ produce: () => latticeGateway({ ...gateway, tlsPassthrough: this.passthroughRoutes.size > 0 }).spec });
+    this.gatewayManifest = this._addManifest(this, 'Gateway', [latticeGatewayClass(), { ...gatewayObject, spec: gatewaySpec }]);
     this.gatewayManifest.node.addDependency(this.gatewayControllerChart);
     // The controller finds a RAM-shared network by name only through the VPC's active association.
     if (this.serviceNetworkAssociation) this.gatewayManifest.node.addDependency(this.serviceNetworkAssociation);
@@ -545,6 +552,42 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
   }
 
   /** @internal */
+  public _registerPassthroughRoute(path: string): number[] {
+    this.passthroughRoutes.add(path);
+    return this._passthroughPorts();
+  }
+
+  /** @internal */
+  public _passthroughPorts(): number[] {
+    return this.passthroughRoutes.size > 0 ? [TLS_PASSTHROUGH_PORT] : [];
+  }
+
+  /** @internal */
+  public _registerServicePort(
+    scope: IConstruct, kind: string, namespace: string, serviceName: string, port: number, routePath: string, healthCheck: boolean): void {
+    const key = `${namespace}/${serviceName}`;
+    let routes = this.servicePorts.get(key);
+    if (!routes) this.servicePorts.set(key, routes = []);
+    // The controller (v2.1.3) gives each route its own target group (keyed by route, Service and cluster, not by port),
+    // but resolves one TargetGroupPolicy per Service: its health check would apply to the target groups of every port.
+    for (const other of routes) {
+      if (!healthCheck && !other.healthCheck) continue;
+      if (other.port === port && healthCheck && other.healthCheck) {
+        throw validationError(scope, kind,
+          `route '${routePath}' and route '${other.routePath}' both set a healthCheck for Service '${key}', which has one TargetGroupPolicy; ` +
+          'give the healthCheck to one of them');
+      }
+      if (other.port === port) continue;
+      throw validationError(scope, kind,
+        `route '${routePath}' sends to port ${port} of Service '${key}' and route '${other.routePath}' to its port ${other.port}, ` +
+        `and ${healthCheck ? 'this route' : 'the other route'} sets a healthCheck: the AWS Gateway API Controller (${PinnedVersions.GATEWAY_API_CONTROLLER_CHART}) ` +
+        'applies one TargetGroupPolicy per Service to the target groups of all its ports, so one port\'s health check would probe the other\'s targets; ' +
+        'give each port its own Service (same selector), or drop the healthCheck');
+    }
+    routes.push({ port, routePath, healthCheck });
+  }
+
+  /** @internal */
   public _registerTargets(namespace: string, targetPort: number): void {
     this.allowLatticeIngress(targetPort);
     this._readinessGatePrerequisites(namespace);
@@ -600,6 +643,10 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
       placeInNamespace: (construct, namespace, reconciled) => this._placeInNamespace(construct, namespace, reconciled),
       registerRoute: (namespace, port, hostname) => this._registerRoute(namespace, port, hostname),
       registerTargets: (namespace, port) => this._registerTargets(namespace, port),
+      registerPassthroughRoute: (path) => this._registerPassthroughRoute(path),
+      passthroughPorts: () => this._passthroughPorts(),
+      registerServicePort: (scope, kind, namespace, serviceName, port, routePath, healthCheck) =>
+        this._registerServicePort(scope, kind, namespace, serviceName, port, routePath, healthCheck),
       readinessGatePrerequisites: (namespace) => this._readinessGatePrerequisites(namespace),
       allowTakeoverFrom: (owner, routeName, namespace) => this._allowTakeoverFrom(owner, routeName, namespace),
       podIdentityOf: (namespace, serviceAccount) => podIdentityAssociationOf(this.cluster, namespace, serviceAccount),

@@ -25,8 +25,10 @@ export interface ExportServiceOptions {
   readonly port: number;
   /**
    * What the Service serves: the ServiceExport's `routeType`, from which the
-   * controller sets the target group's protocol version (GRPC: HTTP/2 to the
-   * pods). Routes importing it must use the same protocol.
+   * controller builds the target group (GRPC: HTTP/2 to the pods;
+   * TLS_PASSTHROUGH: `routeType: TLS`, a TCP target group whose health checks
+   * Lattice turns off unless `healthCheck` gives a plain-HTTP `port`). Routes
+   * importing it must use the same protocol.
    * @default LatticeRouteProtocol.HTTP
    */
   readonly protocol?: LatticeRouteProtocol;
@@ -51,8 +53,8 @@ export interface ExportServiceOptions {
   /**
    * Health check of the export's target group (in every cluster that imports it).
    * @default - HTTP: the `LatticeHealthCheck` defaults (GET / every 10 s, 200-399 healthy);
-   *   GRPC: none (VPC Lattice cannot health-check gRPC, so the controller leaves checks off
-   *   and every registered pod takes calls)
+   *   GRPC and TLS_PASSTHROUGH: none (VPC Lattice cannot health-check gRPC or TLS, so the
+   *   controller leaves checks off and every registered pod takes calls)
    */
   readonly healthCheck?: LatticeHealthCheck;
   /**
@@ -112,7 +114,7 @@ export class LatticeServiceExport extends Construct {
   public readonly namespace: string;
   /** Exported Service port. */
   public readonly port: number;
-  /** What the Service serves (the ServiceExport's `routeType`). */
+  /** What the Service serves and the routes importing the export carry (the ServiceExport's `routeType`). */
   public readonly protocol: LatticeRouteProtocol;
   /** The ServiceExport and TargetGroupPolicy manifest. */
   public readonly manifest: eks.KubernetesManifest;
@@ -133,8 +135,15 @@ export class LatticeServiceExport extends Construct {
     this.port = requireTcpPort(this, KIND, 'port', props.port);
     const targetPort = requireTcpPort(this, KIND, 'targetPort', props.targetPort ?? this.port);
     this.protocol = resolveRouteProtocol(this, KIND, props.protocol);
-    // Lattice cannot health-check gRPC: without an HTTP check to run, a gRPC export has none (the controller's default).
-    const healthCheck = this.protocol === LatticeRouteProtocol.GRPC && props.healthCheck === undefined
+    const passthrough = this.protocol === LatticeRouteProtocol.TLS_PASSTHROUGH;
+    if (passthrough && props.healthCheck !== undefined && props.healthCheck.port === undefined) {
+      throw validationError(this, KIND,
+        'healthCheck of a TLS_PASSTHROUGH export needs a port: the check is plain HTTP, which the pods\' TLS port does not answer; ' +
+        'give healthCheck.port a plain-HTTP port of the pods, or drop healthCheck (Lattice then checks no health on the TCP target group)');
+    }
+    // Lattice cannot health-check gRPC, and the default HTTP check would fail on a TLS port: without a given
+    // health check, gRPC and passthrough exports have none (the controller's default).
+    const healthCheck = this.protocol !== LatticeRouteProtocol.HTTP && props.healthCheck === undefined
       ? undefined
       : resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck, healthCheckVersionOf(this.protocol));
     const wiring = clusterWiring(this, KIND, props.cluster);

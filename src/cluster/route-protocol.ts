@@ -7,9 +7,11 @@ import { HTTPS_LISTENER } from '../k8s/gateway-api';
 import { literalRequired, validationError } from '../private/errors';
 
 /** What each route protocol becomes: route kind, ServiceExport `routeType`, default health check HTTP version. */
-const PROTOCOLS: Record<string, { routeKind: string; routeType: string; healthCheckVersion: LatticeHealthCheckProtocolVersion }> = {
+const PROTOCOLS: Record<string, { routeKind: string; routeType: 'HTTP' | 'GRPC' | 'TLS'; healthCheckVersion: LatticeHealthCheckProtocolVersion }> = {
   [LatticeRouteProtocol.HTTP]: { routeKind: 'HTTPRoute', routeType: 'HTTP', healthCheckVersion: LatticeHealthCheckProtocolVersion.HTTP1 },
   [LatticeRouteProtocol.GRPC]: { routeKind: 'GRPCRoute', routeType: 'GRPC', healthCheckVersion: LatticeHealthCheckProtocolVersion.HTTP2 },
+  // A passthrough port speaks TLS: its health check needs a plain-HTTP port of its own (checked by the route and the export).
+  [LatticeRouteProtocol.TLS_PASSTHROUGH]: { routeKind: 'TLSRoute', routeType: 'TLS', healthCheckVersion: LatticeHealthCheckProtocolVersion.HTTP1 },
 };
 
 /** `value` (default HTTP), checked to be a `LatticeRouteProtocol` (jsii languages may pass any string). */
@@ -22,13 +24,13 @@ export function resolveRouteProtocol(scope: IConstruct, kind: string, value: Lat
   return value;
 }
 
-/** The Gateway API route kind of a protocol (`HTTPRoute`, `GRPCRoute`). */
+/** The Gateway API route kind of a protocol (`HTTPRoute`, `GRPCRoute`, `TLSRoute`). */
 export function routeKindOf(protocol: LatticeRouteProtocol): string {
   return PROTOCOLS[protocol].routeKind;
 }
 
 /** The ServiceExport `routeType` of a protocol. */
-export function exportRouteTypeOf(protocol: LatticeRouteProtocol): string {
+export function exportRouteTypeOf(protocol: LatticeRouteProtocol): 'HTTP' | 'GRPC' | 'TLS' {
   return PROTOCOLS[protocol].routeType;
 }
 

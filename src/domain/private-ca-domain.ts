@@ -497,6 +497,34 @@ export class PrivateCaDomain extends Construct {
   }
 
   /**
+   * Lets `grantee` get end-entity certificates from the domain's private CA,
+   * e.g. for workloads behind a TLS passthrough route, which terminate TLS
+   * with their own certificate: `acm-pca:IssueCertificate` with the
+   * `EndEntityCertificate/V1` template only (never a CA certificate) and
+   * `acm-pca:GetCertificate`, both on this CA only.
+   *
+   * IAM cannot limit the names a certificate is issued for: any grantee can
+   * get a certificate for any host name of the domain. Grant it to the one
+   * identity that requests certificates (such as cert-manager's AWS Private
+   * CA issuer), not to application pods. A CA of another account (given as
+   * `certificateAuthority`) must also be shared with the grantee's account.
+   *
+   * @param grantee the identity that requests certificates
+   */
+  public grantIssueCertificate(grantee: iam.IGrantable): iam.Grant {
+    const caArn = this.certificateAuthority.certificateAuthorityArn;
+    const issue = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['acm-pca:IssueCertificate'],
+      resourceArns: [caArn],
+      conditions: { ArnEquals: { 'acm-pca:TemplateArn': `arn:${Stack.of(this).partition}:acm-pca:::template/EndEntityCertificate/V1` } },
+    });
+    // GetCertificate has no template key: a statement of its own.
+    const get = iam.Grant.addToPrincipal({ grantee, actions: ['acm-pca:GetCertificate'], resourceArns: [caArn] });
+    return issue.combine(get);
+  }
+
+  /**
    * Lets `vpc` resolve names in the private hosted zone.
    *
    * For a VPC in this construct's stack the VPC joins the zone's own VPC list.

@@ -12,6 +12,16 @@ export const CERTIFICATE_ARN_OPTION = 'application-networking.k8s.aws/certificat
 export const HTTP_LISTENER = 'http';
 /** Name of the HTTPS listener (present only with a custom domain certificate). */
 export const HTTPS_LISTENER = 'https';
+/** Name of the TLS passthrough listener (present only when a TLSRoute uses it). */
+export const TLS_PASSTHROUGH_LISTENER = 'tls';
+/**
+ * Port of the TLS passthrough listener. The same as the `https` listener's:
+ * the controller (v2.1.3) builds one Lattice service per route with only the
+ * listeners its `sectionName` names, so an HTTPRoute's service never gets the
+ * `tls` listener nor a TLSRoute's the `https` one; clients call `https://<host>`
+ * on the standard port either way.
+ */
+export const TLS_PASSTHROUGH_PORT = 443;
 
 /** The GatewayClass `amazon-vpc-lattice`. */
 export function latticeGatewayClass(): K8sObject {
@@ -41,6 +51,11 @@ export interface LatticeGatewaySpec extends GatewayRef {
    * @default - routes of the Gateway's own namespace only
    */
   readonly allowedRoutes?: unknown;
+  /**
+   * Add the TLS passthrough listener (`tls`).
+   * @default false
+   */
+  readonly tlsPassthrough?: boolean;
 }
 
 /**
@@ -84,6 +99,7 @@ export function latticeGateway(spec: LatticeGatewaySpec): K8sObject {
       tls: { mode: 'Terminate', options: { [CERTIFICATE_ARN_OPTION]: spec.certificateArn } },
     });
   }
+  if (spec.tlsPassthrough) listeners.push(tlsPassthroughListener(allowedRoutes));
   return {
     apiVersion: GATEWAY_API_VERSION,
     kind: 'Gateway',
@@ -152,4 +168,61 @@ export function httpRoute(spec: HttpRouteSpec): K8sObject {
 export function grpcRoute(spec: HttpRouteSpec): K8sObject {
   const route = httpRoute(spec);
   return { ...route, kind: 'GRPCRoute' };
+}
+
+/**
+ * The Gateway listener TLSRoutes attach to: `protocol: TLS` with
+ * `tls.mode: Passthrough` stated explicitly (the controller requires it), no
+ * certificate (the workloads terminate TLS).
+ */
+export function tlsPassthroughListener(allowedRoutes: unknown): Record<string, unknown> {
+  return {
+    name: TLS_PASSTHROUGH_LISTENER,
+    protocol: 'TLS',
+    port: TLS_PASSTHROUGH_PORT,
+    allowedRoutes,
+    tls: { mode: 'Passthrough' },
+  };
+}
+
+/** Input of `tlsRoute`. */
+export interface TlsRouteSpec {
+  readonly name: string;
+  readonly namespace: string;
+  /** The one host name (the SNI clients send) the controller requires. */
+  readonly hostname: string;
+  readonly gateway: GatewayRef;
+  /** Kubernetes Service (same namespace) receiving the connections. */
+  readonly backendServiceName: string;
+  readonly backendPort: number;
+  /** ServiceImports (same namespace) receiving the connections instead of the Service, with their weights. */
+  readonly serviceImports?: ServiceImportBackendRef[];
+  /** Annotations of the route. */
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * A TLSRoute (Gateway API v1, bundle v1.5+) that passes TLS connections for
+ * one host name through the Gateway's `tls` listener to one Service (or to
+ * ServiceImports): exactly one rule without matches, as the controller
+ * requires.
+ */
+export function tlsRoute(spec: TlsRouteSpec): K8sObject {
+  return {
+    apiVersion: GATEWAY_API_VERSION,
+    kind: 'TLSRoute',
+    metadata: {
+      ...objectMeta(spec.name, spec.namespace),
+      ...(spec.annotations && Object.keys(spec.annotations).length > 0 ? { annotations: spec.annotations } : {}),
+    },
+    spec: {
+      parentRefs: [{ name: spec.gateway.name, namespace: spec.gateway.namespace, sectionName: TLS_PASSTHROUGH_LISTENER }],
+      hostnames: [spec.hostname],
+      rules: [{
+        backendRefs: spec.serviceImports && spec.serviceImports.length > 0
+          ? spec.serviceImports.map((i) => ({ group: 'application-networking.k8s.aws', kind: 'ServiceImport', name: i.name, weight: i.weight }))
+          : [{ name: spec.backendServiceName, port: spec.backendPort }],
+      }],
+    },
+  };
 }

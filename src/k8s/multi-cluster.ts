@@ -31,11 +31,11 @@ export interface ServiceExportSpec {
   /** Service port exported. */
   readonly port: number;
   /**
-   * Kind of the routes that import it (`HTTP` or `GRPC`): the controller
-   * builds the target group's protocol version from it.
+   * Kind of the routes that import it: the controller builds the target
+   * group's protocol version from it (HTTP1, GRPC, or TCP for `TLS`).
    * @default 'HTTP'
    */
-  readonly routeType?: string;
+  readonly routeType?: 'HTTP' | 'GRPC' | 'TLS';
 }
 
 /** A ServiceExport of the AWS Gateway API Controller: a standalone Lattice target group for one Service port. */

@@ -12,8 +12,15 @@
 /** The only action of a Lattice auth policy: calling a service. */
 export const LATTICE_INVOKE_ACTION = 'vpc-lattice-svcs:Invoke';
 
+/**
+ * The other action of `vpc-lattice-svcs`: connecting to a service. A hand-written policy that
+ * admits TLS passthrough connections (anonymous on a TLS listener) names it beside Invoke,
+ * since the Lattice documentation does not say which of the two a TLS listener evaluates.
+ */
+export const LATTICE_CONNECT_ACTION = 'vpc-lattice-svcs:Connect';
+
 /** Action values accepted in a hand-written auth policy. */
-export const LATTICE_ACTIONS: readonly string[] = [LATTICE_INVOKE_ACTION, 'vpc-lattice-svcs:*', '*'];
+export const LATTICE_ACTIONS: readonly string[] = [LATTICE_INVOKE_ACTION, LATTICE_CONNECT_ACTION, 'vpc-lattice-svcs:*', '*'];
 
 /** Condition keys used by the policy builder. */
 export const KEY = {

@@ -39,18 +39,23 @@ export function isClusterOfApp(scope: IConstruct, clusterName: string): boolean 
 /** Route protocols of the exports of an app, per exporting cluster name: `<namespace>/<export name>` -> protocol. */
 const protocols = new WeakMap<IConstruct, Map<string, Map<string, string>>>();
 
-/** Records an export of `clusterName` in the app of `scope`, with its route protocol (`HTTP`, `GRPC`). */
+/** Records an export of `clusterName` in the app of `scope`, with the route protocol it serves. */
 export function recordExport(scope: IConstruct, clusterName: string, namespace: string, exportName: string, port: number, protocol = 'HTTP'): void {
-  let protocolsByCluster = protocols.get(scope.node.root);
-  if (!protocolsByCluster) protocols.set(scope.node.root, protocolsByCluster = new Map());
-  let clusterProtocols = protocolsByCluster.get(clusterName);
-  if (!clusterProtocols) protocolsByCluster.set(clusterName, clusterProtocols = new Map());
-  clusterProtocols.set(`${namespace}/${exportName}`, protocol);
   let byCluster = registries.get(scope.node.root);
   if (!byCluster) registries.set(scope.node.root, byCluster = new Map());
   let exports = byCluster.get(clusterName);
   if (!exports) byCluster.set(clusterName, exports = new Map());
   exports.set(`${namespace}/${exportName}`, port);
+  let protocolsByCluster = protocols.get(scope.node.root);
+  if (!protocolsByCluster) protocols.set(scope.node.root, protocolsByCluster = new Map());
+  let exportProtocols = protocolsByCluster.get(clusterName);
+  if (!exportProtocols) protocolsByCluster.set(clusterName, exportProtocols = new Map());
+  exportProtocols.set(`${namespace}/${exportName}`, protocol);
+}
+
+/** The route protocol of an export recorded in the app of `scope` (undefined when unknown). */
+export function exportProtocolOf(scope: IConstruct, clusterName: string, key: string): string | undefined {
+  return protocols.get(scope.node.root)?.get(clusterName)?.get(key);
 }
 
 /** The exports of `clusterName` recorded in the app of `scope` (`<namespace>/<export name>` -> port). */
@@ -58,7 +63,3 @@ export function exportsOf(scope: IConstruct, clusterName: string): ReadonlyMap<s
   return registries.get(scope.node.root)?.get(clusterName) ?? new Map();
 }
 
-/** The route protocol of export `<namespace>/<export name>` of `clusterName` in the app of `scope`, if recorded. */
-export function exportProtocolOf(scope: IConstruct, clusterName: string, key: string): string | undefined {
-  return protocols.get(scope.node.root)?.get(clusterName)?.get(key);
-}

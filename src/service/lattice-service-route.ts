@@ -3,6 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct, IConstruct } from 'constructs';
 import { CrossClusterAuthPolicy } from '../auth/cross-cluster-auth-policy';
 import { LatticeAuthPolicyDocument, LatticeCaller } from '../auth/lattice-auth-policy';
+import { networkRefusesPassthroughProblem, passthroughAuthError } from '../auth/passthrough-auth';
 import { clusterWiring, ILatticeCluster } from '../cluster/lattice-cluster';
 import type { LatticeHealthCheck } from '../cluster/lattice-health-check';
 import { resolveHealthCheck } from '../cluster/lattice-health-check';
@@ -10,7 +11,7 @@ import { LatticeRouteProtocol } from '../cluster/lattice-route-protocol';
 import { ILatticeRoute } from '../cluster/lattice-route-ref';
 import type { ServiceImportBackend } from '../cluster/lattice-service-export';
 import { healthCheckVersionOf, resolveRouteProtocol, routeKindOf, routeSectionNames } from '../cluster/route-protocol';
-import { grpcRoute, httpRoute } from '../k8s/gateway-api';
+import { grpcRoute, httpRoute, tlsRoute } from '../k8s/gateway-api';
 import { ALLOW_TAKEOVER_FROM_ANNOTATION, serviceImport, targetGroupPolicy } from '../k8s/multi-cluster';
 import { K8sObject } from '../k8s/object';
 import { isAuthPolicyClaimed, routeAuthPolicyTarget } from '../private/auth-policy-owners';
@@ -27,6 +28,12 @@ const KIND = 'LatticeServiceRoute';
 /** Construct id of the auth policy created by `allow()`. */
 const AUTH_POLICY_ID = 'AuthPolicy';
 const DEFAULT_DENY_ID = 'DefaultDenyAuthPolicy';
+/** Construct id of the route's manifest, by protocol (an HTTP route keeps the id it always had). */
+const ROUTE_MANIFEST_IDS: Record<LatticeRouteProtocol, string> = {
+  [LatticeRouteProtocol.HTTP]: 'HttpRoute',
+  [LatticeRouteProtocol.GRPC]: 'GrpcRoute',
+  [LatticeRouteProtocol.TLS_PASSTHROUGH]: 'TlsRoute',
+};
 
 /** Options of `LatticeEksCluster.exposeService()`. */
 export interface ExposeServiceOptions {
@@ -35,8 +42,12 @@ export interface ExposeServiceOptions {
   /** Port of the Kubernetes Service. */
   readonly port: number;
   /**
-   * What the Service serves: HTTP (an HTTPRoute) or gRPC (a GRPCRoute, on the
-   * Gateway's HTTPS listener only, so the cluster needs a domain).
+   * What the route carries: HTTP requests (an HTTPRoute), gRPC calls (a
+   * GRPCRoute, on the Gateway's HTTPS listener only, so the cluster needs a
+   * domain) or TLS connections passed through to the pods, which terminate
+   * TLS themselves (a TLSRoute on the Gateway's `tls` listener, port 443;
+   * needs a cluster with a domain). Lattice cannot authenticate callers of a
+   * passthrough route: it takes no `allow()` (see the README's "TLS passthrough").
    * @default LatticeRouteProtocol.HTTP
    */
   readonly protocol?: LatticeRouteProtocol;
@@ -96,9 +107,8 @@ export interface ImportServiceOptions {
   /** Exported port (the same in every exporting cluster). */
   readonly port: number;
   /**
-   * What the exports serve: HTTP (an HTTPRoute) or gRPC (a GRPCRoute, on the
-   * Gateway's HTTPS listener only). Must match the protocol of every export
-   * of this app it names.
+   * What the exports serve (see `ExposeServiceOptions.protocol`). Must match
+   * the protocol of every export of this app it names.
    * @default LatticeRouteProtocol.HTTP
    */
   readonly protocol?: LatticeRouteProtocol;
@@ -147,8 +157,11 @@ const latticeServiceNames = new WeakMap<IConstruct, Map<string, Array<[string, s
 const hostnames = new WeakMap<IConstruct, Map<string, string>>();
 
 /**
- * A Kubernetes Service exposed on VPC Lattice through an HTTPRoute (a
- * GRPCRoute for `LatticeRouteProtocol.GRPC`) on the cluster's Gateway. Auth policies target it.
+ * A Kubernetes Service exposed on VPC Lattice through an HTTPRoute on the
+ * cluster's Gateway (a GRPCRoute on its HTTPS listener with
+ * `protocol: LatticeRouteProtocol.GRPC`, a TLSRoute on its Passthrough
+ * listener with `protocol: LatticeRouteProtocol.TLS_PASSTHROUGH`). Auth
+ * policies target it.
  *
  * Deny by default: a route whose callers are not named by synth time (with
  * `allow()` or a `CrossClusterAuthPolicy`) gets an explicit deny-all auth
@@ -183,7 +196,7 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
   public readonly hostname?: string;
   /** Name the controller gives the Lattice service: `<route[:20]>-<namespace[:18]>`. */
   public readonly latticeServiceName: string;
-  /** The route's manifest. */
+  /** The route manifest (HTTPRoute, GRPCRoute or TLSRoute). */
   public readonly manifest: eks.KubernetesManifest;
 
   /**
@@ -198,6 +211,7 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     this.namespace = props.namespace ?? 'default';
     this.routeName = props.routeName ?? props.serviceName;
     this.protocol = resolveRouteProtocol(this, KIND, props.protocol);
+    const passthrough = this.protocol === LatticeRouteProtocol.TLS_PASSTHROUGH;
     const routeKind = routeKindOf(this.protocol);
     const sectionNames = routeSectionNames(this, KIND, this.protocol, props.cluster);
     // importService: serviceName is the routeName, and no Service has that name (the backends are ServiceImports).
@@ -208,6 +222,11 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     requireTcpPort(this, KIND, 'port', props.port);
     const targetPort = requireTcpPort(this, KIND, 'targetPort', props.targetPort ?? props.port, 'give the number the Service\'s targetPort resolves to');
     this.hostname = this.resolveHostname(props);
+    if (passthrough && !this.hostname) {
+      throw validationError(this, KIND,
+        'protocol TLS_PASSTHROUGH needs a hostname: Lattice routes passed-through TLS by its SNI, which must be the service\'s custom domain name; ' +
+        'give the cluster a domain (LatticeEksClusterProps.domain), or use protocol HTTP');
+    }
     this.latticeServiceName = `${this.routeName.slice(0, 20)}-${this.namespace.slice(0, 18)}`;
     const nameProblem = latticeNameProblem(this.latticeServiceName, SERVICE_NAME_RULES);
     if (nameProblem) {
@@ -225,32 +244,71 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     }
     // An imported route's targets are in the exporting clusters (which admit Lattice themselves).
     clusterWiring(this, KIND, props.cluster).registerRoute(this.namespace, importObjects ? undefined : targetPort, this.hostname);
-    // Deny by default: a route that nobody gave callers by synth time gets a deny-all policy.
-    Aspects.of(this).add({ visit: (node) => { if (node === this) this.denyUnlessAllowed(); } });
+    if (passthrough) {
+      clusterWiring(this, KIND, props.cluster).registerPassthroughRoute(this.node.path);
+      Annotations.of(this).addWarningV2('cdk-lattice-eks:passthroughWithoutAuthPolicy',
+        `route '${this.namespace}/${this.routeName}' passes TLS through: Lattice cannot authenticate its callers (auth policies see anonymous principals only on TLS listeners) ` +
+        'and the AWS Gateway API Controller attaches no IAMAuthPolicy to a TLSRoute, so every connection the service network admits reaches the pods. ' +
+        'Authenticate callers in the workload (mutual TLS with client certificates from the private CA) and admit the connections in the service network\'s auth policy by source VPC.');
+      // Read once the app is built: statements may be added to the network's policy after the route.
+      Aspects.of(this).add({
+        visit: (node) => {
+          if (node !== this) return;
+          const problem = networkRefusesPassthroughProblem(props.cluster.serviceNetwork);
+          if (problem) Annotations.of(this).addWarningV2('cdk-lattice-eks:passthroughRefusedByNetwork', `route '${this.namespace}/${this.routeName}': ${problem}`);
+        },
+      });
+    } else {
+      // Deny by default: a route that nobody gave callers by synth time gets a deny-all policy.
+      Aspects.of(this).add({ visit: (node) => { if (node === this) this.denyUnlessAllowed(); } });
+    }
 
     const extra: K8sObject[] = [...(importObjects?.objects ?? [])];
     if (props.healthCheck) {
       if (importObjects) throw validationError(this, KIND, 'healthCheck applies to the exports of an imported route: give it to exportService()');
       const healthCheck = resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck, healthCheckVersionOf(this.protocol));
+      if (passthrough && healthCheck.port === undefined) {
+        throw validationError(this, KIND,
+          'healthCheck on a TLS_PASSTHROUGH route needs a port: the check is plain HTTP, which the pods\' TLS port does not answer ' +
+          '(Lattice turns health checks of TCP target groups off by default); give healthCheck.port a plain-HTTP port of the pods, or drop healthCheck');
+      }
       // Health checks on another port must get through the cluster security group too.
       if (healthCheck.port !== undefined) clusterWiring(this, KIND, props.cluster).registerTargets(this.namespace, healthCheck.port);
       extra.push(targetGroupPolicy({
         name: this.serviceName, namespace: this.namespace, targetKind: 'Service', targetName: this.serviceName, healthCheck,
       }));
     }
+    if (!importObjects) {
+      clusterWiring(this, KIND, props.cluster).registerServicePort(this, KIND, this.namespace, this.serviceName, props.port, this.node.path,
+        props.healthCheck !== undefined);
+    }
     if (props.createNamespace) clusterWiring(this, KIND, props.cluster).ensureNamespace(this.namespace);
-    const build = this.protocol === LatticeRouteProtocol.GRPC ? grpcRoute : httpRoute;
-    this.manifest = clusterWiring(this, KIND, props.cluster).addManifest(this, this.protocol === LatticeRouteProtocol.GRPC ? 'GrpcRoute' : 'HttpRoute', [build({
-      name: this.routeName,
-      namespace: this.namespace,
-      hostname: this.hostname,
-      gateway: { name: props.cluster.gatewayName, namespace: props.cluster.gatewayNamespace },
-      sectionNames,
-      backendServiceName: this.serviceName,
-      backendPort: props.port,
-      serviceImports: importObjects?.refs,
-      annotations: props.allowTakeoverFrom ? { [ALLOW_TAKEOVER_FROM_ANNOTATION]: props.allowTakeoverFrom } : undefined,
-    }), ...extra], true);
+    const gateway = { name: props.cluster.gatewayName, namespace: props.cluster.gatewayNamespace };
+    const annotations = props.allowTakeoverFrom ? { [ALLOW_TAKEOVER_FROM_ANNOTATION]: props.allowTakeoverFrom } : undefined;
+    const route = passthrough
+      ? tlsRoute({
+        name: this.routeName,
+        namespace: this.namespace,
+        hostname: this.hostname!,
+        gateway,
+        backendServiceName: this.serviceName,
+        backendPort: props.port,
+        serviceImports: importObjects?.refs,
+        annotations,
+      })
+      : (this.protocol === LatticeRouteProtocol.GRPC ? grpcRoute : httpRoute)({
+        name: this.routeName,
+        namespace: this.namespace,
+        hostname: this.hostname,
+        gateway,
+        sectionNames,
+        backendServiceName: this.serviceName,
+        backendPort: props.port,
+        serviceImports: importObjects?.refs,
+        annotations,
+      });
+    // Manifest ids by kind (HttpRoute, GrpcRoute, TlsRoute): an HTTP route keeps the id it always had.
+    this.manifest = clusterWiring(this, KIND, props.cluster).addManifest(this, ROUTE_MANIFEST_IDS[this.protocol], [route, ...extra], true);
   }
 
   /** Problems with backends naming exports of clusters of this app: missing in the route's namespace, or on another port. */
@@ -270,8 +328,8 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
       }
       const exportedProtocol = exportProtocolOf(this, b.clusterName, `${this.namespace}/${b.exportName}`);
       if (exportedProtocol !== undefined && exportedProtocol !== this.protocol) {
-        problems.push(`${KIND} (${this.node.path}): backends[${i}] export '${b.exportName}' of cluster '${b.clusterName}' has protocol ${exportedProtocol}, ` +
-          `but the route has protocol ${this.protocol} (the controller builds the target group by the export's routeType); ` +
+        problems.push(`${KIND} (${this.node.path}): backends[${i}] export '${b.exportName}' of cluster '${b.clusterName}' is exported with protocol ${exportedProtocol}, ` +
+          `but the route's protocol is ${this.protocol} (the controller builds the export's target group for its route type); ` +
           'give importService and exportService the same protocol');
       }
     });
@@ -317,6 +375,7 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
    * once with every caller.
    */
   public allow(...callers: LatticeCaller[]): CrossClusterAuthPolicy {
+    if (this.protocol === LatticeRouteProtocol.TLS_PASSTHROUGH) throw passthroughAuthError(this, KIND, this, callers);
     const existing = this.node.tryFindChild(AUTH_POLICY_ID);
     if (existing) {
       throw validationError(this, KIND,

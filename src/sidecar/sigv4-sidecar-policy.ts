@@ -477,6 +477,13 @@ export class SigV4SidecarPolicy extends Construct {
         `${KIND} (${this.node.path}): no namespace to inject; give namespaces, or call addNamespace() or addClient()`,
       ],
     });
+    // Checked once the app is built: passthrough routes may be added after the policy.
+    const passthroughWiring = clusterWiring(this, KIND, props.cluster);
+    this.node.addValidation({
+      validate: () => this.interceptedPorts.filter((port) => passthroughWiring.passthroughPorts().includes(port)).map((port) =>
+        `${KIND} (${this.node.path}): interceptedPorts includes ${port}, the port of the TLS passthrough listener of cluster '${passthroughWiring.clusterName}': ` +
+        'the proxy would take the pods\' TLS connections to passthrough routes and break them; remove it from interceptedPorts'),
+    });
   }
 
   /** Namespaces whose opted-in pods are injected. */
