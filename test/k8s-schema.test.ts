@@ -379,7 +379,7 @@ describeWithReferenceCrds('Gateway API v1.5.1 (reference CRDs)', () => {
  * TLSRoute: the reference CRD folder has none, and @kubernetes-models/gateway-api 0.5.1 only
  * v1alpha2; the Gateway API Go module of the pinned release (v1.5.1) has TLSRoute v1.
  */
-const moduleCrds = gatewayApiModuleCrds();
+const moduleCrds = HAS_REFERENCE_CRDS ? gatewayApiModuleCrds() : { dir: undefined };
 const describeWithTlsRouteCrd = HAS_REFERENCE_CRDS && moduleCrds.dir ? describe : describe.skip;
 describeWithTlsRouteCrd('TLSRoute v1 (Gateway API Go module at the pinned release)', () => {
   let withTls: CrdSchemaIndex;
