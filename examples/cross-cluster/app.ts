@@ -61,7 +61,9 @@ export function addCrossClusterExample(app: App): CrossClusterExample {
 
   // A gRPC service in cluster 2 that cluster 1's demo app may call, and only its health Check method.
   const server = clusters[1];
-  server.lattice.cluster.addManifest('Greeter', ...greeterObjects(GREETER_SERVICE, APPS_NAMESPACE));
+  const greeter = server.lattice.cluster.addManifest('Greeter', ...greeterObjects(GREETER_SERVICE, APPS_NAMESPACE));
+  // Not injected (it calls nothing), but in the sidecar's namespace: created once the namespace exists, deleted before it.
+  server.sidecar.addWorkload(greeter);
   const greeterRoute = server.lattice.exposeService('Greeter', {
     serviceName: GREETER_SERVICE,
     namespace: APPS_NAMESPACE,

@@ -86,7 +86,9 @@ def add_cross_cluster_example(app: App) -> CrossClusterExample:
 
     # A gRPC service in cluster 2 that cluster 1's demo app may call, and only its health Check method.
     server = clusters[1]
-    server.lattice.cluster.add_manifest("Greeter", *greeter_objects(GREETER_SERVICE, APPS_NAMESPACE))
+    greeter = server.lattice.cluster.add_manifest("Greeter", *greeter_objects(GREETER_SERVICE, APPS_NAMESPACE))
+    # Not injected (it calls nothing), but in the sidecar's namespace: created once the namespace exists, deleted before it.
+    server.sidecar.add_workload(greeter)
     greeter_route = server.lattice.expose_service(
         "Greeter",
         service_name=GREETER_SERVICE,

@@ -19,6 +19,9 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
+/** GOMEMLIMIT of the API server (a soft limit; see `run`). */
+const API_SERVER_SOFT_MEMORY_LIMIT = '448MiB';
+
 const SCRIPT = path.join(__dirname, '..', '..', 'scripts', 'engines', 'control-plane.sh');
 
 /** Where the binaries are, or why they are not. */
@@ -258,7 +261,10 @@ export class ControlPlane {
 
   private run(name: keyof PeakMemory, bin: string, args: string[]): void {
     const log = fs.openSync(path.join(this.dir, `${name}.log`), 'a');
-    const child = spawn(bin, args, { cwd: this.dir, stdio: ['ignore', log, log] });
+    // A soft heap limit for the API server (Go's GOMEMLIMIT: the collector runs harder near it, nothing fails at it),
+    // as a memory-limited control plane has: its peak otherwise follows the collector's pacing, not the objects held.
+    const env = name === 'kube-apiserver' ? { ...process.env, GOMEMLIMIT: API_SERVER_SOFT_MEMORY_LIMIT } : process.env;
+    const child = spawn(bin, args, { cwd: this.dir, stdio: ['ignore', log, log], env });
     fs.closeSync(log);
     killOnExit();
     live.add(child);

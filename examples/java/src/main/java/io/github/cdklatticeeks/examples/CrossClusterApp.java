@@ -21,6 +21,7 @@ import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.cxapi.CloudAssembly;
 import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
 import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.eks_v2.KubernetesManifest;
 
 /**
  * Cross-cluster example in Java: the same two-cluster VPC Lattice app as
@@ -102,7 +103,9 @@ public final class CrossClusterApp {
     @SuppressWarnings("unchecked")
     Map<String, Object>[] greeter = DemoApp.greeterObjects(GREETER_SERVICE, ClusterStack.APPS_NAMESPACE)
         .toArray(new Map[0]);
-    server.getLattice().getCluster().addManifest("Greeter", greeter);
+    KubernetesManifest greeterManifest = server.getLattice().getCluster().addManifest("Greeter", greeter);
+    // Not injected (it calls nothing), but in the sidecar's namespace: created once the namespace exists, deleted before it.
+    server.getSidecar().addWorkload(greeterManifest);
     LatticeServiceRoute greeterRoute = server.getLattice().exposeService("Greeter", ExposeServiceOptions.builder()
         .serviceName(GREETER_SERVICE)
         .namespace(ClusterStack.APPS_NAMESPACE)
