@@ -4,32 +4,21 @@
  * and auth policies limited to gRPC methods (evaluated with the IAM simulator
  * on the policy the route's IAMAuthPolicy carries).
  */
-import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
 import { App, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import {
   LatticeAuthPolicyDocument,
   LatticeCaller,
-  LatticeEksCluster,
   LatticeHealthCheckProtocolVersion,
   LatticeRequestMethod,
   LatticeRouteProtocol,
 } from '../src';
-import { clusterFixture, ClusterFixture } from './util/fixtures';
+import { clusterFixture, twoClusterFixture } from './util/fixtures';
 import { expectValidK8sObjects, k8sObjectsInTemplate, validateK8sObject } from './util/k8s-schema';
 import { evaluateLatticeRequest, iamAuthPoliciesInTemplate, materialize, OWNER_ACCOUNT, podIdentitySession, REGION } from './util/lattice-eval';
 
 const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 
-/** The fixture's cluster 1 plus a second cluster on the same network and domain. */
-function twoClusters(): ClusterFixture & { stack2: Stack; cluster2: LatticeEksCluster } {
-  const f = clusterFixture();
-  const stack2 = new Stack(f.app, 'Cluster2');
-  const cluster2 = new LatticeEksCluster(stack2, 'Lattice', {
-    clusterName: 'eks-cluster2', kubectlLayer: new KubectlV35Layer(stack2, 'Kubectl'), serviceNetwork: f.serviceNetwork, domain: f.domain,
-  });
-  return { ...f, stack2, cluster2 };
-}
 
 const objectsOf = (stack: Stack) => k8sObjectsInTemplate(Template.fromStack(stack).toJSON()).map((o) => o.object);
 
@@ -117,7 +106,7 @@ describe('health checks of gRPC target groups', () => {
 });
 
 describe('a gRPC service served by two clusters', () => {
-  const f = twoClusters();
+  const f = twoClusterFixture();
   const blue = f.cluster.exportService('Greeter', { serviceName: 'greeter', namespace: 'apps', port: 50051, protocol: LatticeRouteProtocol.GRPC });
   const green = f.cluster2.exportService('Greeter', {
     serviceName: 'greeter', namespace: 'apps', port: 50051, protocol: LatticeRouteProtocol.GRPC, healthCheck: { path: '/healthz', port: 8081 },
@@ -166,7 +155,7 @@ describe('protocol mismatch between an imported route and an export of this app'
       /backends\[0\] export 'greeter' of cluster 'eks-cluster2' is exported with protocol GRPC, but the route's protocol is HTTP/],
     ['both gRPC', LatticeRouteProtocol.GRPC, LatticeRouteProtocol.GRPC, undefined],
   ])('%s', (_name, routeProtocol, exportProtocol, message) => {
-    const f = twoClusters();
+    const f = twoClusterFixture();
     f.cluster2.exportService('Greeter', { serviceName: 'greeter', namespace: 'apps', port: 50051, protocol: exportProtocol });
     f.cluster.importService('Route', {
       routeName: 'greeter',

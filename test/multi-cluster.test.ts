@@ -4,32 +4,20 @@
  * rolling without 503s (readiness gates, preStop, grace period, reconcile
  * concurrency) and the one-call workload helper.
  */
-import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { clusterFixture, ClusterFixture } from './util/fixtures';
+import { clusterFixture, twoClusterFixture } from './util/fixtures';
 import { DependencyGraph } from './util/graph';
 import { decide as decideFor, DeployedValues, policiesOf } from './util/identity-eval';
 import { expectValidK8sObjects, k8sObjectsInTemplate } from './util/k8s-schema';
 import { LatticeCaller } from '../src/auth/lattice-auth-policy';
-import { LatticeEksCluster } from '../src/cluster/lattice-eks-cluster';
 import { SigV4SidecarPolicy } from '../src/sidecar/sigv4-sidecar-policy';
 
 const LATTICE_API = 'application-networking.k8s.aws/v1alpha1';
 
-/** The fixture's cluster 1 plus a second cluster on the same network. */
-function twoClusters(): ClusterFixture & { stack2: Stack; cluster2: LatticeEksCluster } {
-  const f = clusterFixture();
-  const stack2 = new Stack(f.app, 'Cluster2');
-  const cluster2 = new LatticeEksCluster(stack2, 'Lattice', {
-    clusterName: 'eks-cluster2', kubectlLayer: new KubectlV35Layer(stack2, 'Kubectl'), serviceNetwork: f.serviceNetwork, domain: f.domain,
-  });
-  return { ...f, stack2, cluster2 };
-}
-
 
 describe('a service served by two clusters', () => {
-  const f = twoClusters();
+  const f = twoClusterFixture();
   const blue = f.cluster.exportService('Inventory', { serviceName: 'inventory', namespace: 'shop', port: 80, targetPort: 8080, createNamespace: true });
   const green = f.cluster2.exportService('Inventory', {
     serviceName: 'inventory-v2',
@@ -136,7 +124,7 @@ describe('imported exports are cross-checked when the app is built', () => {
     ['a misspelled export', { exportName: 'inventroy' }, /backends\[0\] names export 'inventroy' of cluster 'eks-cluster2', which has no such export/],
     ['another port', { port: 8080 }, /backends\[0\] export 'inventory' of cluster 'eks-cluster2' exports port 80, but the route imports port 8080/],
   ])('%s', (_name, change, message) => {
-    const f = twoClusters();
+    const f = twoClusterFixture();
     f.cluster2.exportService('Inventory', { serviceName: 'inventory', namespace: 'shop', port: 80 });
     f.cluster.importService('Route', {
       routeName: 'inventory',
@@ -148,14 +136,14 @@ describe('imported exports are cross-checked when the app is built', () => {
   });
 
   test('exports of clusters outside the app are not checked', () => {
-    const f = twoClusters();
+    const f = twoClusterFixture();
     f.cluster.importService('Route', { routeName: 'inventory', namespace: 'shop', port: 80, backends: [{ exportName: 'x', clusterName: 'elsewhere' }] });
     expect(() => f.app.synth()).not.toThrow();
   });
 });
 
 describe('bad multi-cluster input', () => {
-  test.each<[string, (f: ReturnType<typeof twoClusters>) => unknown, RegExp]>([
+  test.each<[string, (f: ReturnType<typeof twoClusterFixture>) => unknown, RegExp]>([
     ['no backends', (f) => f.cluster.importService('R', { routeName: 'r', port: 80, backends: [] }), /backends is empty; give at least one export/],
     ['a repeated backend', (f) => f.cluster.importService('R', { routeName: 'r', port: 80, backends: [{ exportName: 'a', clusterName: 'c' }, { exportName: 'a', clusterName: 'c' }] }),
       /backends\[1\] repeats export 'a' of cluster 'c'/],
@@ -182,9 +170,9 @@ describe('bad multi-cluster input', () => {
       routeName: 'r', port: 80, backends: [{ exportName: 'a', clusterName: 'c' }], healthCheck: {},
     } as any), /healthCheck applies to the exports of an imported route: give it to exportService\(\)/],
   ])('%s', (_name, build, message) => {
-    const f = twoClusters();
+    const f = twoClusterFixture();
     expect(() => build(f)).toThrow(message);
-    expect(() => build(twoClusters())).toThrow(/^Lattice(ServiceRoute|ServiceExport) \(Cluster1\/Lattice\/[A-Z]\d?\): /);
+    expect(() => build(twoClusterFixture())).toThrow(/^Lattice(ServiceRoute|ServiceExport) \(Cluster1\/Lattice\/[A-Z]\d?\): /);
   });
 
   test('route concurrency out of range', () => {
@@ -377,7 +365,7 @@ describe('addLatticeWorkload', () => {
 });
 
 describe('an exported workload', () => {
-  const f = twoClusters();
+  const f = twoClusterFixture();
   const [a, b] = [f.cluster, f.cluster2].map((c) => c.addLatticeWorkload('Inventory', {
     name: 'inventory', namespace: 'apps', image: 'nginx:1.29', containerPort: 80, exportName: 'inventory',
   }));

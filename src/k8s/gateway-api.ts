@@ -1,4 +1,4 @@
-import { K8sObject, objectMeta } from './object';
+import { K8sObject, ObjectMeta, objectMeta } from './object';
 
 /** API group and version of the Gateway API objects used here. */
 export const GATEWAY_API_VERSION = 'gateway.networking.k8s.io/v1';
@@ -132,6 +132,32 @@ export interface ServiceImportBackendRef {
   readonly weight: number;
 }
 
+/** What every route builder here takes besides its listeners and host names. */
+interface RouteCommonSpec {
+  readonly name: string;
+  readonly namespace: string;
+  readonly backendServiceName: string;
+  readonly backendPort: number;
+  readonly serviceImports?: ServiceImportBackendRef[];
+  readonly annotations?: Record<string, string>;
+}
+
+/** A route's metadata: name, namespace and the annotations, when there are any. */
+function routeMetadata(spec: RouteCommonSpec): ObjectMeta {
+  return {
+    ...objectMeta(spec.name, spec.namespace),
+    ...(spec.annotations && Object.keys(spec.annotations).length > 0 ? { annotations: spec.annotations } : {}),
+  };
+}
+
+/** A route's backendRefs: the weighted ServiceImports, or else the Service on its port. */
+function routeBackendRefs(spec: RouteCommonSpec): Record<string, unknown>[] {
+  return spec.serviceImports && spec.serviceImports.length > 0
+    // The controller ignores a ServiceImport backend's port (the export's port applies).
+    ? spec.serviceImports.map((i) => ({ group: 'application-networking.k8s.aws', kind: 'ServiceImport', name: i.name, weight: i.weight }))
+    : [{ name: spec.backendServiceName, port: spec.backendPort }];
+}
+
 /**
  * An HTTPRoute that exposes one Service through the Gateway's listeners. Gateway
  * API defaults are left implicit (parent kind Gateway, backend kind Service,
@@ -141,19 +167,11 @@ export function httpRoute(spec: HttpRouteSpec): K8sObject {
   return {
     apiVersion: GATEWAY_API_VERSION,
     kind: 'HTTPRoute',
-    metadata: {
-      ...objectMeta(spec.name, spec.namespace),
-      ...(spec.annotations && Object.keys(spec.annotations).length > 0 ? { annotations: spec.annotations } : {}),
-    },
+    metadata: routeMetadata(spec),
     spec: {
       parentRefs: spec.sectionNames.map((sectionName) => ({ name: spec.gateway.name, namespace: spec.gateway.namespace, sectionName })),
       ...(spec.hostname ? { hostnames: [spec.hostname] } : {}),
-      rules: [{
-        backendRefs: spec.serviceImports && spec.serviceImports.length > 0
-          // The controller ignores a ServiceImport backend's port (the export's port applies).
-          ? spec.serviceImports.map((i) => ({ group: 'application-networking.k8s.aws', kind: 'ServiceImport', name: i.name, weight: i.weight }))
-          : [{ name: spec.backendServiceName, port: spec.backendPort }],
-      }],
+      rules: [{ backendRefs: routeBackendRefs(spec) }],
     },
   };
 }
@@ -211,18 +229,11 @@ export function tlsRoute(spec: TlsRouteSpec): K8sObject {
   return {
     apiVersion: GATEWAY_API_VERSION,
     kind: 'TLSRoute',
-    metadata: {
-      ...objectMeta(spec.name, spec.namespace),
-      ...(spec.annotations && Object.keys(spec.annotations).length > 0 ? { annotations: spec.annotations } : {}),
-    },
+    metadata: routeMetadata(spec),
     spec: {
       parentRefs: [{ name: spec.gateway.name, namespace: spec.gateway.namespace, sectionName: TLS_PASSTHROUGH_LISTENER }],
       hostnames: [spec.hostname],
-      rules: [{
-        backendRefs: spec.serviceImports && spec.serviceImports.length > 0
-          ? spec.serviceImports.map((i) => ({ group: 'application-networking.k8s.aws', kind: 'ServiceImport', name: i.name, weight: i.weight }))
-          : [{ name: spec.backendServiceName, port: spec.backendPort }],
-      }],
+      rules: [{ backendRefs: routeBackendRefs(spec) }],
     },
   };
 }

@@ -42,3 +42,13 @@ export function smallVpc(scope: Stack, id = 'Vpc'): ec2.Vpc {
     flowLogs: { all: { trafficType: ec2.FlowLogTrafficType.ALL } },
   });
 }
+
+/** The fixture's cluster 1 plus a second cluster (`eks-cluster2`, stack `Cluster2`) on the same network and domain. */
+export function twoClusterFixture(): ClusterFixture & { stack2: Stack; cluster2: LatticeEksCluster } {
+  const f = clusterFixture();
+  const stack2 = new Stack(f.app, 'Cluster2');
+  const cluster2 = new LatticeEksCluster(stack2, 'Lattice', {
+    clusterName: 'eks-cluster2', kubectlLayer: new KubectlV35Layer(stack2, 'Kubectl'), serviceNetwork: f.serviceNetwork, domain: f.domain,
+  });
+  return { ...f, stack2, cluster2 };
+}
