@@ -108,15 +108,17 @@ export function latticeGateway(spec: LatticeGatewaySpec): K8sObject {
   };
 }
 
-/** Input of `httpRoute`. */
-export interface HttpRouteSpec {
+/** A weighted ServiceImport backend of a route. */
+export interface ServiceImportBackendRef {
+  readonly name: string;
+  readonly weight: number;
+}
+
+/** What every route builder here takes besides its listeners and host names. */
+export interface RouteCommonSpec {
   readonly name: string;
   readonly namespace: string;
-  /** Custom domain name of the Lattice service; none uses the Lattice-generated name. */
-  readonly hostname?: string;
   readonly gateway: GatewayRef;
-  /** Listeners of the Gateway to attach to. */
-  readonly sectionNames: string[];
   /** Kubernetes Service (same namespace) receiving the traffic. */
   readonly backendServiceName: string;
   readonly backendPort: number;
@@ -126,20 +128,12 @@ export interface HttpRouteSpec {
   readonly annotations?: Record<string, string>;
 }
 
-/** A weighted ServiceImport backend of a route. */
-export interface ServiceImportBackendRef {
-  readonly name: string;
-  readonly weight: number;
-}
-
-/** What every route builder here takes besides its listeners and host names. */
-interface RouteCommonSpec {
-  readonly name: string;
-  readonly namespace: string;
-  readonly backendServiceName: string;
-  readonly backendPort: number;
-  readonly serviceImports?: ServiceImportBackendRef[];
-  readonly annotations?: Record<string, string>;
+/** Input of `httpRoute` (and `grpcRoute`). */
+export interface HttpRouteSpec extends RouteCommonSpec {
+  /** Custom domain name of the Lattice service; none uses the Lattice-generated name. */
+  readonly hostname?: string;
+  /** Listeners of the Gateway to attach to. */
+  readonly sectionNames: string[];
 }
 
 /** A route's metadata: name, namespace and the annotations, when there are any. */
@@ -204,19 +198,9 @@ export function tlsPassthroughListener(allowedRoutes: unknown): Record<string, u
 }
 
 /** Input of `tlsRoute`. */
-export interface TlsRouteSpec {
-  readonly name: string;
-  readonly namespace: string;
+export interface TlsRouteSpec extends RouteCommonSpec {
   /** The one host name (the SNI clients send) the controller requires. */
   readonly hostname: string;
-  readonly gateway: GatewayRef;
-  /** Kubernetes Service (same namespace) receiving the connections. */
-  readonly backendServiceName: string;
-  readonly backendPort: number;
-  /** ServiceImports (same namespace) receiving the connections instead of the Service, with their weights. */
-  readonly serviceImports?: ServiceImportBackendRef[];
-  /** Annotations of the route. */
-  readonly annotations?: Record<string, string>;
 }
 
 /**
