@@ -38,7 +38,8 @@ describe('pseudoOnlyIntrinsic', () => {
 
   test('returns literals as they are', () => {
     const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
-    expect(pseudoOnlyIntrinsic(stack, 'arn:aws:vpc-lattice:eu-west-1:123456789012:service/*')).toBe('arn:aws:vpc-lattice:eu-west-1:123456789012:service/*');
+    const literal = 'arn:aws:vpc-lattice:eu-west-1:123456789012:service/*';
+    expect(pseudoOnlyIntrinsic(stack, literal)).toBe(literal);
   });
 
   test('leaves a value that names a resource alone, so that a later logical id override still applies', () => {

@@ -257,7 +257,8 @@ export interface TakeoverSpec {
  * the takeover.
  */
 export function takeoverStatements(stack: Stack, sid: string, spec: TakeoverSpec): iam.PolicyStatement[] {
-  const arn = (resource: string, name: string) => pseudoOnlyIntrinsic(stack, stack.formatArn({ service: 'vpc-lattice', resource, resourceName: name }));
+  const arn = (resource: string, name: string) =>
+    pseudoOnlyIntrinsic(stack, stack.formatArn({ service: 'vpc-lattice', resource, resourceName: name }));
   const owners = {
     [`aws:ResourceTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.previousOwner,
     [`aws:RequestTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.managedBy,
