@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { CONTROLLER_MANAGED_BY_TAG, controllerManagedBy } from '../private/controller-policy';
 import { validationError } from '../private/errors';
 import { acknowledge, nagResource } from '../private/nag';
+import { pseudoOnlyIntrinsic } from '../private/pseudo-intrinsics';
 
 const KIND = 'LatticeDeletionGuard';
 
@@ -315,5 +316,5 @@ export class LatticeDeletionGuard extends Construct {
 /** ARNs of the Lattice resource kinds the controller manages, in this account and region. */
 function latticeArns(stack: Stack): string[] {
   return ['service/*', 'service/*/listener/*', 'service/*/listener/*/rule/*', 'targetgroup/*', 'servicenetworkserviceassociation/*', 'accesslogsubscription/*']
-    .map((resource) => stack.formatArn({ service: 'vpc-lattice', resource }));
+    .map((resource) => pseudoOnlyIntrinsic(stack, stack.formatArn({ service: 'vpc-lattice', resource })));
 }

@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { acknowledge } from './nag';
+import { pseudoOnlyIntrinsic } from './pseudo-intrinsics';
 
 /** Tag the AWS Gateway API Controller puts on every Lattice resource it creates: `<account>/<cluster>/<vpc id>`. */
 export const CONTROLLER_MANAGED_BY_TAG = 'application-networking.k8s.aws/ManagedBy';
@@ -89,7 +90,16 @@ const NETWORK_OWNER_ACTIONS = [
  *   would otherwise replace the network's auth policy).
  */
 export function gatewayControllerStatements(stack: Stack, spec: GatewayControllerPolicySpec): iam.PolicyStatement[] {
-  const arn = (resource: string) => stack.formatArn({ service: 'vpc-lattice', resource, resourceName: '*' });
+  // One pre-resolved ARN per resource type: the policy names each several times (see pseudoOnlyIntrinsic).
+  const arns = new Map<string, string>();
+  const arn = (resource: string) => {
+    let value = arns.get(resource);
+    if (value === undefined) {
+      value = pseudoOnlyIntrinsic(stack, stack.formatArn({ service: 'vpc-lattice', resource, resourceName: '*' }));
+      arns.set(resource, value);
+    }
+    return value;
+  };
   const ownTag = { [`aws:ResourceTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.managedBy };
   const inRegion = { 'aws:RequestedRegion': stack.region };
   return [
@@ -189,9 +199,9 @@ export function gatewayControllerStatements(stack: Stack, spec: GatewayControlle
     new iam.PolicyStatement({
       sid: 'LatticeServiceLinkedRole',
       actions: ['iam:CreateServiceLinkedRole'],
-      resources: [stack.formatArn({
+      resources: [pseudoOnlyIntrinsic(stack, stack.formatArn({
         service: 'iam', region: '', resource: 'role', resourceName: 'aws-service-role/vpc-lattice.amazonaws.com/AWSServiceRoleForVpcLattice',
-      })],
+      }))],
       conditions: { StringLike: { 'iam:AWSServiceName': 'vpc-lattice.amazonaws.com' } },
     }),
   ];
@@ -247,7 +257,8 @@ export interface TakeoverSpec {
  * the takeover.
  */
 export function takeoverStatements(stack: Stack, sid: string, spec: TakeoverSpec): iam.PolicyStatement[] {
-  const arn = (resource: string, name: string) => stack.formatArn({ service: 'vpc-lattice', resource, resourceName: name });
+  const arn = (resource: string, name: string) =>
+    pseudoOnlyIntrinsic(stack, stack.formatArn({ service: 'vpc-lattice', resource, resourceName: name }));
   const owners = {
     [`aws:ResourceTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.previousOwner,
     [`aws:RequestTag/${CONTROLLER_MANAGED_BY_TAG}`]: spec.managedBy,
