@@ -97,9 +97,11 @@ describeWithControlPlane('a TLS passthrough route on a real Kubernetes API serve
       r.spec.rules[0].backendRefs[0] = { ...r.spec.rules[0].backendRefs[0], ...(backendNamespace ? { namespace: backendNamespace } : {}) };
       return r;
     };
-    // The API server loads new policies within seconds: retry until the cross-namespace route is refused.
+    // The API server loads new policies, and its RBAC authorizer the new binding, within seconds:
+    // retry while the route is admitted or refused by RBAC (alice not yet bound), until the policy refuses it.
+    const notYet = (r: ApiResponse) => r.status === 201 || /cannot create resource "tlsroutes"/.test(apiError(r));
     let cross = await apply(userRoute('cross', 'apps'), 'alice');
-    for (let i = 0; i < 100 && cross.status === 201; i++) {
+    for (let i = 0; i < 100 && notYet(cross); i++) {
       await cp.request('DELETE', '/apis/gateway.networking.k8s.io/v1/namespaces/team-a/tlsroutes/cross');
       await sleep(200);
       cross = await apply(userRoute('cross', 'apps'), 'alice');
