@@ -11,8 +11,12 @@ export interface WorkloadSpec {
   readonly serviceAccountName: string;
   readonly preStopSeconds: number;
   readonly terminationGracePeriodSeconds: number;
-  /** Path of the readiness probe (the Lattice health check's path). */
-  readonly readinessPath: string;
+  /**
+   * Readiness probe of the container: an HTTP GET of this path, the standard
+   * gRPC health service (`grpc`) or a TCP connection (`tcp`, for a port that
+   * speaks TLS only).
+   */
+  readonly readiness: { readonly httpPath: string } | 'grpc' | 'tcp';
   readonly podAnnotations: Record<string, string>;
   readonly env: Record<string, string>;
 }
@@ -25,6 +29,7 @@ export interface WorkloadSpec {
  */
 export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
   const labels = { 'app.kubernetes.io/name': spec.name };
+  const portName = spec.readiness === 'grpc' ? 'grpc' : spec.readiness === 'tcp' ? 'tls' : 'http';
   const env = Object.entries(spec.env).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value }));
   return [
     {
@@ -45,9 +50,9 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
             containers: [{
               name: spec.name,
               image: spec.image,
-              ports: [{ name: 'http', containerPort: spec.containerPort, protocol: 'TCP' }],
+              ports: [{ name: portName, containerPort: spec.containerPort, protocol: 'TCP' }],
               ...(env.length > 0 ? { env } : {}),
-              readinessProbe: { httpGet: { path: spec.readinessPath, port: spec.containerPort } },
+              readinessProbe: readinessProbe(spec),
               lifecycle: { preStop: { sleep: { seconds: spec.preStopSeconds } } },
             }],
           },
@@ -58,7 +63,24 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: objectMeta(spec.name, spec.namespace, labels),
-      spec: { selector: labels, ports: [{ name: 'http', port: spec.servicePort, targetPort: spec.containerPort, protocol: 'TCP' }] },
+      spec: {
+        selector: labels,
+        ports: [{
+          name: portName,
+          port: spec.servicePort,
+          targetPort: spec.containerPort,
+          protocol: 'TCP',
+          // gRPC is HTTP/2 without TLS on the pod's port (Lattice's gRPC target groups speak it).
+          ...(spec.readiness === 'grpc' ? { appProtocol: 'kubernetes.io/h2c' } : {}),
+        }],
+      },
     },
   ];
+}
+
+/** The container's readiness probe (see `WorkloadSpec.readiness`). */
+function readinessProbe(spec: WorkloadSpec): Record<string, unknown> {
+  if (spec.readiness === 'grpc') return { grpc: { port: spec.containerPort } };
+  if (spec.readiness === 'tcp') return { tcpSocket: { port: spec.containerPort } };
+  return { httpGet: { path: spec.readiness.httpPath, port: spec.containerPort } };
 }

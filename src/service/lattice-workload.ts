@@ -7,7 +7,9 @@ import { LatticeCaller } from '../auth/lattice-auth-policy';
 import { clusterWiring, ILatticeCluster, isSameLatticeCluster } from '../cluster/lattice-cluster';
 import { HEALTH_CHECK_DEFAULTS, LatticeHealthCheck } from '../cluster/lattice-health-check';
 import { LatticePodIdentity } from '../cluster/lattice-pod-identity';
+import { LatticeRouteProtocol } from '../cluster/lattice-route-protocol';
 import { LatticeServiceExport } from '../cluster/lattice-service-export';
+import { resolveRouteProtocol } from '../cluster/route-protocol';
 import { workloadObjects } from '../k8s/workload';
 import { literalRequired, validationError } from '../private/errors';
 import { validateDnsLabel, validateDnsSubdomain, validateServiceName } from '../private/k8s-names';
@@ -24,8 +26,21 @@ export interface LatticeWorkloadOptions {
   readonly name: string;
   /** Container image (pin a tag or digest). */
   readonly image: string;
-  /** Port the container listens on (HTTP). */
+  /** Port the container listens on (HTTP, gRPC or TLS, as `protocol` says). */
   readonly containerPort: number;
+  /**
+   * What the workload serves, and so its route or export
+   * (`LatticeRouteProtocol`) and its readiness probe: an HTTP GET of the
+   * health check's path for HTTP, the standard gRPC health service
+   * (`grpc.health.v1.Health`, a Kubernetes gRPC probe) for GRPC, a TCP
+   * connection for TLS_PASSTHROUGH (the pods terminate TLS themselves).
+   * gRPC and passthrough workloads get no Lattice health check unless
+   * `healthCheck` is given (Lattice cannot check gRPC or TLS; a gRPC check is
+   * an HTTP/2 request to the gRPC port, and a passthrough port answers no
+   * plain HTTP, so `healthCheck` is refused there).
+   * @default LatticeRouteProtocol.HTTP
+   */
+  readonly protocol?: LatticeRouteProtocol;
   /**
    * Port of the Service.
    * @default 80
@@ -70,8 +85,8 @@ export interface LatticeWorkloadOptions {
    */
   readonly sidecar?: SigV4SidecarPolicy;
   /**
-   * Health check of the Service's Lattice target group; its path is also the readiness probe's.
-   * @default - the `LatticeHealthCheck` defaults (GET / every 10 s, 200-399 healthy)
+   * Health check of the Service's Lattice target group; for HTTP its path is also the readiness probe's.
+   * @default - HTTP: the `LatticeHealthCheck` defaults (GET / every 10 s, 200-399 healthy); GRPC and TLS_PASSTHROUGH: none
    */
   readonly healthCheck?: LatticeHealthCheck;
   /**
@@ -117,7 +132,7 @@ export interface LatticeWorkloadProps extends LatticeWorkloadOptions {
 /**
  * A workload on VPC Lattice in one call: Deployment (preStop sleep and a
  * termination grace period longer than Lattice's drain), Service, health
- * check, HTTPRoute (or a ServiceExport), Pod Identity and, optionally, the SigV4 proxy. Checked at
+ * check, route (HTTPRoute, GRPCRoute or TLSRoute by `protocol`) or ServiceExport, Pod Identity and, optionally, the SigV4 proxy. Checked at
  * synth time: the service account has a Pod Identity association on this
  * cluster, the ports line up, the namespace gets the proxy and the readiness gate.
  *
@@ -148,6 +163,8 @@ export class LatticeWorkload extends Construct {
   public readonly namespace: string;
   /** preStop sleep of the pods, in seconds. */
   public readonly preStopSeconds: number;
+  /** What the workload serves (its route's or export's protocol). */
+  public readonly protocol: LatticeRouteProtocol;
   /** Termination grace period of the pods, in seconds. */
   public readonly terminationGracePeriodSeconds: number;
 
@@ -171,6 +188,12 @@ export class LatticeWorkload extends Construct {
     if (props.healthCheck?.port !== undefined && props.healthCheck.port !== containerPort) {
       throw validationError(this, KIND,
         `healthCheck.port ${props.healthCheck.port} is not the containerPort ${containerPort}: the pods serve nothing else; omit healthCheck.port`);
+    }
+    this.protocol = resolveRouteProtocol(this, KIND, props.protocol);
+    if (this.protocol === LatticeRouteProtocol.TLS_PASSTHROUGH && props.healthCheck !== undefined) {
+      throw validationError(this, KIND,
+        'healthCheck of a TLS_PASSTHROUGH workload: Lattice health checks are plain HTTP, which its only port (TLS) does not answer; ' +
+        'drop healthCheck (the pods\' readiness is a TCP probe), or expose a plain-HTTP health port with exposeService and your own manifest');
     }
     const replicas = props.replicas === undefined ? 2 : requireLiteralNumber(this, KIND, 'replicas', props.replicas);
     if (!Number.isInteger(replicas) || replicas < 0) throw validationError(this, KIND, `replicas ${replicas} must be a non-negative integer`);
@@ -223,7 +246,9 @@ export class LatticeWorkload extends Construct {
       this.podIdentity = props.sidecar ? props.sidecar.addClient(`${id}Identity`, options) : new LatticePodIdentity(cluster, `${id}Identity`, { ...options, cluster });
     }
 
-    const healthPath = props.healthCheck?.path ?? HEALTH_CHECK_DEFAULTS.path;
+    const readiness = this.protocol === LatticeRouteProtocol.GRPC ? 'grpc' as const
+      : this.protocol === LatticeRouteProtocol.TLS_PASSTHROUGH ? 'tcp' as const
+        : { httpPath: props.healthCheck?.path ?? HEALTH_CHECK_DEFAULTS.path };
     this.manifest = clusterWiring(this, KIND, cluster).addManifest(this, 'Workload', workloadObjects({
       name: props.name,
       namespace: this.namespace,
@@ -234,7 +259,7 @@ export class LatticeWorkload extends Construct {
       serviceAccountName,
       preStopSeconds: timings.preStopSeconds,
       terminationGracePeriodSeconds: timings.terminationGracePeriodSeconds,
-      readinessPath: healthPath,
+      readiness,
       podAnnotations: props.sidecar ? { [props.sidecar.annotationKey]: 'true' } : {},
       env: props.env ?? {},
     }));
@@ -254,6 +279,7 @@ export class LatticeWorkload extends Construct {
         namespace: this.namespace,
         port,
         targetPort: containerPort,
+        protocol: this.protocol,
         healthCheck: props.healthCheck,
       });
       // Beside the workload, not after it: the controller watches Services and EndpointSlices and
@@ -268,7 +294,9 @@ export class LatticeWorkload extends Construct {
       targetPort: containerPort,
       routeName: props.routeName,
       hostname: props.hostname,
-      healthCheck: props.healthCheck ?? {},
+      protocol: this.protocol,
+      // HTTP routes always get a health check (the defaults); gRPC and passthrough ones only when given.
+      healthCheck: props.healthCheck ?? (this.protocol === LatticeRouteProtocol.HTTP ? {} : undefined),
     });
     // Beside the workload too (see the export above).
   }
