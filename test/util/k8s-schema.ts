@@ -68,7 +68,21 @@ export interface CrdSchema {
  * CRD schemas keyed by {@link crdKey}. `skippedGroups` lists API groups whose schemas are
  * reference data that was not found: objects of those groups get their metadata checked only.
  */
-export type CrdSchemaIndex = ReadonlyMap<string, CrdSchema> & { readonly skippedGroups?: ReadonlySet<string> };
+export type CrdSchemaIndex = ReadonlyMap<string, CrdSchema> & {
+  readonly skippedGroups?: ReadonlySet<string>;
+  /** Kinds ({@link crdKey}) whose schemas are reference data that was not found: metadata checks only. */
+  readonly skippedKinds?: ReadonlySet<string>;
+};
+
+/**
+ * Gateway API kinds the library writes at versions newer than the registry models (Gateway
+ * API v1.0.0): GRPCRoute is v1 since v1.1, TLSRoute since v1.5. Only the reference CRDs (and
+ * the Gateway API Go module) describe them.
+ */
+export const REFERENCE_ONLY_KINDS: readonly string[] = [
+  'gateway.networking.k8s.io/v1/GRPCRoute',
+  'gateway.networking.k8s.io/v1/TLSRoute',
+];
 
 /** An object found in a manifest of a synthesized template. */
 export interface TemplateK8sObject {
@@ -314,10 +328,14 @@ export function registryGatewayApiSchemas(): Map<string, CrdSchema> {
 
 /**
  * The schema index used when the reference CRDs are missing: Gateway API from the registry
- * models; the reference-only groups are skipped (metadata checks only).
+ * models; the reference-only groups and kinds are skipped (metadata checks only).
  */
 export function registrySchemaIndex(): CrdSchemaIndex {
-  return Object.assign(registryGatewayApiSchemas(), { skippedGroups: new Set(REFERENCE_ONLY_GROUPS.keys()) });
+  const index = registryGatewayApiSchemas();
+  return Object.assign(index, {
+    skippedGroups: new Set(REFERENCE_ONLY_GROUPS.keys()),
+    skippedKinds: new Set(REFERENCE_ONLY_KINDS.filter((key) => !index.has(key))),
+  });
 }
 
 let defaultIndex: CrdSchemaIndex | undefined;
@@ -723,7 +741,7 @@ export function validateK8sObject(obj: any, crds: CrdSchemaIndex = defaultCrdSch
 
   const crd = crds.get(crdKey(apiVersion, kind));
   const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-  if (!crd && crds.skippedGroups?.has(group)) {
+  if (!crd && (crds.skippedGroups?.has(group) || crds.skippedKinds?.has(crdKey(apiVersion, kind)))) {
     // Reference data not present (see referenceCrdsNotice): metadata checks only.
     return errors;
   }
