@@ -2,9 +2,9 @@ import { Annotations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
 import { ClusterWiring, clusterWiring, ILatticeCluster } from './lattice-cluster';
-import { LatticeHealthCheck, resolveHealthCheck } from './lattice-health-check';
+import { LatticeHealthCheck } from './lattice-health-check';
 import { LatticeRouteProtocol } from './lattice-route-protocol';
-import { exportRouteTypeOf, healthCheckVersionOf, resolveRouteProtocol } from './route-protocol';
+import { exportRouteTypeOf, protocolHealthCheck, resolveRouteProtocol } from './route-protocol';
 import { serviceExport, targetGroupPolicy } from '../k8s/multi-cluster';
 import { validationError } from '../private/errors';
 import { recordExport } from '../private/export-registry';
@@ -135,17 +135,8 @@ export class LatticeServiceExport extends Construct {
     this.port = requireTcpPort(this, KIND, 'port', props.port);
     const targetPort = requireTcpPort(this, KIND, 'targetPort', props.targetPort ?? this.port);
     this.protocol = resolveRouteProtocol(this, KIND, props.protocol);
-    const passthrough = this.protocol === LatticeRouteProtocol.TLS_PASSTHROUGH;
-    if (passthrough && props.healthCheck !== undefined && props.healthCheck.port === undefined) {
-      throw validationError(this, KIND,
-        'healthCheck of a TLS_PASSTHROUGH export needs a port: the check is plain HTTP, which the pods\' TLS port does not answer; ' +
-        'give healthCheck.port a plain-HTTP port of the pods, or drop healthCheck (Lattice then checks no health on the TCP target group)');
-    }
-    // Lattice cannot health-check gRPC, and the default HTTP check would fail on a TLS port: without a given
-    // health check, gRPC and passthrough exports have none (the controller's default).
-    const healthCheck = this.protocol !== LatticeRouteProtocol.HTTP && props.healthCheck === undefined
-      ? undefined
-      : resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck, healthCheckVersionOf(this.protocol));
+    // HTTP exports get the health check defaults; gRPC and passthrough ones none unless given.
+    const healthCheck = protocolHealthCheck(this, KIND, this.protocol, props.healthCheck, true, 'of a TLS_PASSTHROUGH export');
     const wiring = clusterWiring(this, KIND, props.cluster);
     let claimed = exportsByCluster.get(wiring);
     if (!claimed) exportsByCluster.set(wiring, claimed = new Map());

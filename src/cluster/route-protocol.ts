@@ -1,9 +1,10 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ILatticeCluster } from './lattice-cluster';
-import { LatticeHealthCheckProtocolVersion } from './lattice-health-check';
+import { LatticeHealthCheck, LatticeHealthCheckProtocolVersion, resolveHealthCheck } from './lattice-health-check';
 import { LatticeRouteProtocol } from './lattice-route-protocol';
 import { HTTPS_LISTENER } from '../k8s/gateway-api';
+import type { HealthCheckSpec } from '../k8s/multi-cluster';
 import { literalRequired, validationError } from '../private/errors';
 
 /** What each route protocol becomes: route kind, ServiceExport `routeType`, default health check HTTP version. */
@@ -54,4 +55,25 @@ export function routeSectionNames(scope: IConstruct, kind: string, protocol: Lat
       'whose certificate the HTTPS listener serves, or expose the service over HTTP');
   }
   return [HTTPS_LISTENER];
+}
+
+/**
+ * The health check of a route's or export's target group for `protocol`:
+ * `given` resolved with the protocol's HTTP version; without one, the
+ * defaults for HTTP when `httpDefault` and none otherwise (Lattice cannot
+ * check gRPC or TLS, so the controller leaves those checks off). A
+ * passthrough check must name its own plain-HTTP port (`subject` says
+ * which, e.g. 'of a TLS_PASSTHROUGH export').
+ */
+export function protocolHealthCheck(
+  scope: IConstruct, kind: string, protocol: LatticeRouteProtocol, given: LatticeHealthCheck | undefined, httpDefault: boolean, subject: string,
+): HealthCheckSpec | undefined {
+  if (given === undefined && (protocol !== LatticeRouteProtocol.HTTP || !httpDefault)) return undefined;
+  const healthCheck = resolveHealthCheck(scope, kind, 'healthCheck', given, healthCheckVersionOf(protocol));
+  if (protocol === LatticeRouteProtocol.TLS_PASSTHROUGH && healthCheck.port === undefined) {
+    throw validationError(scope, kind,
+      `healthCheck ${subject} needs a port: the check is plain HTTP, which the pods' TLS port does not answer ` +
+      '(Lattice turns health checks of TCP target groups off by default); give healthCheck.port a plain-HTTP port of the pods, or drop healthCheck');
+  }
+  return healthCheck;
 }

@@ -6,11 +6,10 @@ import { LatticeAuthPolicyDocument, LatticeCaller } from '../auth/lattice-auth-p
 import { networkRefusesPassthroughProblem, passthroughAuthError } from '../auth/passthrough-auth';
 import { clusterWiring, ILatticeCluster } from '../cluster/lattice-cluster';
 import type { LatticeHealthCheck } from '../cluster/lattice-health-check';
-import { resolveHealthCheck } from '../cluster/lattice-health-check';
 import { LatticeRouteProtocol } from '../cluster/lattice-route-protocol';
 import { ILatticeRoute } from '../cluster/lattice-route-ref';
 import type { ServiceImportBackend } from '../cluster/lattice-service-export';
-import { healthCheckVersionOf, resolveRouteProtocol, routeKindOf, routeSectionNames } from '../cluster/route-protocol';
+import { protocolHealthCheck, resolveRouteProtocol, routeKindOf, routeSectionNames } from '../cluster/route-protocol';
 import { grpcRoute, httpRoute, tlsRoute } from '../k8s/gateway-api';
 import { ALLOW_TAKEOVER_FROM_ANNOTATION, serviceImport, targetGroupPolicy } from '../k8s/multi-cluster';
 import { K8sObject } from '../k8s/object';
@@ -264,14 +263,9 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     }
 
     const extra: K8sObject[] = [...(importObjects?.objects ?? [])];
-    if (props.healthCheck) {
-      if (importObjects) throw validationError(this, KIND, 'healthCheck applies to the exports of an imported route: give it to exportService()');
-      const healthCheck = resolveHealthCheck(this, KIND, 'healthCheck', props.healthCheck, healthCheckVersionOf(this.protocol));
-      if (passthrough && healthCheck.port === undefined) {
-        throw validationError(this, KIND,
-          'healthCheck on a TLS_PASSTHROUGH route needs a port: the check is plain HTTP, which the pods\' TLS port does not answer ' +
-          '(Lattice turns health checks of TCP target groups off by default); give healthCheck.port a plain-HTTP port of the pods, or drop healthCheck');
-      }
+    if (props.healthCheck && importObjects) throw validationError(this, KIND, 'healthCheck applies to the exports of an imported route: give it to exportService()');
+    const healthCheck = protocolHealthCheck(this, KIND, this.protocol, props.healthCheck, false, 'on a TLS_PASSTHROUGH route');
+    if (healthCheck) {
       // Health checks on another port must get through the cluster security group too.
       if (healthCheck.port !== undefined) clusterWiring(this, KIND, props.cluster).registerTargets(this.namespace, healthCheck.port);
       extra.push(targetGroupPolicy({
