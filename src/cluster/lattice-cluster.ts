@@ -73,11 +73,8 @@ export interface ClusterWiring {
   registerRoute(namespace: string, targetPort: number | undefined, hostname?: string): void;
   /** Records Lattice targets in `namespace` on `targetPort`. */
   registerTargets(namespace: string, targetPort: number): void;
-  /**
-   * Records a TLS passthrough route: the Gateway gets its `tls` listener.
-   * Returns the ports of the cluster's passthrough listeners.
-   */
-  registerPassthroughRoute(path: string): number[];
+  /** Records a TLS passthrough route: the Gateway gets its `tls` listener. */
+  registerPassthroughRoute(path: string): void;
   /** Ports of the cluster's TLS passthrough listeners (empty without passthrough routes). */
   passthroughPorts(): number[];
   /**

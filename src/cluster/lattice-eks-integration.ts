@@ -552,9 +552,8 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
   }
 
   /** @internal */
-  public _registerPassthroughRoute(path: string): number[] {
+  public _registerPassthroughRoute(path: string): void {
     this.passthroughRoutes.add(path);
-    return this._passthroughPorts();
   }
 
   /** @internal */

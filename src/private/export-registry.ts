@@ -2,8 +2,14 @@ import { IConstruct } from 'constructs';
 import { validationError } from './errors';
 import { environmentOf, mayCollide } from './unique-names';
 
-/** Exports of an app, per exporting cluster name: `<namespace>/<export name>` -> export port. */
-const registries = new WeakMap<IConstruct, Map<string, Map<string, number>>>();
+/** What an export of the app serves: its port and the route protocol of the routes importing it. */
+export interface RecordedExport {
+  readonly port: number;
+  readonly protocol: string;
+}
+
+/** Exports of an app, per exporting cluster name: `<namespace>/<export name>` -> the export. */
+const registries = new WeakMap<IConstruct, Map<string, Map<string, RecordedExport>>>();
 
 /** The clusters of an app (whose exports are all known at synth time), by name: where each is, per environment. */
 const clusterNames = new WeakMap<IConstruct, Map<string, Map<string, string>>>();
@@ -36,30 +42,16 @@ export function isClusterOfApp(scope: IConstruct, clusterName: string): boolean 
   return clusterNames.get(scope.node.root)?.has(clusterName) ?? false;
 }
 
-/** Route protocols of the exports of an app, per exporting cluster name: `<namespace>/<export name>` -> protocol. */
-const protocols = new WeakMap<IConstruct, Map<string, Map<string, string>>>();
-
 /** Records an export of `clusterName` in the app of `scope`, with the route protocol it serves. */
 export function recordExport(scope: IConstruct, clusterName: string, namespace: string, exportName: string, port: number, protocol = 'HTTP'): void {
   let byCluster = registries.get(scope.node.root);
   if (!byCluster) registries.set(scope.node.root, byCluster = new Map());
   let exports = byCluster.get(clusterName);
   if (!exports) byCluster.set(clusterName, exports = new Map());
-  exports.set(`${namespace}/${exportName}`, port);
-  let protocolsByCluster = protocols.get(scope.node.root);
-  if (!protocolsByCluster) protocols.set(scope.node.root, protocolsByCluster = new Map());
-  let exportProtocols = protocolsByCluster.get(clusterName);
-  if (!exportProtocols) protocolsByCluster.set(clusterName, exportProtocols = new Map());
-  exportProtocols.set(`${namespace}/${exportName}`, protocol);
+  exports.set(`${namespace}/${exportName}`, { port, protocol });
 }
 
-/** The route protocol of an export recorded in the app of `scope` (undefined when unknown). */
-export function exportProtocolOf(scope: IConstruct, clusterName: string, key: string): string | undefined {
-  return protocols.get(scope.node.root)?.get(clusterName)?.get(key);
-}
-
-/** The exports of `clusterName` recorded in the app of `scope` (`<namespace>/<export name>` -> port). */
-export function exportsOf(scope: IConstruct, clusterName: string): ReadonlyMap<string, number> {
+/** The exports of `clusterName` recorded in the app of `scope` (`<namespace>/<export name>` -> the export). */
+export function exportsOf(scope: IConstruct, clusterName: string): ReadonlyMap<string, RecordedExport> {
   return registries.get(scope.node.root)?.get(clusterName) ?? new Map();
 }
-

@@ -16,7 +16,7 @@ import { K8sObject } from '../k8s/object';
 import { isAuthPolicyClaimed, routeAuthPolicyTarget } from '../private/auth-policy-owners';
 import { dnsNameProblem } from '../private/dns';
 import { literalRequired, validationError } from '../private/errors';
-import { exportProtocolOf, exportsOf, isClusterOfApp } from '../private/export-registry';
+import { exportsOf, isClusterOfApp } from '../private/export-registry';
 import { validateDnsLabel, validateK8sName, validateServiceName } from '../private/k8s-names';
 import { latticeNameProblem, SERVICE_NAME_RULES } from '../private/lattice-names';
 import { requireTcpPort } from '../private/ports';
@@ -311,18 +311,19 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
     backends.forEach((b, i) => {
       if (!isClusterOfApp(this, b.clusterName)) return; // a cluster of another app or account: not checkable here
       const exports = exportsOf(this, b.clusterName);
-      const exportedPort = exports.get(`${this.namespace}/${b.exportName}`);
-      if (exportedPort === undefined) {
+      const exported = exports.get(`${this.namespace}/${b.exportName}`);
+      if (exported === undefined) {
         const known = [...exports.keys()].join(', ') || 'none';
         problems.push(`${KIND} (${this.node.path}): backends[${i}] names export '${b.exportName}' of cluster '${b.clusterName}', which has no such export ` +
           `in namespace '${this.namespace}' (a ServiceImport finds exports in its route's namespace; exports of that cluster: ${known})`);
-      } else if (exportedPort !== port) {
-        problems.push(`${KIND} (${this.node.path}): backends[${i}] export '${b.exportName}' of cluster '${b.clusterName}' exports port ${exportedPort}, ` +
+        return;
+      }
+      if (exported.port !== port) {
+        problems.push(`${KIND} (${this.node.path}): backends[${i}] export '${b.exportName}' of cluster '${b.clusterName}' exports port ${exported.port}, ` +
           `but the route imports port ${port}; give importService the exported port`);
       }
-      const exportedProtocol = exportProtocolOf(this, b.clusterName, `${this.namespace}/${b.exportName}`);
-      if (exportedProtocol !== undefined && exportedProtocol !== this.protocol) {
-        problems.push(`${KIND} (${this.node.path}): backends[${i}] export '${b.exportName}' of cluster '${b.clusterName}' is exported with protocol ${exportedProtocol}, ` +
+      if (exported.protocol !== this.protocol) {
+        problems.push(`${KIND} (${this.node.path}): backends[${i}] export '${b.exportName}' of cluster '${b.clusterName}' is exported with protocol ${exported.protocol}, ` +
           `but the route's protocol is ${this.protocol} (the controller builds the export's target group for its route type); ` +
           'give importService and exportService the same protocol');
       }
