@@ -6,6 +6,8 @@
  *   npx projen bench                      # full matrix, writes docs/benchmarks.md
  *   npx projen bench -- --quick           # 1 cluster x 1 route only, no report
  *   npx projen bench -- --with-build      # also time jest and `npx projen build`
+ *   npx projen bench -- --instructions    # also count instructions (valgrind), repeatable on a busy machine
+ *   npx projen bench -- --render          # rewrite docs/benchmarks.md from docs/benchmarks-results.json (after editing the findings)
  *
  * Apps are compiled once (tsc) and run as plain node processes, so TypeScript
  * compilation is not part of the measured time.
@@ -124,57 +126,88 @@ function clusterStack(r: Result): StackStats {
 }
 
 /**
- * What profiling the library app found (node --cpu-prof, process.cpuUsage()
- * around CDK's synthesis phases, call counts of CDK internals and instruction
- * counts under valgrind, 8 clusters x 1 route and 1 cluster x 40 routes,
+ * What profiling the library app found (instruction counts under valgrind,
+ * node --cpu-prof, process.cpuUsage() around CDK's synthesis phases, stubbing
+ * one part at a time; 1, 2, 8 and 16 clusters x 1 route and 1 cluster x 40 routes,
  * validation off). Written by hand: re-profile when the figures in the table
  * above move.
  */
 const PROFILE_FINDINGS = [
   '### Where the library\'s synth time goes',
   '',
-  'Profiled again on the machine above (2 vCPU / 24 GiB Debian 12, shared: wall and CPU time moved by several percent between',
-  'identical runs, so small changes were compared by instructions under `valgrind --tool=callgrind`, and by counting calls into CDK):',
+  'Profiled on the machine above. Wall and CPU time move by several percent between identical runs there, so parts were',
+  'compared by instructions: `valgrind --tool=callgrind` on `node --predictable` (single-threaded V8, the same count to 0.02%',
+  'between runs), whole process, validation off.',
   '',
-  '- Synthesis is most of the excess. At 8 clusters it took 545 ms of CPU against 395 ms (+19 ms per cluster stack); construction',
-  '  and imports 610 against 555 ms. Within synthesis: resolving cross-stack references +60 ms, templates +44 ms, tree.json +16 ms;',
-  '  garbage collection over the whole process 86 against 50 ms.',
-  '- Synthesis pays for resources, references and dependencies more than for template bytes. Replacing the three largest items',
-  '  of a cluster stack (tenant-isolation manifest, CRD installer, controller policy: 35% of its bytes) by stubs saved 6% of CPU at',
-  '  8 clusters and 1% at 1 cluster, so dropping manifest values equal to the API server\'s defaults (a few hundred bytes) was not',
-  '  worth a template change. Per cluster stack the library renders 444 references and DependsOn entries (baseline 184), and CDK',
-  '  computes a logical id 990 times (baseline 651): logical ids are not cached, every Ref, GetAtt and DependsOn entry hashes the',
-  '  construct path again in every resolve pass. 90 of the 154 DependsOn entries are implied by others (each Kubernetes object',
-  '  lists every prerequisite of the cluster); they stay, the teardown-order tests prove the orderings they carry. A cluster stack',
-  '  imports 14 values from the shared stack (the hosted zone id 10 times), the baseline 3.',
-  '- Strings with embedded tokens are the costly kind of value: CDK splits them and rebuilds their Fn::Join in every pass. The',
-  '  controller\'s and the deletion guard\'s Lattice ARNs (25 per cluster stack, made of pseudo parameters only) are now resolved',
-  '  once into one intrinsic each (`src/private/pseudo-intrinsics.ts`, templates unchanged): 0.6-0.8% fewer instructions (1 cluster',
-  '  3.67 against 3.69 billion, 2 clusters 4.34 against 4.37; baseline 3.05 and 3.39). The instructions also show the scale of the',
-  '  rest: a library cluster stack costs 0.68 billion, a baseline one 0.35. Strings that name a resource (the controller\'s',
-  '  ManagedBy tag: account, cluster, VPC id) stay as they are, so logical-id overrides and cross-stack references still apply.',
-  '- What each part costs (stubbed one at a time, CPU at 8 clusters, noise about 3%): the deletion guard 6% (a function, its role and',
-  '  policy, a custom resource with a cross-stack import), the controller\'s 16-statement policy 2.5%, the VPC flow log under 1%.',
-  '- Per route the library has two manifests (route and auth policy, deny-all by default) with five DependsOn each, where the',
-  '  baseline has one with two: 34 logical-id computations per route against 11, and the deny-by-default Aspect (20 ms at 40',
-  '  routes, most of it creating the deny-all policies). One manifest for route and policy would halve that, but it changes their',
-  '  logical ids: on update CloudFormation would apply the new resource and then delete the old one, and with it the objects.',
-  '- Memory: after synthesis the library\'s heap holds 5 MiB more at 8 clusters (33.5 against 28.6 MiB: sources and compiled code',
-  '  of the extra modules, 1.7 MiB of strings). The peak gap at 1 cluster (about 17 MiB) is V8 doubling the young generation',
-  '  (semi-spaces 8 to 16 MiB) during synthesis: the library\'s synthesis allocates enough to cross that threshold, the baseline\'s',
-  '  stays just under it (in some runs it crosses too). At 4 and 8 clusters both have crossed it and differ by 10-12%. Peak RSS',
-  '  moves in such steps, not in proportion to the work.',
-  '- Loading: importing the library loads 106 modules; loading only the three the benchmark app uses would save 8 ms and 0.4 MiB.',
-  '  Not done: jsii reads the `export *` of src/index.ts, lazy exports would need a rewrite of the compiled lib/index.js.',
-  '- Still true from earlier rounds: cdk-nag acknowledgements write their metadata directly (5 ms instead of 56 ms at 8 clusters);',
-  '  a deny-all auth policy is a plain JSON string; the one-function deletion guard took 12 resources out of every cluster stack;',
-  '  no repeated asset hashing, no per-construct validation walking the tree, no regular expressions compiled in hot paths.',
-  '- What is left is not rendering cost that the same templates could avoid: a ratio of 1.25 at 8 clusters or at 40 routes needs',
-  '  roughly 100 ms (8 clusters) or 60 ms (40 routes) less CPU, which means fewer resources, references or dependencies per cluster',
-  '  stack and per route, i.e. fewer guards or a merged route and policy, not a faster rendering of the same deployment.',
+  '- The table above: from 1 to 8 clusters each further cluster stack adds 520 million instructions to the library and',
+  '  328 million to the baseline (1.59), and each further route 17.2 million against 8.5 (2.0), so the ratio grows with',
+  '  the number of clusters and of routes. Split at 1 and 2 clusters (apps stopped before `app.synth()`): a cluster stack',
+  '  costs 113 against 61 million to construct and 460 against 320 million to synthesize.',
+  '- The fixed excess (0.61 billion at 1 cluster) is mostly loading the library: requiring its 75 modules (575 KB of',
+  '  JavaScript) costs 0.35 billion instructions, about 65 ms, of which V8 compiling them 33 ms and resolving',
+  '  `aws-cdk-lib/...` through its package exports about 20 ms. Bundling them into one file saved 15 ms, loading only the',
+  '  modules this app uses 7 ms, minifying nothing measurable. Not done: the npm package keeps one module per source file.',
+  '  Done: the EKS L1s come from `aws-eks-v2`, not `aws-eks`, which loaded a second 218 KB copy of the generated EKS classes.',
+  '- Per cluster stack the excess is spread, not concentrated: 72 resources against 59, 2.8 times the references and 2.1',
+  '  times the DependsOn. Rendering one pass of a cluster stack (warm) takes 8.2 ms against 4.3 ms; the largest items are',
+  '  the tenant-isolation manifest (8%, its deploy-identity tokens), the EKS cluster (5.5%), the controller\'s policy (5%)',
+  '  and the CRD installer (5%). Synthesis renders every stack twice (references, template), and tree.json resolves every',
+  '  L1\'s properties again (58 of its 106 ms at 16 clusters). Stubbed one at a time (instructions at 2 clusters): tenant',
+  '  isolation 33 million per cluster stack, the deletion guard 20 million, the VPC flow log 13 million.',
+  '- Per route the default deny-all auth policy (a `CrossClusterAuthPolicy` and its manifest) is 5.7 of the 17.2 million;',
+  '  without it 40 routes would be at 1.22. The route and its policy keep separate custom resources: one manifest for both',
+  '  changes their logical ids, and on update CloudFormation would delete the old policy resource, and with it the policy',
+  '  (the service\'s IAM auth off).',
+  '- Measured and not kept: removing every DependsOn implied by others (60 of 156 per cluster stack) 2% of CPU, in the',
+  '  noise; pre-rendering token-free manifests as strings, no gain; freezing logical ids with `overrideLogicalId` 1.5%',
+  '  fewer instructions, but it pins every id of the subtree; routes depending on the Gateway only, with the guards moved',
+  '  before the Gateway, 0.6%.',
+  '- Still true from earlier rounds: pseudo-parameter ARNs are resolved once into one intrinsic each',
+  '  (`src/private/pseudo-intrinsics.ts`); cdk-nag acknowledgements write their metadata directly; a deny-all auth policy is',
+  '  a plain JSON string; the one-function deletion guard took 12 resources out of every cluster stack; no repeated asset',
+  '  hashing, no per-construct validation walking the tree, no regular expressions compiled in hot paths.',
+  '- Memory: the peak RSS gap is mostly not what the library keeps. At 1 cluster with 40 routes V8\'s heap ends at 65 MiB',
+  '  committed against 59 while peak RSS is 123 against 96 MiB; with `node --single-threaded` the same apps peak at 117',
+  '  against 110 MiB (6%, 3 runs each). The rest is how V8\'s concurrent garbage collector and compiler threads size their memory for',
+  '  the larger amount of work, in steps (the young generation doubling), not in proportion to it.',
+  '- What is left: 1.25 at 4 or more clusters, or at 40 routes, needs fewer resources, references and dependencies per',
+  '  cluster stack and per route (fewer guards, or route and policy in one custom resource with an upgrade path for',
+  '  deployed stacks), not a faster rendering of the same deployment.',
 ];
 
 interface SuiteTimes { jestSeconds?: number; buildSeconds?: number }
+
+/** Instructions of one whole app process, validation off. */
+interface InstructionCount { app: string; clusters: number; routes: number; instructions: number }
+
+/**
+ * Instructions the process executes, counted by `valgrind --tool=callgrind`
+ * with V8 in `--predictable` mode (one thread, no timing-dependent
+ * optimization), so that two runs agree to a few hundredths of a percent
+ * where wall and CPU time move by several percent on a shared machine.
+ */
+function countInstructions(app: string, clusters: number, routes: number): number {
+  const outdir = path.join(os.tmpdir(), `bench-instructions-${app}`);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const script = path.join(OUT, 'benchmarks', 'apps', `${app}-app.js`);
+  const env = { ...process.env, BENCH_CLUSTERS: String(clusters), BENCH_ROUTES: String(routes), BENCH_OUTDIR: outdir, CDK_VALIDATION: 'false' };
+  const proc = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--predictable', script], { env, encoding: 'utf-8' });
+  if (proc.error) throw new Error(`--instructions needs valgrind on the PATH (Debian: apt-get install valgrind): ${proc.error.message}`);
+  const collected = /Collected\s*:\s*(\d+)/.exec(proc.stderr ?? '');
+  if (proc.status !== 0 || !collected) throw new Error(`valgrind ${app} app failed:\n${proc.stderr}`);
+  return Number(collected[1]);
+}
+
+function renderInstructions(counts: InstructionCount[]): string[] {
+  const lines = ['', '## Instructions, library vs hand-wired aws-eks-v2 (validation off)', '',
+    'Counted by `npx projen bench -- --instructions`: `valgrind --tool=callgrind` on `node --predictable`, one run each (repeatable to about 0.02%).', '',
+    '| clusters | routes/cluster | baseline billion | library billion | ratio |', '| --- | --- | --- | --- | --- |'];
+  for (const lib of counts.filter((c) => c.app === 'library')) {
+    const base = counts.find((c) => c.app === 'baseline' && c.clusters === lib.clusters && c.routes === lib.routes)!;
+    lines.push(`| ${lib.clusters} | ${lib.routes} | ${fmt(base.instructions / 1e9)} | ${fmt(lib.instructions / 1e9)} | ${fmt(lib.instructions / base.instructions)} |`);
+  }
+  return lines;
+}
 
 function timeCommand(cmd: string, args: string[]): number {
   const start = process.hrtime.bigint();
@@ -188,7 +221,7 @@ function versions(): Record<string, string> {
   return { 'node': process.version, 'aws-cdk-lib': pkg('aws-cdk-lib'), 'cdk-nag': pkg('cdk-nag'), 'typescript': pkg('typescript') };
 }
 
-function renderReport(results: Result[], suite: SuiteTimes): string {
+function renderReport(results: Result[], suite: SuiteTimes, instructions: InstructionCount[], loadAtStart: number): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const lines: string[] = [];
   const row = (cells: Array<string | number>) => lines.push(`| ${cells.join(' | ')} |`);
@@ -199,7 +232,7 @@ function renderReport(results: Result[], suite: SuiteTimes): string {
   lines.push(`Each timing is the whole \`node app.js\` process (apps precompiled with tsc), ${RUNS} runs alternating baseline and library: median [min-max]. `
     + 'Validation is CDK\'s built-in CloudFormation schema validation (`CDK_VALIDATION`). '
     + 'CPU s is user + system time of the process (median): on a shared machine it moves much less with other load than wall time.',
-  `Load average (1 min) when the run started: ${LOAD_AT_START.toFixed(1)}.`, '');
+  `Load average (1 min) when the run started: ${loadAtStart.toFixed(1)}.`, '');
   lines.push('## Synth time, library vs hand-wired aws-eks-v2', '');
   row(['clusters', 'routes/cluster', 'validation', 'baseline s', 'library s', 'ratio', 'baseline CPU s', 'library CPU s', 'CPU ratio', 'baseline MiB', 'library MiB']);
   row(['---', '---', '---', '---', '---', '---', '---', '---', '---', '---', '---']);
@@ -211,6 +244,7 @@ function renderReport(results: Result[], suite: SuiteTimes): string {
       fmt(lib.median / base.median), fmt(base.cpuMedian), fmt(lib.cpuMedian), fmt(lib.cpuMedian / base.cpuMedian),
       fmt(base.rssMiB, 0), fmt(lib.rssMiB, 0)]);
   }
+  if (instructions.length > 0) lines.push(...renderInstructions(instructions));
   lines.push('', ...PROFILE_FINDINGS);
   lines.push('', '## Footprint per cluster stack (validation off)', '');
   row(['clusters', 'routes/cluster', 'app', 'resources', 'Lambda functions', 'template KiB', 'cdk.out MiB', 'assets MiB']);
@@ -230,6 +264,13 @@ function renderReport(results: Result[], suite: SuiteTimes): string {
 }
 
 function main(): void {
+  const docs = path.join(ROOT, 'docs');
+  if (process.argv.includes('--render')) {
+    const saved = JSON.parse(fs.readFileSync(path.join(docs, 'benchmarks-results.json'), 'utf-8'));
+    fs.writeFileSync(path.join(docs, 'benchmarks.md'), renderReport(saved.results, saved.suite, saved.instructions ?? [], saved.loadAtStart));
+    console.log('rewrote docs/benchmarks.md from docs/benchmarks-results.json');
+    return;
+  }
   const quick = process.argv.includes('--quick');
   compileApps();
   const shapes: Array<[number, number]> = quick ? [[1, 1]] : [[1, 1], [2, 1], [4, 1], [8, 1], [1, 10], [1, 40]];
@@ -251,11 +292,19 @@ function main(): void {
     suite.jestSeconds = timeCommand('npx', ['jest', '--coverage=false']);
     suite.buildSeconds = timeCommand('npx', ['projen', 'build']);
   }
-  const docs = path.join(ROOT, 'docs');
+  const instructions: InstructionCount[] = [];
+  if (process.argv.includes('--instructions')) {
+    for (const [clusters, routes] of shapes) {
+      for (const app of APPS) {
+        instructions.push({ app, clusters, routes, instructions: countInstructions(app, clusters, routes) });
+        console.log(`${app.padEnd(8)} clusters=${clusters} routes=${routes} instructions=${fmt(instructions[instructions.length - 1].instructions / 1e9, 3)} billion`);
+      }
+    }
+  }
   fs.mkdirSync(docs, { recursive: true });
   fs.writeFileSync(path.join(docs, 'benchmarks-results.json'),
-    JSON.stringify({ versions: versions(), cpus: os.cpus().length, runs: RUNS, suite, results }, null, 2) + '\n');
-  fs.writeFileSync(path.join(docs, 'benchmarks.md'), renderReport(results, suite));
+    JSON.stringify({ versions: versions(), cpus: os.cpus().length, runs: RUNS, loadAtStart: LOAD_AT_START, suite, results, instructions }, null, 2) + '\n');
+  fs.writeFileSync(path.join(docs, 'benchmarks.md'), renderReport(results, suite, instructions, LOAD_AT_START));
   console.log('wrote docs/benchmarks.md and docs/benchmarks-results.json');
 }
 
