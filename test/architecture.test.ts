@@ -84,13 +84,6 @@ describe('src/ import graph', () => {
     expect(cycles(new Map([[a, [b]], [b, [a]]]))).toEqual([['a.ts', 'b.ts']]);
   });
 
-  test('takes its EKS classes from aws-eks-v2 only (aws-eks would load a second 218 KB copy of the generated L1s)', () => {
-    const v1 = sourceFiles(SRC)
-      .filter((file) => /\bfrom\s+'aws-cdk-lib\/aws-eks'/.test(fs.readFileSync(file, 'utf8')))
-      .map((file) => path.relative(SRC, file));
-    expect(v1).toEqual([]);
-  });
-
   test.each(['private', 'k8s'])('%s/ imports only from itself and versions.ts', (layer) => {
     const outside = [...graph.entries()]
       .filter(([file]) => path.relative(SRC, file).startsWith(`${layer}${path.sep}`))

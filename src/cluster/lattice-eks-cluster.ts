@@ -1,5 +1,6 @@
 import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { CfnAddon } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -400,7 +401,7 @@ export class LatticeEksCluster extends Construct implements ILatticeCluster {
   }
 
   private addAddons(versions: ResolvedVersions, nodegroup: eks.Nodegroup): IConstruct[] {
-    const addon = (id: string, name: string, addonVersion: string | undefined) => new eks.CfnAddon(this, id, {
+    const addon = (id: string, name: string, addonVersion: string | undefined) => new CfnAddon(this, id, {
       clusterName: this.cluster.clusterName,
       addonName: name,
       addonVersion,

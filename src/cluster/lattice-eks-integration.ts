@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { Annotations, CfnResource, Duration, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { CfnAddon } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -226,7 +227,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
   /** The service-network VPC association (unless `associateVpc` is false). */
   public readonly serviceNetworkAssociation?: vpclattice.CfnServiceNetworkVpcAssociation;
   /** The `eks-pod-identity-agent` add-on (only with `PodIdentityAgent.INSTALL`). */
-  public readonly podIdentityAgentAddon?: eks.CfnAddon;
+  public readonly podIdentityAgentAddon?: CfnAddon;
   /**
    * The probe of the deploy-time checks of what the cluster must already have
    * (only when something is expected to exist: an agent, CRDs): a ConfigMap
@@ -342,7 +343,7 @@ export class LatticeEksIntegration extends Construct implements ILatticeCluster 
     for (const role of props.nodeRoles ?? defaultNodeRoles(props.cluster, this.autoMode)) this.sources._grantPullThrough(this, role);
     const agent = props.podIdentityAgent ?? defaultPodIdentityAgent(props.cluster, this.autoMode);
     if (agent === PodIdentityAgent.INSTALL) {
-      this.podIdentityAgentAddon = new eks.CfnAddon(this, 'PodIdentityAgent', {
+      this.podIdentityAgentAddon = new CfnAddon(this, 'PodIdentityAgent', {
         clusterName: this.cluster.clusterName,
         addonName: 'eks-pod-identity-agent',
         addonVersion: versions.podIdentityAgentAddon,

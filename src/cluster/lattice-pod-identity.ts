@@ -1,5 +1,6 @@
 // L1s from aws-eks: aws-eks-v2 re-exports them only since aws-cdk-lib 2.27x.
 import { Token } from 'aws-cdk-lib';
+import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -84,7 +85,7 @@ export class LatticePodIdentity extends Construct implements iam.IGrantable {
   /** The role the pods assume. */
   public readonly role: iam.IRole;
   /** The Pod Identity association. */
-  public readonly association: eks.CfnPodIdentityAssociation;
+  public readonly association: CfnPodIdentityAssociation;
   /** Namespace of the service account. */
   public readonly namespace: string;
   /** Name of the service account. */

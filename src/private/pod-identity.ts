@@ -1,6 +1,7 @@
 // L1s from aws-eks: aws-eks-v2 exports them only since aws-cdk-lib 2.27x, above the peer floor (2.263.0) that
 // the Java package compiles against.
 import { Stack, Token } from 'aws-cdk-lib';
+import { CfnPodIdentityAssociation } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -77,7 +78,7 @@ export function podIdentityAssociationOf(cluster: eks.ICluster, namespace: strin
  */
 export function podIdentityAssociation(
   scope: Construct, id: string, cluster: eks.ICluster, namespace: string, serviceAccount: string, role: iam.IRole, targetRoleArn?: string,
-): eks.CfnPodIdentityAssociation {
+): CfnPodIdentityAssociation {
   const claimed = associationsOf(cluster);
   const key = `${namespace}/${serviceAccount}`;
   const existing = claimed.get(key);
@@ -87,7 +88,7 @@ export function podIdentityAssociation(
       'reuse that identity (grant its role more), or use another service account');
   }
   claimed.set(key, `${scope.node.path}/${id}`);
-  return new eks.CfnPodIdentityAssociation(scope, id, {
+  return new CfnPodIdentityAssociation(scope, id, {
     clusterName: cluster.clusterName,
     namespace,
     serviceAccount,
