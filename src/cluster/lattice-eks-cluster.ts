@@ -1,5 +1,6 @@
 import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+// From aws-eks, not aws-eks-v2: aws-cdk-lib 2.263.0 (the lowest supported version) has no L1s in aws-eks-v2.
 import { CfnAddon } from 'aws-cdk-lib/aws-eks';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
