@@ -58,10 +58,18 @@ function dirBytes(dir: string, filter: (name: string) => boolean = () => true): 
   return total;
 }
 
-function runOnce(app: string, clusters: number, routes: number, validation: boolean, outdir: string): Sample {
+/** The compiled app of `app` and the environment that gives it its shape, with `outdir` emptied. */
+function appInvocation(app: string, clusters: number, routes: number, validation: boolean, outdir: string):
+{ script: string; env: NodeJS.ProcessEnv } {
   fs.rmSync(outdir, { recursive: true, force: true });
-  const script = path.join(OUT, 'benchmarks', 'apps', `${app}-app.js`);
-  const env = { ...process.env, BENCH_CLUSTERS: String(clusters), BENCH_ROUTES: String(routes), BENCH_OUTDIR: outdir, CDK_VALIDATION: validation ? 'true' : 'false' };
+  return {
+    script: path.join(OUT, 'benchmarks', 'apps', `${app}-app.js`),
+    env: { ...process.env, BENCH_CLUSTERS: String(clusters), BENCH_ROUTES: String(routes), BENCH_OUTDIR: outdir, CDK_VALIDATION: validation ? 'true' : 'false' },
+  };
+}
+
+function runOnce(app: string, clusters: number, routes: number, validation: boolean, outdir: string): Sample {
+  const { script, env } = appInvocation(app, clusters, routes, validation, outdir);
   const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
   const start = process.hrtime.bigint();
   const proc = timeBin
@@ -190,10 +198,7 @@ interface InstructionCount { app: string; clusters: number; routes: number; inst
  * where wall and CPU time move by several percent on a shared machine.
  */
 function countInstructions(app: string, clusters: number, routes: number): number {
-  const outdir = path.join(os.tmpdir(), `bench-instructions-${app}`);
-  fs.rmSync(outdir, { recursive: true, force: true });
-  const script = path.join(OUT, 'benchmarks', 'apps', `${app}-app.js`);
-  const env = { ...process.env, BENCH_CLUSTERS: String(clusters), BENCH_ROUTES: String(routes), BENCH_OUTDIR: outdir, CDK_VALIDATION: 'false' };
+  const { script, env } = appInvocation(app, clusters, routes, false, path.join(os.tmpdir(), `bench-instructions-${app}`));
   const proc = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--predictable', script], { env, encoding: 'utf-8' });
   if (proc.error) throw new Error(`--instructions needs valgrind on the PATH (Debian: apt-get install valgrind): ${proc.error.message}`);
   const collected = /Collected\s*:\s*(\d+)/.exec(proc.stderr ?? '');

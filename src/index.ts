@@ -14,7 +14,6 @@ export * from './cluster/lattice-install-options';
 export * from './service/lattice-service-route';
 export type { LatticeHealthCheck } from './cluster/lattice-health-check';
 export { LatticeHealthCheckProtocolVersion } from './cluster/lattice-health-check';
-export * from './cluster/lattice-route-protocol';
 export * from './cluster/lattice-service-export';
 export * from './service/lattice-workload';
 export * from './cluster/lattice-pod-identity';

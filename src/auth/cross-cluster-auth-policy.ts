@@ -6,8 +6,8 @@ import { Construct } from 'constructs';
 import { LatticeAuthPolicyDocument } from './lattice-auth-policy';
 import { isPassthroughRoute, passthroughAuthError } from './passthrough-auth';
 import { clusterWiring } from '../cluster/lattice-cluster';
-import { LatticeRouteProtocol } from '../cluster/lattice-route-protocol';
 import { ILatticeRoute } from '../cluster/lattice-route-ref';
+import { routeKindOf, routeProtocolOf } from '../cluster/route-protocol';
 import { iamAuthPolicy } from '../k8s/iam-auth-policy';
 import { LatticeAuthType, LatticeServiceNetwork } from '../network/service-network';
 import { ILatticeServiceNetwork } from '../network/service-network-ref';
@@ -139,8 +139,8 @@ export class CrossClusterAuthPolicy extends Construct {
         `must be created in the stack of route '${route.node.path}' (${routeStack.stackName}), ` +
         `not in ${Stack.of(this).stackName}: the manifest is applied through that cluster`);
     }
-    // A LatticeServiceRoute carries its protocol (and so its route kind); other routes are HTTPRoutes.
-    const routeKind = (route as ILatticeRoute & { protocol?: LatticeRouteProtocol }).protocol === LatticeRouteProtocol.GRPC ? 'GRPCRoute' : 'HTTPRoute';
+    // Passthrough routes (TLSRoute) were refused in the constructor: the controller attaches no IAMAuthPolicy to them.
+    const routeKind = routeKindOf(routeProtocolOf(route)) as 'HTTPRoute' | 'GRPCRoute';
     this.claim(routeAuthPolicyTarget(clusterWiring(this, KIND, route.cluster).key, route.namespace, route.routeName),
       `${routeKind} '${route.namespace}/${route.routeName}' of cluster '${route.cluster.clusterName}'`, MANIFEST);
     const manifest = clusterWiring(this, KIND, route.cluster).addManifest(this, 'IamAuthPolicy', [iamAuthPolicy({

@@ -3,13 +3,14 @@ import { IConstruct } from 'constructs';
 import { LatticeCaller } from './lattice-auth-policy';
 import { LatticeRouteProtocol } from '../cluster/lattice-route-protocol';
 import { ILatticeRoute } from '../cluster/lattice-route-ref';
+import { routeProtocolOf } from '../cluster/route-protocol';
 import { LatticeAuthType, LatticeServiceNetwork } from '../network/service-network';
 import { ILatticeServiceNetwork } from '../network/service-network-ref';
 import { validationError } from '../private/errors';
 
-/** Whether `route` is a TLS passthrough route (a `LatticeServiceRoute` with that protocol; other implementations carry HTTP). */
+/** Whether `route` is a TLS passthrough route. */
 export function isPassthroughRoute(route: ILatticeRoute): boolean {
-  return (route as ILatticeRoute & { protocol?: unknown }).protocol === LatticeRouteProtocol.TLS_PASSTHROUGH;
+  return routeProtocolOf(route) === LatticeRouteProtocol.TLS_PASSTHROUGH;
 }
 
 /** Condition keys Lattice reads from an HTTP request: none exists on a TLS passthrough listener. */

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { ILatticeCluster } from './lattice-cluster';
 import { LatticeHealthCheck, LatticeHealthCheckProtocolVersion, resolveHealthCheck } from './lattice-health-check';
 import { LatticeRouteProtocol } from './lattice-route-protocol';
+import { ILatticeRoute } from './lattice-route-ref';
 import { HTTPS_LISTENER } from '../k8s/gateway-api';
 import type { HealthCheckSpec } from '../k8s/multi-cluster';
 import { literalRequired, validationError } from '../private/errors';
@@ -23,6 +24,11 @@ export function resolveRouteProtocol(scope: IConstruct, kind: string, value: Lat
     throw validationError(scope, kind, `protocol '${value}' is not supported; use one of ${Object.keys(PROTOCOLS).map((p) => `LatticeRouteProtocol.${p}`).join(', ')}`);
   }
   return value;
+}
+
+/** The protocol of `route`: a `LatticeServiceRoute` carries its own; other `ILatticeRoute` implementations carry HTTP. */
+export function routeProtocolOf(route: ILatticeRoute): LatticeRouteProtocol {
+  return (route as ILatticeRoute & { protocol?: LatticeRouteProtocol }).protocol ?? LatticeRouteProtocol.HTTP;
 }
 
 /** The Gateway API route kind of a protocol (`HTTPRoute`, `GRPCRoute`, `TLSRoute`). */

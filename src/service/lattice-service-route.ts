@@ -10,7 +10,7 @@ import { LatticeRouteProtocol } from '../cluster/lattice-route-protocol';
 import { ILatticeRoute } from '../cluster/lattice-route-ref';
 import type { ServiceImportBackend } from '../cluster/lattice-service-export';
 import { protocolHealthCheck, resolveRouteProtocol, routeKindOf, routeSectionNames } from '../cluster/route-protocol';
-import { grpcRoute, httpRoute, tlsRoute } from '../k8s/gateway-api';
+import { grpcRoute, httpRoute, RouteCommonSpec, tlsRoute } from '../k8s/gateway-api';
 import { ALLOW_TAKEOVER_FROM_ANNOTATION, serviceImport, targetGroupPolicy } from '../k8s/multi-cluster';
 import { K8sObject } from '../k8s/object';
 import { isAuthPolicyClaimed, routeAuthPolicyTarget } from '../private/auth-policy-owners';
@@ -277,30 +277,18 @@ export class LatticeServiceRoute extends Construct implements ILatticeRoute {
         props.healthCheck !== undefined);
     }
     if (props.createNamespace) clusterWiring(this, KIND, props.cluster).ensureNamespace(this.namespace);
-    const gateway = { name: props.cluster.gatewayName, namespace: props.cluster.gatewayNamespace };
-    const annotations = props.allowTakeoverFrom ? { [ALLOW_TAKEOVER_FROM_ANNOTATION]: props.allowTakeoverFrom } : undefined;
+    const common: RouteCommonSpec = {
+      name: this.routeName,
+      namespace: this.namespace,
+      gateway: { name: props.cluster.gatewayName, namespace: props.cluster.gatewayNamespace },
+      backendServiceName: this.serviceName,
+      backendPort: props.port,
+      serviceImports: importObjects?.refs,
+      annotations: props.allowTakeoverFrom ? { [ALLOW_TAKEOVER_FROM_ANNOTATION]: props.allowTakeoverFrom } : undefined,
+    };
     const route = passthrough
-      ? tlsRoute({
-        name: this.routeName,
-        namespace: this.namespace,
-        hostname: this.hostname!,
-        gateway,
-        backendServiceName: this.serviceName,
-        backendPort: props.port,
-        serviceImports: importObjects?.refs,
-        annotations,
-      })
-      : (this.protocol === LatticeRouteProtocol.GRPC ? grpcRoute : httpRoute)({
-        name: this.routeName,
-        namespace: this.namespace,
-        hostname: this.hostname,
-        gateway,
-        sectionNames,
-        backendServiceName: this.serviceName,
-        backendPort: props.port,
-        serviceImports: importObjects?.refs,
-        annotations,
-      });
+      ? tlsRoute({ ...common, hostname: this.hostname! })
+      : (this.protocol === LatticeRouteProtocol.GRPC ? grpcRoute : httpRoute)({ ...common, hostname: this.hostname, sectionNames });
     // Manifest ids by kind (HttpRoute, GrpcRoute, TlsRoute): an HTTP route keeps the id it always had.
     this.manifest = clusterWiring(this, KIND, props.cluster).addManifest(this, ROUTE_MANIFEST_IDS[this.protocol], [route, ...extra], true);
   }
